@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Installs everything the project needs on a fresh Debian/Ubuntu machine. Idempotent: a second
+# run installs nothing and takes a second or two.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export DEBIAN_FRONTEND=noninteractive
+sudo_if_needed() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+apt_packages=(
+  # Tauri v2 on WebKitGTK 4.1
+  libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev librsvg2-dev libsoup-3.0-dev
+  libssl-dev libxdo-dev pkg-config build-essential file curl
+  # Running the app headless, screenshots and WebDriver e2e
+  xvfb xauth imagemagick webkit2gtk-driver xdotool fonts-dejavu-core
+  # Node for the UI build and the e2e runner
+  nodejs npm
+)
+missing=()
+for p in "${apt_packages[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+# A machine may carry its own Node outside apt; only install apt's when there is none.
+if command -v node >/dev/null 2>&1; then
+  missing=("${missing[@]/nodejs}"); missing=("${missing[@]/npm}")
+fi
+missing=($(printf '%s\n' "${missing[@]}" | grep -v '^$' || true))
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  sudo_if_needed apt-get update -qq
+  sudo_if_needed apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+if ! command -v cargo >/dev/null 2>&1; then
+  curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y --profile minimal -c rustfmt,clippy
+  # shellcheck disable=SC1091
+  source "$HOME/.cargo/env"
+fi
+
+if [ -f ui/package.json ] && [ ! -d ui/node_modules ]; then
+  (cd ui && npm ci --no-audit --no-fund)
+fi
+if [ -f tests/e2e/package.json ] && [ ! -d tests/e2e/node_modules ]; then
+  (cd tests/e2e && npm ci --no-audit --no-fund)
+fi
+if [ -d tests/e2e ] && ! command -v tauri-driver >/dev/null 2>&1; then
+  cargo install tauri-driver --version 2.1.0 --locked
+fi
