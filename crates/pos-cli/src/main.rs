@@ -1,1 +1,30 @@
-fn main() {}
+//! `khqr-pos`: the POS core on the command line. Each subcommand lives in its own module and
+//! returns the process exit code; `main` only parses arguments and dispatches.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod qr;
+
+/// KHQR POS on the command line.
+#[derive(Debug, Parser)]
+#[command(name = "khqr-pos", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Encode, decode, verify and render KHQR strings; run conformance vectors.
+    #[command(subcommand)]
+    Qr(qr::QrCommand),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Qr(command) => qr::run(command),
+    }
+}
