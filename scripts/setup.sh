@@ -13,18 +13,13 @@ apt_packages=(
   libssl-dev libxdo-dev pkg-config build-essential file curl
   # Running the app headless, screenshots and WebDriver e2e
   xvfb xauth imagemagick webkit2gtk-driver xdotool fonts-dejavu-core
-  # Node for the UI build and the e2e runner
-  nodejs npm
 )
+# Node for the UI build and the e2e runner; a machine may carry its own Node outside apt.
+command -v npm >/dev/null 2>&1 || apt_packages+=(nodejs npm)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
 done
-# A machine may carry its own Node outside apt; only install apt's when there is none.
-if command -v node >/dev/null 2>&1; then
-  missing=("${missing[@]/nodejs}"); missing=("${missing[@]/npm}")
-fi
-missing=($(printf '%s\n' "${missing[@]}" | grep -v '^$' || true))
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "setup: installing ${missing[*]}"
   sudo_if_needed apt-get update -qq
@@ -37,12 +32,12 @@ if ! command -v cargo >/dev/null 2>&1; then
   source "$HOME/.cargo/env"
 fi
 
-if [ -f ui/package.json ] && [ ! -d ui/node_modules ]; then
-  (cd ui && npm ci --no-audit --no-fund)
-fi
-if [ -f tests/e2e/package.json ] && [ ! -d tests/e2e/node_modules ]; then
-  (cd tests/e2e && npm ci --no-audit --no-fund)
-fi
+# npm ci again only when the lock file changed since the last install.
+for dir in ui tests/e2e; do
+  if [ -f "$dir/package-lock.json" ] && ! cmp -s "$dir/package-lock.json" "$dir/node_modules/.installed-lock"; then
+    (cd "$dir" && npm ci --no-audit --no-fund && cp package-lock.json node_modules/.installed-lock)
+  fi
+done
 if [ -d tests/e2e ] && ! command -v tauri-driver >/dev/null 2>&1; then
   cargo install tauri-driver --version 2.1.0 --locked
 fi
