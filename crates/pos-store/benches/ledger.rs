@@ -1,0 +1,2 @@
+//! Ledger benchmark (placeholder until the real one lands).
+fn main() {}

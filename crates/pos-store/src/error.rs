@@ -1,0 +1,79 @@
+//! [`StoreError`]: every way a ledger operation can fail, with the data needed to say why.
+
+use std::path::PathBuf;
+
+use pos_domain::InvalidTransition;
+
+use crate::SaleId;
+
+/// A ledger failure.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// SQLite refused or failed an operation.
+    #[error("ledger database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// The ledger file or its directory could not be opened or created.
+    #[error("cannot open the ledger at {path}: {source}")]
+    Open {
+        /// The ledger path.
+        path: PathBuf,
+        /// What went wrong.
+        source: std::io::Error,
+    },
+    /// No per-user app-data directory could be determined; a path must be given.
+    #[error("no app-data directory is known for this user: give the ledger path explicitly")]
+    NoDataDir,
+    /// The database was written by a newer version of the program.
+    #[error(
+        "the ledger has schema version {found}, newer than the {supported} this program knows: \
+         update khqr-pos instead of opening it with an older version"
+    )]
+    TooNew {
+        /// Schema version found in the file.
+        found: i64,
+        /// The newest version this build knows.
+        supported: i64,
+    },
+    /// No sale with this id.
+    #[error("no sale with id {0}")]
+    NotFound(SaleId),
+    /// The bill number is already used by another sale.
+    #[error("bill number {0:?} is already in the ledger")]
+    DuplicateBill(String),
+    /// The QR md5 is already used by another sale.
+    #[error("a sale with qr md5 {0} is already in the ledger")]
+    DuplicateMd5(String),
+    /// The sale's status does not allow the event.
+    #[error("sale {sale_id}: {source}")]
+    Transition {
+        /// The sale.
+        sale_id: SaleId,
+        /// The refusal from the state machine.
+        source: InvalidTransition,
+    },
+    /// A payment event arrived without the payment's details.
+    #[error("sale {0}: a payment needs its details (hash, amount) to be recorded")]
+    MissingPayment(SaleId),
+    /// A stored value cannot be read back (edited by hand or corrupted).
+    #[error("stored {column} {value:?} is not valid")]
+    Corrupt {
+        /// The column.
+        column: &'static str,
+        /// The value found.
+        value: String,
+    },
+    /// Writing the CSV export failed.
+    #[error("csv export failed: {0}")]
+    Csv(#[from] csv::Error),
+    /// A date has no local midnight in the time zone (a daylight-saving gap).
+    #[error("{date} has no midnight in time zone {time_zone}")]
+    NoMidnight {
+        /// The date asked for.
+        date: chrono::NaiveDate,
+        /// The time zone's name.
+        time_zone: String,
+    },
+}
+
+/// Shorthand for results of this crate.
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -1,0 +1,328 @@
+//! Writing and reading sales: the pending insert, status changes through the domain state
+//! machine (with the receipt issued in the same transaction), and the per-sale event log.
+
+use pos_domain::{Currency, Money, SaleEvent, SaleStatus, Transition};
+use rusqlite::types::Type;
+use rusqlite::{params, Connection, ErrorCode, OptionalExtension, Row, TransactionBehavior};
+
+use crate::receipts;
+use crate::{
+    Applied, CheckRecord, EventKind, NewSale, PaymentDetails, Result, Sale, SaleEventRecord,
+    SaleId, Store, StoreError,
+};
+
+/// The columns [`sale_from_row`] reads, in its order; `r` is the sale's receipt (LEFT JOIN).
+pub(crate) const SALE_COLUMNS: &str = "s.id, s.bill_number, s.terminal_id, s.created_ms, \
+     s.amount_minor, s.currency, s.note, s.qr, s.md5, s.expires_ms, s.riel_per_usd, s.status, \
+     s.updated_ms, s.bakong_hash, s.payer_account, s.payee_account, s.paid_minor, \
+     s.paid_currency, s.paid_created_ms, s.paid_acknowledged_ms, s.external_ref, \
+     s.instruction_ref, r.number";
+
+/// How many columns [`SALE_COLUMNS`] has; callers selecting more read them from this index.
+pub(crate) const SALE_COLUMN_COUNT: usize = 23;
+
+/// A sale with its receipt number: `SELECT {SALE_COLUMNS} {SALE_FROM} WHERE …`.
+pub(crate) const SALE_FROM: &str = "FROM sales s LEFT JOIN receipts r ON r.sale_id = s.id";
+
+/// Reads text column `idx` with `FromStr`, reporting a bad value as a conversion failure.
+fn parsed<T>(row: &Row<'_>, idx: usize) -> rusqlite::Result<T>
+where
+    T: std::str::FromStr,
+    T::Err: std::error::Error + Send + Sync + 'static,
+{
+    let text: String = row.get(idx)?;
+    text.parse()
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(idx, Type::Text, Box::new(e)))
+}
+
+/// Builds a [`Sale`] from a row selected with [`SALE_COLUMNS`].
+pub(crate) fn sale_from_row(row: &Row<'_>) -> rusqlite::Result<Sale> {
+    let currency: Currency = parsed(row, 5)?;
+    let payment = match row.get::<_, Option<String>>(13)? {
+        Some(hash) => {
+            let paid_currency: Option<String> = row.get(17)?;
+            let paid_currency = match paid_currency {
+                Some(_) => parsed(row, 17)?,
+                None => currency,
+            };
+            Some(PaymentDetails {
+                hash,
+                payer_account: row.get(14)?,
+                payee_account: row.get(15)?,
+                amount: Money::new(row.get::<_, Option<i64>>(16)?.unwrap_or(0), paid_currency),
+                created_ms: row.get(18)?,
+                acknowledged_ms: row.get(19)?,
+                external_ref: row.get(20)?,
+                instruction_ref: row.get(21)?,
+            })
+        }
+        None => None,
+    };
+    Ok(Sale {
+        id: SaleId(row.get(0)?),
+        bill_number: row.get(1)?,
+        terminal_id: row.get(2)?,
+        created_ms: row.get(3)?,
+        amount: Money::new(row.get(4)?, currency),
+        note: row.get(6)?,
+        qr: row.get(7)?,
+        md5: row.get(8)?,
+        expires_ms: row.get(9)?,
+        riel_per_usd: row.get(10)?,
+        status: parsed(row, 11)?,
+        updated_ms: row.get(12)?,
+        payment,
+        receipt_number: row.get(22)?,
+    })
+}
+
+/// Loads one sale by id on `conn` (a connection or an open transaction).
+pub(crate) fn load(conn: &Connection, id: SaleId) -> Result<Option<Sale>> {
+    let sql = format!("SELECT {SALE_COLUMNS} {SALE_FROM} WHERE s.id = ?1");
+    Ok(conn.query_row(&sql, [id.0], sale_from_row).optional()?)
+}
+
+/// Appends a status change to the event log.
+fn log_status(
+    conn: &Connection,
+    id: SaleId,
+    at_ms: i64,
+    from: Option<SaleStatus>,
+    to: SaleStatus,
+) -> Result<()> {
+    conn.execute(
+        "INSERT INTO sale_events (sale_id, at_ms, kind, from_status, to_status) \
+         VALUES (?1, ?2, 'status', ?3, ?4)",
+        params![id.0, at_ms, from.map(SaleStatus::as_str), to.as_str()],
+    )?;
+    Ok(())
+}
+
+/// Turns a UNIQUE violation on the bill number or md5 into its own error.
+fn duplicate_or(err: rusqlite::Error, sale: &NewSale) -> StoreError {
+    if let rusqlite::Error::SqliteFailure(failure, Some(message)) = &err {
+        if failure.code == ErrorCode::ConstraintViolation {
+            if message.contains("sales.bill_number") {
+                return StoreError::DuplicateBill(sale.bill_number.clone());
+            }
+            if message.contains("sales.md5") {
+                return StoreError::DuplicateMd5(sale.md5.clone());
+            }
+        }
+    }
+    StoreError::Sqlite(err)
+}
+
+impl Store {
+    /// Records a new sale as `pending`. Call it before the QR is shown, so that a crash
+    /// afterwards leaves a sale the watcher resumes instead of a payment nobody expects.
+    pub fn insert_pending(&mut self, sale: &NewSale) -> Result<Sale> {
+        // md5 lookups compare lower-case hex whatever case the caller used.
+        let md5 = sale.md5.trim().to_ascii_lowercase();
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "INSERT INTO sales (bill_number, terminal_id, created_ms, amount_minor, currency, \
+             note, qr, md5, expires_ms, riel_per_usd, status, updated_ms) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?3)",
+            params![
+                sale.bill_number,
+                sale.terminal_id,
+                sale.created_ms,
+                sale.amount.minor,
+                sale.amount.currency.alpha(),
+                sale.note,
+                sale.qr,
+                md5,
+                sale.expires_ms,
+                sale.riel_per_usd,
+                SaleStatus::Pending.as_str(),
+            ],
+        )
+        .map_err(|e| duplicate_or(e, sale))?;
+        let id = SaleId(tx.last_insert_rowid());
+        log_status(&tx, id, sale.created_ms, None, SaleStatus::Pending)?;
+        tx.commit()?;
+        Ok(Sale {
+            id,
+            bill_number: sale.bill_number.clone(),
+            terminal_id: sale.terminal_id.clone(),
+            created_ms: sale.created_ms,
+            amount: sale.amount,
+            note: sale.note.clone(),
+            qr: sale.qr.clone(),
+            md5,
+            expires_ms: sale.expires_ms,
+            riel_per_usd: sale.riel_per_usd,
+            status: SaleStatus::Pending,
+            updated_ms: sale.created_ms,
+            payment: None,
+            receipt_number: None,
+        })
+    }
+
+    /// The sale with this id, if any.
+    pub fn get(&self, id: SaleId) -> Result<Option<Sale>> {
+        load(&self.conn, id)
+    }
+
+    /// The sale whose QR has this md5 (compared case-insensitively), if any.
+    pub fn by_md5(&self, md5: &str) -> Result<Option<Sale>> {
+        let sql = format!("SELECT {SALE_COLUMNS} {SALE_FROM} WHERE s.md5 = ?1");
+        Ok(self
+            .conn
+            .query_row(&sql, [md5.trim().to_ascii_lowercase()], sale_from_row)
+            .optional()?)
+    }
+
+    /// Sales the watcher must still look after, oldest first: every pending sale, and expired
+    /// or cancelled ones whose QR expired at or after `late_since_ms`, where a late payment can
+    /// still turn up.
+    pub fn unresolved(&self, late_since_ms: i64) -> Result<Vec<Sale>> {
+        let sql = format!(
+            "SELECT {SALE_COLUMNS} {SALE_FROM} WHERE s.status = 'pending' \
+             UNION ALL \
+             SELECT {SALE_COLUMNS} {SALE_FROM} \
+             WHERE s.status IN ('expired', 'cancelled') AND s.expires_ms >= ?1 \
+             ORDER BY 4, 1"
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let sales = stmt
+            .query_map([late_since_ms], sale_from_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(sales)
+    }
+
+    /// Applies `event` to the sale at `at_ms`, checked by [`SaleStatus::apply`]. When the new
+    /// status has a payment (paid, paid late, mismatch), `payment` is required and stored, and
+    /// the terminal's next receipt is issued in the same transaction. The transaction takes the
+    /// write lock before reading the status, so a concurrent duplicate sees the first one's
+    /// result and comes back [`Applied::Unchanged`].
+    pub fn apply_event(
+        &mut self,
+        id: SaleId,
+        event: SaleEvent,
+        payment: Option<&PaymentDetails>,
+        at_ms: i64,
+    ) -> Result<Applied> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let sale = load(&tx, id)?.ok_or(StoreError::NotFound(id))?;
+        let from = sale.status;
+        let to = match from.apply(event) {
+            Ok(Transition::To(to)) => to,
+            Ok(Transition::Unchanged) => return Ok(Applied::Unchanged { sale }),
+            Err(source) => {
+                return Err(StoreError::Transition {
+                    sale_id: id,
+                    source,
+                })
+            }
+        };
+        if to.has_payment() {
+            let payment = payment.ok_or(StoreError::MissingPayment(id))?;
+            tx.execute(
+                "UPDATE sales SET status = ?2, updated_ms = ?3, bakong_hash = ?4, \
+                 payer_account = ?5, payee_account = ?6, paid_minor = ?7, paid_currency = ?8, \
+                 paid_created_ms = ?9, paid_acknowledged_ms = ?10, external_ref = ?11, \
+                 instruction_ref = ?12 WHERE id = ?1",
+                params![
+                    id.0,
+                    to.as_str(),
+                    at_ms,
+                    payment.hash.trim().to_ascii_lowercase(),
+                    payment.payer_account,
+                    payment.payee_account,
+                    payment.amount.minor,
+                    payment.amount.currency.alpha(),
+                    payment.created_ms,
+                    payment.acknowledged_ms,
+                    payment.external_ref,
+                    payment.instruction_ref,
+                ],
+            )?;
+        } else {
+            tx.execute(
+                "UPDATE sales SET status = ?2, updated_ms = ?3 WHERE id = ?1",
+                params![id.0, to.as_str(), at_ms],
+            )?;
+        }
+        log_status(&tx, id, at_ms, Some(from), to)?;
+        let receipt = if to.has_payment() {
+            let paid = load(&tx, id)?.ok_or(StoreError::NotFound(id))?;
+            Some(receipts::issue(&tx, &paid, at_ms)?)
+        } else {
+            None
+        };
+        let sale = load(&tx, id)?.ok_or(StoreError::NotFound(id))?;
+        tx.commit()?;
+        Ok(Applied::Changed {
+            from,
+            sale,
+            receipt,
+        })
+    }
+
+    /// Appends the outcome of one Bakong check to the sale's event log.
+    pub fn record_check(&mut self, id: SaleId, check: &CheckRecord) -> Result<()> {
+        self.conn
+            .execute(
+                "INSERT INTO sale_events (sale_id, at_ms, kind, http_status, response_code, \
+                 error_code, note) VALUES (?1, ?2, 'check', ?3, ?4, ?5, ?6)",
+                params![
+                    id.0,
+                    check.at_ms,
+                    check.http_status,
+                    check.response_code,
+                    check.error_code,
+                    check.note,
+                ],
+            )
+            .map_err(|err| match &err {
+                rusqlite::Error::SqliteFailure(f, _)
+                    if f.code == ErrorCode::ConstraintViolation =>
+                {
+                    StoreError::NotFound(id)
+                }
+                _ => StoreError::Sqlite(err),
+            })?;
+        Ok(())
+    }
+
+    /// The sale's history, oldest first.
+    pub fn events(&self, id: SaleId) -> Result<Vec<SaleEventRecord>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT id, sale_id, at_ms, kind, from_status, to_status, http_status, \
+             response_code, error_code, note FROM sale_events WHERE sale_id = ?1 ORDER BY id",
+        )?;
+        let events = stmt
+            .query_map([id.0], |row| {
+                let kind: String = row.get(3)?;
+                let kind = if kind == "status" {
+                    EventKind::Status {
+                        from: match row.get::<_, Option<String>>(4)? {
+                            Some(_) => Some(parsed(row, 4)?),
+                            None => None,
+                        },
+                        to: parsed(row, 5)?,
+                    }
+                } else {
+                    EventKind::Check(CheckRecord {
+                        at_ms: row.get(2)?,
+                        http_status: row.get(6)?,
+                        response_code: row.get(7)?,
+                        error_code: row.get(8)?,
+                        note: row.get(9)?,
+                    })
+                };
+                Ok(SaleEventRecord {
+                    id: row.get(0)?,
+                    sale_id: SaleId(row.get(1)?),
+                    at_ms: row.get(2)?,
+                    kind,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(events)
+    }
+}
