@@ -248,13 +248,15 @@ impl Store {
             )?;
         }
         log_status(&tx, id, at_ms, Some(from), to)?;
+        // Read back what was stored, so the receipt hash covers exactly what verify will read.
+        let mut sale = load(&tx, id)?.ok_or(StoreError::NotFound(id))?;
         let receipt = if to.has_payment() {
-            let paid = load(&tx, id)?.ok_or(StoreError::NotFound(id))?;
-            Some(receipts::issue(&tx, &paid, at_ms)?)
+            let receipt = receipts::issue(&tx, &sale, at_ms)?;
+            sale.receipt_number = Some(receipt.number);
+            Some(receipt)
         } else {
             None
         };
-        let sale = load(&tx, id)?.ok_or(StoreError::NotFound(id))?;
         tx.commit()?;
         Ok(Applied::Changed {
             from,
