@@ -356,3 +356,72 @@ fn lossy<U: Unit>(units: &[U]) -> String {
     let v: Vec<u16> = units.iter().map(|u| u.unit()).collect();
     String::from_utf16_lossy(&v)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::Malformation;
+
+    #[test]
+    fn a_khmer_name_is_sliced_by_utf16_units() {
+        let d = decode(
+            "00020101021129190015john_smith@devb5204599953031165802KH5906ស្រីពៅ6007ភ្នំពេញ6304DA94",
+        )
+        .unwrap();
+        assert_eq!(d.merchant_name.as_deref(), Some("ស្រីពៅ"));
+        assert_eq!(d.merchant_city.as_deref(), Some("ភ្នំពេញ"));
+        assert_eq!(d.merchant_type, Some(MerchantType::Individual));
+    }
+
+    #[test]
+    fn a_merchant_template_fills_merchant_id_not_account_information() {
+        let d = decode("00020101021130440018coffee.klaing@abaa01061234560208Dev Bank").unwrap();
+        assert_eq!(d.merchant_id.as_deref(), Some("123456"));
+        assert_eq!(d.account_information, None);
+        assert_eq!(d.acquiring_bank.as_deref(), Some("Dev Bank"));
+    }
+
+    #[test]
+    fn typed_helpers_read_amount_currency_and_expiry() {
+        let d = decode("00020101021229190015john_smith@devb52045999530384054041.505802KH5910John Smith6010Phnom Penh99340013170000000000001131700000060000630476DF").unwrap();
+        assert!(d.is_dynamic());
+        assert_eq!(d.amount(), Some(Money::new(150, Currency::Usd)));
+        assert_eq!(d.expiration_ms(), Some(1_700_000_060_000));
+    }
+
+    #[test]
+    fn an_empty_value_is_present_but_empty_and_a_missing_tag_is_absent() {
+        let d = decode("0002015800").unwrap();
+        assert_eq!(d.country_code.as_deref(), Some(""));
+        assert_eq!(d.merchant_name, None);
+    }
+
+    #[test]
+    fn malformed_strings_are_refused_with_the_place_they_break() {
+        let cut_short = decode("000201630412").unwrap_err();
+        assert_eq!(
+            cut_short,
+            KhqrError::Malformed {
+                at: 6,
+                reason: Malformation::ValueCutShort
+            }
+        );
+        let bad_sub = decode("000201290A0AXY").unwrap_err();
+        assert_eq!(bad_sub.code(), 8);
+        let split = decode("5901🍜").unwrap_err();
+        assert_eq!(
+            split,
+            KhqrError::Malformed {
+                at: 0,
+                reason: Malformation::SplitsCharacter
+            }
+        );
+    }
+
+    #[test]
+    fn the_non_khqr_tree_expands_known_templates_only() {
+        let tree = decode_non_khqr("26140002ab0104wxyz8011proprietary");
+        let json = serde_json::to_string(&tree).unwrap();
+        assert_eq!(json, r#"{"26":{"00":"ab","01":"wxyz"},"80":"proprietary"}"#);
+    }
+}
