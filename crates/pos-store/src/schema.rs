@@ -57,6 +57,28 @@ mod tests {
     }
 
     #[test]
+    fn released_migrations_are_never_edited() {
+        use sha2::{Digest, Sha256};
+        // sha256 of each released file (line ends normalized): a ledger already migrated
+        // never runs an edited file again, so a change must be a new numbered migration.
+        const RELEASED: &[&str] =
+            &["4de0d2e27a8d1901db7da5321c6677d1ca233610ff76db8a5511917fe0a48caf"];
+        for (n, (sql, pinned)) in MIGRATIONS.iter().zip(RELEASED).enumerate() {
+            let digest = hex::encode(Sha256::digest(sql.replace('\r', "")));
+            assert_eq!(
+                &digest,
+                pinned,
+                "migration {} was edited: add a new one instead",
+                n + 1
+            );
+        }
+        assert!(
+            RELEASED.len() <= MIGRATIONS.len(),
+            "a migration was removed"
+        );
+    }
+
+    #[test]
     fn migrations_are_applied_one_at_a_time_from_any_earlier_version() {
         for start in 0..MIGRATIONS.len() {
             let mut conn = Connection::open_in_memory().unwrap();

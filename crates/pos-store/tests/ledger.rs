@@ -927,6 +927,13 @@ fn the_default_ledger_lives_in_the_app_data_directory() {
 }
 
 #[test]
+fn a_store_can_move_to_a_blocking_thread() {
+    fn assert_send<T: Send + 'static>() {}
+    assert_send::<Store>();
+    assert_send::<StoreError>();
+}
+
+#[test]
 fn an_in_memory_ledger_works_like_a_file() {
     let mut store = Store::open_in_memory().unwrap();
     let ids = paid_sales(&mut store, 1, 2, "T1");
