@@ -1,0 +1,65 @@
+//! The commands the web view may invoke. Each is a few lines: parse the IPC input, call
+//! `pos-core`, convert the answer. Errors reach the UI as `{code, message}`.
+
+use pos_core::ChargeRequest;
+use tauri::State;
+
+use crate::ipc::{AppInfo, ChargeInput, IpcError, SaleCard};
+use crate::state::AppState;
+
+/// Sale ids travel as text (JavaScript numbers would round large ids).
+fn sale_id(text: &str) -> Result<i64, IpcError> {
+    text.parse().map_err(|_| IpcError {
+        code: "sale_not_found".into(),
+        message: format!("{text:?} is not a sale id"),
+    })
+}
+
+/// What the cashier screen needs at start.
+#[tauri::command]
+pub fn app_info(state: State<'_, AppState>) -> Result<AppInfo, IpcError> {
+    let pos = state.pos()?;
+    let config = pos.config();
+    Ok(AppInfo {
+        demo: pos.is_demo(),
+        merchant_name: config.merchant.name.clone(),
+        default_currency: config.default_currency,
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+    })
+}
+
+/// Records a pending sale and returns its KHQR card.
+#[tauri::command]
+pub async fn charge(state: State<'_, AppState>, input: ChargeInput) -> Result<SaleCard, IpcError> {
+    let request = ChargeRequest {
+        amount: input.amount,
+        currency: Some(input.currency),
+        note: input.note,
+        ..ChargeRequest::default()
+    };
+    Ok(state.pos()?.charge(request).await?.into())
+}
+
+/// Cancels a pending sale and returns where it ended up (a sale paid meanwhile stays paid).
+#[tauri::command]
+pub async fn cancel_sale(
+    state: State<'_, AppState>,
+    sale_id: String,
+) -> Result<pos_core::SaleStatus, IpcError> {
+    let id = self::sale_id(&sale_id)?;
+    Ok(state.pos()?.cancel(id).await?.status)
+}
+
+/// A fresh QR for the same amount (a new sale; the old one stays as it was).
+#[tauri::command]
+pub async fn regenerate(state: State<'_, AppState>, sale_id: String) -> Result<SaleCard, IpcError> {
+    let id = self::sale_id(&sale_id)?;
+    Ok(state.pos()?.regenerate(id).await?.into())
+}
+
+/// Demo mode only: the simulated customer pays the sale's QR.
+#[tauri::command]
+pub async fn simulate_payment(state: State<'_, AppState>, sale_id: String) -> Result<(), IpcError> {
+    let id = self::sale_id(&sale_id)?;
+    Ok(state.pos()?.demo_pay(id).await?)
+}

@@ -1,0 +1,93 @@
+//! The KHQR POS desktop app: the only crate that knows Tauri. It starts `pos-core` once in
+//! `setup()`, exposes a handful of commands of a few lines each, and pushes payment progress to
+//! the web view as events. The Bakong token stays on this side: no command returns it, and the
+//! web view may only listen to events (see `capabilities/default.json`).
+
+#[cfg(test)]
+mod bindings;
+mod commands;
+mod e2e_hooks;
+mod ipc;
+mod state;
+#[cfg(test)]
+mod tests;
+
+use std::process::ExitCode;
+
+use pos_core::{Config, LoadOptions, StartOptions};
+use tauri::{Emitter, Manager, Runtime};
+
+pub use state::Launch;
+
+/// The event payment progress is pushed on; the UI listens to it (`ui/src/ipc/client.ts`).
+pub const EVENT: &str = "pos://event";
+
+/// Registers the commands and the start-up on any runtime (the real one, or the mock runtime
+/// in tests), so the app and its tests run the same code.
+pub fn builder<R: Runtime>(builder: tauri::Builder<R>, launch: Launch) -> tauri::Builder<R> {
+    builder
+        .invoke_handler(tauri::generate_handler![
+            commands::app_info,
+            commands::charge,
+            commands::cancel_sale,
+            commands::regenerate,
+            commands::simulate_payment,
+        ])
+        .setup(move |app| {
+            let started = tauri::async_runtime::block_on(state::start(launch));
+            if let Ok(pos) = &started {
+                forward_events(app.handle().clone(), pos.subscribe());
+                if let Some(window) = app.get_webview_window("main") {
+                    let demo = if pos.is_demo() { " — DEMO" } else { "" };
+                    let title = format!("KHQR POS — {}{demo}", pos.config().merchant.name);
+                    window.set_title(&title)?;
+                }
+                e2e_hooks::announce(pos);
+            }
+            app.manage(state::AppState::new(started));
+            Ok(())
+        })
+}
+
+/// Pushes every core event the screen cares about to the web view, for the app's lifetime.
+fn forward_events<R: Runtime>(
+    app: tauri::AppHandle<R>,
+    mut events: tokio::sync::broadcast::Receiver<pos_core::PosEvent>,
+) {
+    use tokio::sync::broadcast::error::RecvError;
+    tauri::async_runtime::spawn(async move {
+        loop {
+            match events.recv().await {
+                Ok(event) => {
+                    if let Some(ui) = ipc::UiEvent::from_core(event) {
+                        if let Err(err) = app.emit(EVENT, ui) {
+                            tracing::warn!("cannot push an event to the window: {err}");
+                        }
+                    }
+                }
+                // A burst the window missed: the next status event brings it up to date.
+                Err(RecvError::Lagged(missed)) => {
+                    tracing::warn!("the window missed {missed} events");
+                }
+                Err(RecvError::Closed) => break,
+            }
+        }
+    });
+}
+
+/// Runs the app until its window closes: configuration from the usual places (file,
+/// environment), demo mode when no Bakong token is configured.
+pub fn run() -> ExitCode {
+    let launch = Launch {
+        config: Config::load(LoadOptions::default()),
+        options: StartOptions::default(),
+    };
+    let launch = e2e_hooks::adjust(launch);
+    match builder(tauri::Builder::default(), launch).run(tauri::generate_context!()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("khqr-pos-app: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}

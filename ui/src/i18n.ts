@@ -1,0 +1,154 @@
+// English and Khmer for every word on screen, switchable at run time. Elements carry
+// `data-i18n="key"` and are re-labelled by `applyLanguage`; code that builds text calls `t`.
+// The choice is remembered on this machine (localStorage) until the owner settings own it.
+
+export type Lang = "en" | "km";
+
+const en = {
+  "app.title": "KHQR POS",
+  "nav.counter": "Counter",
+  "demo.banner": "DEMO — no real money moves",
+  "lang.switch": "ភាសាខ្មែរ",
+  "entry.amount": "Amount",
+  "entry.note": "Note (optional)",
+  "entry.charge": "Charge",
+  "entry.clear": "Clear",
+  "entry.switch": "Switch currency",
+  "entry.hint": "Type the amount, press Enter",
+  "problem.khrNoDecimals": "Riel has no decimals",
+  "problem.usdTwoDecimals": "Dollars take at most 2 decimals",
+  "problem.tooLong": "That amount is too long",
+  "error.amount_invalid": "That amount cannot be charged",
+  "error.busy": "Please wait, the previous request is still running",
+  "error.unexpected": "Something went wrong",
+  "sale.scan": "Scan with any Bakong bank app",
+  "sale.waiting": "Waiting for payment",
+  "sale.timeLeft": "Time left",
+  "sale.bill": "Bill",
+  "sale.cancel": "Cancel",
+  "sale.simulate": "Simulate customer payment",
+  "sale.checking": "Checking with Bakong…",
+  "sale.cannotVerify": "Can't verify right now",
+  "sale.cannotVerifyNote": "This is NOT unpaid. Checking resumes by itself. Ask the customer to wait.",
+  "reason.network": "no connection to Bakong",
+  "reason.quota": "today's check limit is used up",
+  "reason.token": "the Bakong token is missing or expired",
+  "reason.region": "Bakong refuses this location",
+  "reason.other": "Bakong did not answer",
+  "sale.expired": "QR expired",
+  "sale.expiredNote": "Don't scan this code. Press Enter for a fresh QR, same amount.",
+  "sale.fresh": "Fresh QR",
+  "sale.newSale": "New sale",
+  "sale.cancelled": "Sale cancelled",
+  "sale.cancelledNote": "Nothing was charged. The amount is back in the keypad.",
+  "sale.failed": "Payment failed",
+  "sale.failedNote": "Bakong reported the payment as failed. Press Enter to try again.",
+  "sale.tryAgain": "Try again",
+  "sale.mismatch": "Wrong amount received",
+  "sale.mismatchNote": "The payment does not match this sale. Call the owner.",
+  "paid.title": "PAID",
+  "paid.late": "Paid after the QR expired — the owner will review it",
+  "paid.payer": "From",
+  "paid.next": "Any key for a new sale",
+  "card.placeholder": "The QR appears after Charge",
+  "card.merchant": "Merchant",
+  "key.backspace": "Delete last digit",
+};
+
+type Key = keyof typeof en;
+
+const km: Record<Key, string> = {
+  "app.title": "KHQR POS",
+  "nav.counter": "បញ្ជរ",
+  "demo.banner": "សាកល្បង — មិនមែនលុយពិតទេ",
+  "lang.switch": "English",
+  "entry.amount": "ចំនួនទឹកប្រាក់",
+  "entry.note": "កំណត់ចំណាំ (ស្រេចចិត្ត)",
+  "entry.charge": "គិតប្រាក់",
+  "entry.clear": "សម្អាត",
+  "entry.switch": "ប្តូររូបិយប័ណ្ណ",
+  "entry.hint": "វាយចំនួនទឹកប្រាក់ ហើយចុច Enter",
+  "problem.khrNoDecimals": "ប្រាក់រៀលគ្មានខ្ទង់ទសភាគទេ",
+  "problem.usdTwoDecimals": "ប្រាក់ដុល្លារមានខ្ទង់ទសភាគយ៉ាងច្រើន ២",
+  "problem.tooLong": "ចំនួននេះវែងពេក",
+  "error.amount_invalid": "មិនអាចគិតប្រាក់ចំនួននេះបានទេ",
+  "error.busy": "សូមរង់ចាំ សំណើមុននៅដំណើរការ",
+  "error.unexpected": "មានបញ្ហាមួយបានកើតឡើង",
+  "sale.scan": "ស្កេនដោយកម្មវិធីធនាគារណាមួយក្នុងបាគង",
+  "sale.waiting": "កំពុងរង់ចាំការបង់ប្រាក់",
+  "sale.timeLeft": "ពេលនៅសល់",
+  "sale.bill": "វិក្កយបត្រ",
+  "sale.cancel": "បោះបង់",
+  "sale.simulate": "សាកល្បងការបង់ប្រាក់របស់អតិថិជន",
+  "sale.checking": "កំពុងពិនិត្យជាមួយបាគង…",
+  "sale.cannotVerify": "មិនអាចផ្ទៀងផ្ទាត់បានឥឡូវនេះ",
+  "sale.cannotVerifyNote": "នេះមិនមែនមានន័យថាមិនទាន់បង់ទេ។ ការពិនិត្យនឹងបន្តដោយខ្លួនឯង។ សូមឱ្យអតិថិជនរង់ចាំ។",
+  "reason.network": "គ្មានការតភ្ជាប់ទៅបាគង",
+  "reason.quota": "ការពិនិត្យសម្រាប់ថ្ងៃនេះអស់ហើយ",
+  "reason.token": "សោសម្ងាត់បាគងបាត់ ឬផុតកំណត់",
+  "reason.region": "បាគងបដិសេធទីតាំងនេះ",
+  "reason.other": "បាគងមិនបានឆ្លើយតប",
+  "sale.expired": "QR ផុតកំណត់",
+  "sale.expiredNote": "កុំស្កេនកូដនេះ។ ចុច Enter ដើម្បីបាន QR ថ្មី ចំនួនដដែល។",
+  "sale.fresh": "QR ថ្មី",
+  "sale.newSale": "ការលក់ថ្មី",
+  "sale.cancelled": "ការលក់ត្រូវបានបោះបង់",
+  "sale.cancelledNote": "មិនបានគិតប្រាក់ទេ។ ចំនួនទឹកប្រាក់ត្រឡប់ទៅក្តារចុចវិញ។",
+  "sale.failed": "ការបង់ប្រាក់បរាជ័យ",
+  "sale.failedNote": "បាគងរាយការណ៍ថាការបង់ប្រាក់បរាជ័យ។ ចុច Enter ដើម្បីព្យាយាមម្តងទៀត។",
+  "sale.tryAgain": "ព្យាយាមម្តងទៀត",
+  "sale.mismatch": "ទទួលបានចំនួនខុស",
+  "sale.mismatchNote": "ការបង់ប្រាក់មិនត្រូវនឹងការលក់នេះទេ។ សូមហៅម្ចាស់ហាង។",
+  "paid.title": "បានបង់ប្រាក់",
+  "paid.late": "បានបង់ក្រោយ QR ផុតកំណត់ — ម្ចាស់ហាងនឹងពិនិត្យ",
+  "paid.payer": "ពី",
+  "paid.next": "ចុចគ្រាប់ចុចណាមួយសម្រាប់ការលក់ថ្មី",
+  "card.placeholder": "QR នឹងបង្ហាញបន្ទាប់ពីគិតប្រាក់",
+  "card.merchant": "អ្នកលក់",
+  "key.backspace": "លុបលេខចុងក្រោយ",
+};
+
+export type TextKey = Key;
+
+const dictionaries: Record<Lang, Record<Key, string>> = { en, km };
+const STORAGE_KEY = "khqr-pos.lang";
+
+let current: Lang = localStorage.getItem(STORAGE_KEY) === "km" ? "km" : "en";
+const listeners: Array<() => void> = [];
+
+/** The current language. */
+export function lang(): Lang {
+  return current;
+}
+
+/** The text for `key` in the current language. */
+export function t(key: TextKey): string {
+  return dictionaries[current][key];
+}
+
+/** Whether `key` names a text (used to translate error codes that arrive from Rust). */
+export function hasText(key: string): key is TextKey {
+  return key in en;
+}
+
+/** Re-labels every `[data-i18n]` element under `root`. */
+export function applyLanguage(root: ParentNode = document): void {
+  document.documentElement.lang = current;
+  for (const el of root.querySelectorAll<HTMLElement>("[data-i18n]")) {
+    const key = el.dataset.i18n;
+    if (key !== undefined && hasText(key)) el.textContent = t(key);
+  }
+}
+
+/** Switches the language, remembers it and re-renders everything that listens. */
+export function setLanguage(next: Lang): void {
+  current = next;
+  localStorage.setItem(STORAGE_KEY, next);
+  applyLanguage();
+  for (const listener of listeners) listener();
+}
+
+/** Runs `listener` after every language switch (for text built in code). */
+export function onLanguageChange(listener: () => void): void {
+  listeners.push(listener);
+}

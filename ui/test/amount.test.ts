@@ -1,0 +1,84 @@
+// Unit tests of the amount buffer: what each keystroke does to the text the cashier sees.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import {
+  displayFinal,
+  displayTyped,
+  emptyEntry,
+  entryKeyOf,
+  groupDigits,
+  press,
+  switchCurrency,
+  type Entry,
+  type EntryKey,
+} from "../src/amount.js";
+
+function typeKeys(entry: Entry, keys: EntryKey[]): { entry: Entry; problems: (string | null)[] } {
+  const problems: (string | null)[] = [];
+  let current = entry;
+  for (const key of keys) {
+    const r = press(current, key);
+    current = r.entry;
+    problems.push(r.problem);
+  }
+  return { entry: current, problems };
+}
+
+test("riel amounts are grouped by thousands as they are typed", () => {
+  const { entry } = typeKeys(emptyEntry("KHR"), ["1", "3", "0", "0", "0", "0", "0"]);
+  assert.equal(entry.text, "1300000");
+  assert.equal(displayTyped(entry), "1,300,000");
+  assert.equal(displayFinal(entry), "1,300,000");
+});
+
+test("a decimal point in riel is refused with its reason", () => {
+  const r = press({ text: "15", currency: "KHR" }, ".");
+  assert.equal(r.entry.text, "15");
+  assert.equal(r.problem, "khrNoDecimals");
+});
+
+test("dollars take two decimals and refuse a third", () => {
+  const { entry, problems } = typeKeys(emptyEntry("USD"), ["1", "0", ".", "5", "0", "1"]);
+  assert.equal(entry.text, "10.50");
+  assert.deepEqual(problems, [null, null, null, null, null, "usdTwoDecimals"]);
+  assert.equal(displayFinal({ text: "10", currency: "USD" }), "10.00");
+  assert.equal(displayFinal({ text: ".5", currency: "USD" }), "0.50");
+});
+
+test("a leading point becomes zero point and a second point is ignored", () => {
+  const { entry } = typeKeys(emptyEntry("USD"), [".", ".", "5"]);
+  assert.equal(entry.text, "0.5");
+});
+
+test("a leading zero is replaced by the next digit", () => {
+  const { entry } = typeKeys(emptyEntry("KHR"), ["0", "0", "7"]);
+  assert.equal(entry.text, "7");
+});
+
+test("backspace removes one character and delete clears everything", () => {
+  assert.equal(press({ text: "123", currency: "KHR" }, "backspace").entry.text, "12");
+  assert.equal(press({ text: "", currency: "KHR" }, "backspace").entry.text, "");
+  assert.equal(press({ text: "123", currency: "KHR" }, "clear").entry.text, "");
+});
+
+test("overlong amounts are refused instead of overflowing the display", () => {
+  const r = press({ text: "123456789012", currency: "KHR" }, "3");
+  assert.equal(r.problem, "tooLong");
+  assert.equal(r.entry.text, "123456789012");
+});
+
+test("switching to riel with decimals typed keeps the text and explains the problem", () => {
+  const r = switchCurrency({ text: "2.50", currency: "USD" });
+  assert.equal(r.entry.currency, "KHR");
+  assert.equal(r.problem, "khrNoDecimals");
+  assert.equal(switchCurrency(r.entry).problem, null);
+});
+
+test("keyboard keys map to entry keys, including the numpad decimal and comma", () => {
+  assert.equal(entryKeyOf("7"), "7");
+  assert.equal(entryKeyOf(","), ".");
+  assert.equal(entryKeyOf("Backspace"), "backspace");
+  assert.equal(entryKeyOf("Delete"), "clear");
+  assert.equal(entryKeyOf("a"), null);
+  assert.equal(groupDigits("1000"), "1,000");
+});
