@@ -48,6 +48,9 @@ pub enum SimError {
         /// The md5 paid.
         md5: String,
     },
+    /// The QR string does not decode as a KHQR.
+    #[error("not a KHQR string: {0}")]
+    BadQr(#[from] pos_khqr::KhqrError),
     /// The md5 is not 32 hex digits.
     #[error("{md5:?} is not an md5 (32 hex digits)")]
     BadMd5 {
@@ -214,6 +217,23 @@ impl SimHandle {
     pub(crate) fn lock(&self) -> MutexGuard<'_, State> {
         // State stays consistent between statements, so a panic elsewhere leaves it usable.
         self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Registers an issued KHQR string as the POS showed it: its md5 becomes a lookup key and
+    /// tags 54/53 (amount), 29/30 (account) and 99 (expiry) are remembered. A QR without an
+    /// amount is static. Returns the md5.
+    pub fn register_qr(&self, qr: &str) -> Result<String, SimError> {
+        let decoded = pos_khqr::decode(qr)?;
+        let md5 = pos_khqr::md5_hex(qr);
+        let info = QrInfo {
+            amount: decoded.amount(),
+            account: decoded.bakong_account_id.clone(),
+            expires_ms: decoded
+                .expiration_ms()
+                .and_then(|ms| i64::try_from(ms).ok()),
+        };
+        self.lock().register(&md5, info);
+        Ok(md5)
     }
 
     /// Registers an issued QR by its md5 and what it carries.

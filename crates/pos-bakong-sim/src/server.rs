@@ -3,8 +3,8 @@
 //!
 //! | method and path | body | effect |
 //! |---|---|---|
-//! | `POST /__sim/qr` | `{"md5","amount"?,"currency"?,"account"?,"expiresMs"?}` | register an issued QR (no amount = static) |
-//! | `POST /__sim/pay` | `{"md5","amount"?,"currency"?,"fromAccountId"?,"toAccountId"?,"delayMs"?,"ackDelayMs"?,"outcome"?:"success"\|"failed","times"?,"description"?,"acceptExpired"?}` | record a payment |
+//! | `POST /__sim/qr` | `{"qr"}` or `{"md5","amount"?,"currency"?,"account"?,"expiresMs"?}` | register an issued QR (no amount = static); answers `{"md5"}` |
+//! | `POST /__sim/pay` | `{"md5"\|"qr","amount"?,"currency"?,"fromAccountId"?,"toAccountId"?,"delayMs"?,"ackDelayMs"?,"outcome"?:"success"\|"failed","times"?,"description"?,"acceptExpired"?}` | record a payment |
 //! | `POST /__sim/autopay` | `{"afterMs": N \| null}` | pay every registered QR N ms after registration |
 //! | `POST /__sim/clock` | `{"nowMs"}` or `{"advanceMs"}` | move the virtual clock; answers `{"nowMs"}` |
 //! | `POST /__sim/token` | `{"lifetimeMs"?}` | issue a token; answers `{"token"}` |
@@ -144,7 +144,10 @@ fn money(amount: Option<&Value>, currency: Option<&str>) -> Result<Option<Money>
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct QrRequest {
-    md5: String,
+    #[serde(default)]
+    qr: Option<String>,
+    #[serde(default)]
+    md5: Option<String>,
     #[serde(default)]
     amount: Option<Value>,
     #[serde(default)]
@@ -156,18 +159,23 @@ struct QrRequest {
 }
 
 async fn register_qr(State(sim): State<SimHandle>, Json(request): Json<QrRequest>) -> Response {
-    let result = money(request.amount.as_ref(), request.currency.as_deref()).and_then(|amount| {
-        sim.register_md5(
-            &request.md5,
-            QrInfo {
-                amount,
-                account: request.account,
-                expires_ms: request.expires_ms,
-            },
-        )
-    });
+    let result = match (request.qr, request.md5) {
+        (Some(qr), _) => sim.register_qr(&qr),
+        (None, Some(md5)) => {
+            money(request.amount.as_ref(), request.currency.as_deref()).and_then(|amount| {
+                let info = QrInfo {
+                    amount,
+                    account: request.account,
+                    expires_ms: request.expires_ms,
+                };
+                sim.register_md5(&md5, info)
+                    .map(|()| md5.to_ascii_lowercase())
+            })
+        }
+        (None, None) => Err(SimError::BadRequest("give \"qr\" or \"md5\"".into())),
+    };
     match result {
-        Ok(()) => Json(json!({ "md5": request.md5.to_ascii_lowercase() })).into_response(),
+        Ok(md5) => Json(json!({ "md5": md5 })).into_response(),
         Err(error) => refuse(error),
     }
 }
@@ -175,7 +183,10 @@ async fn register_qr(State(sim): State<SimHandle>, Json(request): Json<QrRequest
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct PayRequest {
-    md5: String,
+    #[serde(default)]
+    qr: Option<String>,
+    #[serde(default)]
+    md5: Option<String>,
     #[serde(default)]
     amount: Option<Value>,
     #[serde(default)]
@@ -199,8 +210,14 @@ struct PayRequest {
 }
 
 async fn pay(State(sim): State<SimHandle>, Json(request): Json<PayRequest>) -> Response {
-    let result = money(request.amount.as_ref(), request.currency.as_deref()).and_then(|amount| {
-        let defaults = PayOptions::new(&request.md5);
+    let md5 = match (&request.qr, &request.md5) {
+        (Some(qr), _) => sim.register_qr(qr),
+        (None, Some(md5)) => Ok(md5.clone()),
+        (None, None) => Err(SimError::BadRequest("give \"qr\" or \"md5\"".into())),
+    };
+    let result = md5.and_then(|md5| {
+        let amount = money(request.amount.as_ref(), request.currency.as_deref())?;
+        let defaults = PayOptions::new(&md5);
         sim.pay(PayOptions {
             amount,
             from_account_id: request.from_account_id,

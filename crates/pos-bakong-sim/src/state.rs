@@ -272,7 +272,11 @@ impl State {
     // ---- QRs and payments --------------------------------------------------------------------
 
     pub(crate) fn register(&mut self, md5: &str, info: QrInfo) {
-        let registered_ms = self.now_ms();
+        // Registering again (e.g. paying by QR string) keeps the original moment for autopay.
+        let registered_ms = self
+            .qrs
+            .get(&md5.to_ascii_lowercase())
+            .map_or_else(|| self.now_ms(), |q| q.registered_ms);
         self.qrs.insert(
             md5.to_ascii_lowercase(),
             RegisteredQr {

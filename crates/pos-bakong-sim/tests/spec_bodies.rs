@@ -459,3 +459,22 @@ async fn unknown_paths_get_nginx_404() {
     let (status, content_type, _) = post(&sim, "no_such_endpoint", "{}", None).await;
     assert_eq!((status, content_type.as_str()), (404, "text/html"));
 }
+
+#[tokio::test]
+async fn paying_by_qr_string_over_http_registers_it_and_records_the_payment() {
+    let sim = sim().await;
+    sim.set_now_ms(1_700_000_000_000);
+    let qr = "00020101021229190015john_smith@devb520459995303116540450005802KH5910John Smith6010Phnom Penh993400131700000000000011317000864000006304B6E1";
+    let http = reqwest::Client::builder().no_proxy().build().unwrap();
+    let paid: Value = http
+        .post(format!("{}/__sim/pay", sim.url()))
+        .json(&serde_json::json!({ "qr": qr }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(paid["md5"], "d9ee5b856745578bc3dfceff938af5c5");
+    assert_eq!(sim.payments()[0].amount, Money::new(5000, Currency::Khr));
+}

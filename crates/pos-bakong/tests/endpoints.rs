@@ -553,3 +553,34 @@ async fn a_skewed_virtual_clock_shows_in_created_date() {
         Ok(CheckOutcome::Paid(tx)) if (tx.created_ms.unwrap() - skewed).abs() < 5_000
     ));
 }
+
+/// Public conformance vectors pub-gen-016 (dynamic, 5000 riel, expires at 1700086400000) and
+/// pub-gen-001 (static), with their md5s.
+const DYNAMIC_QR: &str = "00020101021229190015john_smith@devb520459995303116540450005802KH5910John Smith6010Phnom Penh993400131700000000000011317000864000006304B6E1";
+const DYNAMIC_MD5: &str = "d9ee5b856745578bc3dfceff938af5c5";
+const STATIC_QR: &str =
+    "00020101021129190015john_smith@devb5204599953031165802KH5910John Smith6010Phnom Penh63046BFA";
+const STATIC_MD5: &str = "851710edf362c4a9091f7b4739cbe1a3";
+
+#[tokio::test]
+async fn a_registered_khqr_string_is_paid_with_its_own_amount_account_and_expiry() {
+    let sim = sim().await;
+    sim.set_now_ms(1_700_000_000_000);
+    assert_eq!(sim.register_qr(DYNAMIC_QR).unwrap(), DYNAMIC_MD5);
+    assert_eq!(sim.register_qr(STATIC_QR).unwrap(), STATIC_MD5);
+    assert!(sim.register_qr("not a qr").is_err());
+    sim.pay(PayOptions::new(DYNAMIC_MD5)).unwrap();
+    let client = client(&sim);
+    let outcome = client.check_transaction_by_md5(DYNAMIC_MD5).await.unwrap();
+    assert!(matches!(
+        outcome,
+        CheckOutcome::Paid(tx) if tx.amount == khr(5000) && tx.to_account_id.as_deref() == Some("john_smith@devb")
+    ));
+    assert_eq!(
+        client.check_transaction_by_md5(STATIC_MD5).await,
+        Ok(CheckOutcome::NotFound)
+    );
+    let mut late = PayOptions::new(DYNAMIC_MD5);
+    late.delay = Duration::from_secs(2 * 86_400);
+    assert!(sim.pay(late).unwrap().dropped_as_expired);
+}

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod qr;
+mod sim;
 
 /// KHQR POS on the command line.
 #[derive(Debug, Parser)]
@@ -20,11 +21,14 @@ enum Command {
     /// Encode, decode, verify and render KHQR strings; run conformance vectors.
     #[command(subcommand)]
     Qr(qr::QrCommand),
+    /// Run the Bakong Open API simulator on loopback until Ctrl-C.
+    Sim(sim::SimArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Qr(command) => qr::run(command),
+        Command::Sim(args) => sim::run(args),
     }
 }
