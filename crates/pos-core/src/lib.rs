@@ -1,1 +1,55 @@
-//! placeholder
+//! The POS core shared by the desktop app and the `khqr-pos` CLI: configuration, charging
+//! (the pending sale is written before its QR is returned), the quota-aware payment watcher,
+//! and the [`Pos`] facade that ties them together.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), pos_core::CoreError> {
+//! use pos_core::{ChargeRequest, Config, Currency, Pos};
+//! let pos = Pos::start(Config::demo("/tmp/khqr-pos-demo")?).await?;
+//! let mut events = pos.subscribe();
+//! let charge = pos
+//!     .charge(ChargeRequest {
+//!         amount: "5000".into(),
+//!         currency: Some(Currency::Khr),
+//!         ..ChargeRequest::default()
+//!     })
+//!     .await?;
+//! pos.demo_pay(charge.sale_id).await?;
+//! while let Ok(event) = events.recv().await {
+//!     println!("{}", serde_json::to_string(&event).unwrap_or_default());
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Money and the sale state machine come from `pos-domain` and are re-exported here, so
+//! callers need only this crate.
+#![warn(missing_docs)]
+
+mod charge;
+mod config;
+mod duration;
+mod error;
+mod ledger;
+mod pos;
+pub mod schedule;
+mod token_file;
+mod views;
+mod watcher;
+
+pub use config::{
+    BakongConfig, Config, Environment, LoadOptions, MerchantKind, MerchantProfile, ENV_CONFIG,
+    ENV_DATA_DIR, ENV_OVERRIDES, QR_LIFETIME_RANGE,
+};
+pub use duration::{format_duration, parse_duration};
+pub use error::CoreError;
+pub use ledger::Ledger;
+pub use pos::{Pos, StartOptions};
+pub use pos_domain::{
+    AmountError, Currency, InvalidTransition, Money, SaleEvent, SaleStatus, Transition,
+    UnknownCurrency, UnknownStatus,
+};
+pub use views::{
+    CannotVerifyReason, ChargeRequest, ChargeView, DayReport, Health, LedgerCheck, PaymentView,
+    PosEvent, RecheckView, SaleView, SalesList, SalesQuery, TotalView, Verification,
+};

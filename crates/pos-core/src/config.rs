@@ -1,0 +1,818 @@
+//! Configuration: a TOML file, overridden by environment variables, overridden by explicit
+//! options (the CLI's flags), then validated into a [`Config`] whose every field is usable.
+//!
+//! The Bakong token itself is never part of the configuration: only the path of the file
+//! that holds it. So `config show` and `Debug` can print a `Config` without leaking it.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use pos_domain::{Currency, Money};
+use serde::{Deserialize, Serialize};
+
+use crate::duration::{format_duration, parse_duration};
+use crate::CoreError;
+
+/// Environment variable naming the configuration file.
+pub const ENV_CONFIG: &str = "KHQR_POS_CONFIG";
+/// Environment variable naming the data directory (ledger, token file, default config).
+pub const ENV_DATA_DIR: &str = "KHQR_POS_DATA_DIR";
+
+/// Environment overrides of single settings, applied over the file: (variable, setting).
+pub const ENV_OVERRIDES: [(&str, &str); 8] = [
+    ("KHQR_POS_ENVIRONMENT", "bakong.environment"),
+    ("KHQR_POS_BAKONG_URL", "bakong.base_url"),
+    ("KHQR_POS_TOKEN_FILE", "bakong.token_file"),
+    ("KHQR_POS_EMAIL", "bakong.email"),
+    ("KHQR_POS_CHECK_BUDGET", "bakong.daily_check_budget"),
+    ("KHQR_POS_DEMO_AUTOPAY", "bakong.demo_autopay"),
+    ("KHQR_POS_TERMINAL_ID", "terminal_id"),
+    ("KHQR_POS_TIME_ZONE", "time_zone"),
+];
+
+/// The shortest and longest QR lifetimes the POS accepts (KHQR practice: minutes, not days).
+pub const QR_LIFETIME_RANGE: (Duration, Duration) =
+    (Duration::from_secs(60), Duration::from_secs(600));
+
+/// Which Bakong Open API the POS talks to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", content = "baseUrl", rename_all = "camelCase")]
+pub enum Environment {
+    /// The embedded simulator on loopback: no token, no network, payments on demand.
+    Demo,
+    /// NBC's sandbox.
+    Sit,
+    /// The real thing (refuses callers outside Cambodia).
+    Production,
+    /// Any other base URL: a relay, or a simulator run as a separate process.
+    Custom(String),
+}
+
+impl Environment {
+    /// The base URL requests go to; `None` for demo, whose URL is known only once the
+    /// simulator listens.
+    pub fn base_url(&self) -> Option<&str> {
+        match self {
+            Environment::Demo => None,
+            Environment::Sit => Some("https://sit-api-bakong.nbc.gov.kh"),
+            Environment::Production => Some("https://api-bakong.nbc.gov.kh"),
+            Environment::Custom(url) => Some(url),
+        }
+    }
+
+    /// Short name for status lines: `demo`, `sit`, `production`, `custom`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Environment::Demo => "demo",
+            Environment::Sit => "sit",
+            Environment::Production => "production",
+            Environment::Custom(_) => "custom",
+        }
+    }
+}
+
+/// Whose account the QR pays into: KHQR tag 29 (individual) or tag 30 (merchant).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MerchantKind {
+    /// A personal Bakong account (tag 29).
+    Individual,
+    /// A merchant account with merchant id and acquiring bank (tag 30).
+    Merchant,
+}
+
+/// The payee as written into every QR.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MerchantProfile {
+    /// Individual or merchant account.
+    pub kind: MerchantKind,
+    /// The Bakong account id, `name@bank`.
+    pub account_id: String,
+    /// Shown in the customer's bank app; at most 25 characters.
+    pub name: String,
+    /// At most 15 characters.
+    pub city: String,
+    /// Required for merchant accounts.
+    pub merchant_id: Option<String>,
+    /// Required for merchant accounts.
+    pub acquiring_bank: Option<String>,
+    /// KHQR store label (tag 62.03).
+    pub store_label: Option<String>,
+    /// KHQR terminal label (tag 62.07).
+    pub terminal_label: Option<String>,
+    /// Merchant category code, 4 digits.
+    pub mcc: String,
+}
+
+impl MerchantProfile {
+    /// The payee demo mode uses when none is configured.
+    fn demo() -> Self {
+        MerchantProfile {
+            kind: MerchantKind::Individual,
+            account_id: "demo_shop@devb".into(),
+            name: "KHQR POS Demo".into(),
+            city: "Phnom Penh".into(),
+            merchant_id: None,
+            acquiring_bank: None,
+            store_label: None,
+            terminal_label: None,
+            mcc: "5999".into(),
+        }
+    }
+}
+
+/// The validated configuration. Build it with [`Config::load`] or [`Config::demo`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Config {
+    /// Where the ledger (and by default the token file) lives.
+    pub data_dir: PathBuf,
+    /// The configuration file read, if any.
+    pub config_file: Option<PathBuf>,
+    /// The payee.
+    pub merchant: MerchantProfile,
+    /// The currency the cashier screen starts in.
+    pub default_currency: Currency,
+    /// The shop's exchange rate, riel per US dollar, for KHR equivalents.
+    pub riel_per_usd: i64,
+    /// How long a QR can be paid, 1–10 minutes.
+    #[serde(serialize_with = "serialize_duration")]
+    pub qr_lifetime: Duration,
+    /// The largest KHR amount a cashier may charge.
+    pub max_khr: Money,
+    /// The largest USD amount a cashier may charge.
+    pub max_usd: Money,
+    /// This counter's id: part of bill numbers, receipts are numbered per terminal.
+    pub terminal_id: String,
+    /// The shop's time zone: days in reports and the check budget follow it.
+    #[serde(serialize_with = "serialize_tz")]
+    pub time_zone: chrono_tz::Tz,
+    /// The Bakong connection.
+    pub bakong: BakongConfig,
+}
+
+/// How the POS reaches Bakong and how many checks it may spend.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BakongConfig {
+    /// Which API.
+    pub environment: Environment,
+    /// The file holding the token (never the token itself).
+    pub token_file: PathBuf,
+    /// The registered email, needed to renew the token.
+    pub email: Option<String>,
+    /// Status checks the POS may spend per shop day.
+    pub daily_check_budget: u32,
+    /// Part of the budget only final checks may use.
+    pub check_reserve: u32,
+    /// Demo mode only: the simulator pays every QR after this long.
+    #[serde(serialize_with = "serialize_opt_duration")]
+    pub demo_autopay: Option<Duration>,
+    /// How long one HTTP request may take.
+    #[serde(serialize_with = "serialize_duration")]
+    pub request_timeout: Duration,
+}
+
+fn serialize_duration<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&format_duration(*d))
+}
+
+fn serialize_opt_duration<S: serde::Serializer>(
+    d: &Option<Duration>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    match d {
+        Some(d) => s.serialize_some(&format_duration(*d)),
+        None => s.serialize_none(),
+    }
+}
+
+fn serialize_tz<S: serde::Serializer>(tz: &chrono_tz::Tz, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(tz.name())
+}
+
+/// Explicit choices that beat both the file and the environment (the CLI's flags).
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// The configuration file; default `<data dir>/config.toml` when it exists.
+    pub config_file: Option<PathBuf>,
+    /// The data directory; default the OS app-data directory.
+    pub data_dir: Option<PathBuf>,
+    /// Demo mode only: autopay delay.
+    pub demo_autopay: Option<Duration>,
+}
+
+/// The file as written: every field optional, so a file can set just what it needs.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    data_dir: Option<PathBuf>,
+    default_currency: Option<String>,
+    riel_per_usd: Option<i64>,
+    qr_lifetime: Option<String>,
+    max_amount_khr: Option<String>,
+    max_amount_usd: Option<String>,
+    terminal_id: Option<String>,
+    time_zone: Option<String>,
+    #[serde(default)]
+    merchant: FileMerchant,
+    #[serde(default)]
+    bakong: FileBakong,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileMerchant {
+    kind: Option<MerchantKind>,
+    account_id: Option<String>,
+    name: Option<String>,
+    city: Option<String>,
+    merchant_id: Option<String>,
+    acquiring_bank: Option<String>,
+    store_label: Option<String>,
+    terminal_label: Option<String>,
+    mcc: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileBakong {
+    environment: Option<String>,
+    base_url: Option<String>,
+    token_file: Option<PathBuf>,
+    email: Option<String>,
+    daily_check_budget: Option<u32>,
+    check_reserve: Option<u32>,
+    demo_autopay: Option<String>,
+    request_timeout: Option<String>,
+}
+
+fn invalid(field: &str, reason: impl Into<String>) -> CoreError {
+    CoreError::ConfigInvalid {
+        field: field.to_owned(),
+        reason: reason.into(),
+    }
+}
+
+/// Checks a KHQR text field's length the way KHQR counts it (UTF-16 units).
+fn check_len(field: &str, value: &str, max: usize) -> Result<(), CoreError> {
+    let len = value.encode_utf16().count();
+    if value.trim().is_empty() {
+        return Err(invalid(field, "must not be empty"));
+    }
+    if len > max {
+        return Err(invalid(
+            field,
+            format!("{value:?} is {len} characters; KHQR allows at most {max}"),
+        ));
+    }
+    Ok(())
+}
+
+impl Config {
+    /// Loads the configuration: `options`, then the process environment, then the file.
+    pub fn load(options: LoadOptions) -> Result<Config, CoreError> {
+        Config::load_with_env(options, |name| std::env::var(name).ok())
+    }
+
+    /// [`Config::load`] with the environment given as a lookup function (for tests).
+    pub fn load_with_env(
+        options: LoadOptions,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Config, CoreError> {
+        let env_dir = env(ENV_DATA_DIR).map(PathBuf::from);
+        let explicit_file = options
+            .config_file
+            .clone()
+            .or_else(|| env(ENV_CONFIG).map(PathBuf::from));
+        let provisional_dir = options.data_dir.clone().or(env_dir.clone());
+        let (file, config_file) = match explicit_file {
+            Some(path) => (read_file(&path)?, Some(path)),
+            None => {
+                let dir = match &provisional_dir {
+                    Some(dir) => dir.clone(),
+                    None => default_data_dir()?,
+                };
+                let path = dir.join("config.toml");
+                if path.exists() {
+                    (read_file(&path)?, Some(path))
+                } else {
+                    (FileConfig::default(), None)
+                }
+            }
+        };
+        let data_dir = match provisional_dir.or(file.data_dir.clone()) {
+            Some(dir) => dir,
+            None => default_data_dir()?,
+        };
+        Config::build(file, config_file, data_dir, &options, env)
+    }
+
+    /// A demo configuration rooted at `data_dir`, ignoring files and the environment.
+    pub fn demo(data_dir: impl Into<PathBuf>) -> Result<Config, CoreError> {
+        let data_dir = data_dir.into();
+        Config::build(
+            FileConfig {
+                bakong: FileBakong {
+                    environment: Some("demo".into()),
+                    ..FileBakong::default()
+                },
+                ..FileConfig::default()
+            },
+            None,
+            data_dir,
+            &LoadOptions::default(),
+            |_| None,
+        )
+    }
+
+    /// Parses TOML text as a configuration file rooted at `data_dir`, without the
+    /// environment. Useful for validating a file before saving it.
+    pub fn from_toml(text: &str, data_dir: impl Into<PathBuf>) -> Result<Config, CoreError> {
+        let file: FileConfig = toml::from_str(text).map_err(|e| CoreError::ConfigRead {
+            path: PathBuf::from("<text>"),
+            reason: e.to_string(),
+        })?;
+        Config::build(file, None, data_dir.into(), &LoadOptions::default(), |_| {
+            None
+        })
+    }
+
+    fn build(
+        mut file: FileConfig,
+        config_file: Option<PathBuf>,
+        data_dir: PathBuf,
+        options: &LoadOptions,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Config, CoreError> {
+        apply_env(&mut file, &env)?;
+        let base_dir = config_file
+            .as_deref()
+            .and_then(Path::parent)
+            .map_or_else(|| data_dir.clone(), Path::to_path_buf);
+        let token_file = match file.bakong.token_file.take() {
+            Some(path) if path.is_relative() => base_dir.join(path),
+            Some(path) => path,
+            None => data_dir.join("bakong-token"),
+        };
+        let environment = match file.bakong.environment.as_deref().map(str::trim) {
+            // No choice made: a token on disk means the real service, none means demo.
+            None | Some("") => {
+                if file.bakong.base_url.is_some() {
+                    Environment::Custom(file.bakong.base_url.clone().unwrap_or_default())
+                } else if token_file.exists() {
+                    Environment::Production
+                } else {
+                    Environment::Demo
+                }
+            }
+            Some(name) => match name.to_ascii_lowercase().as_str() {
+                "demo" => Environment::Demo,
+                "sit" | "sandbox" => Environment::Sit,
+                "production" | "prod" => Environment::Production,
+                "custom" => Environment::Custom(file.bakong.base_url.clone().ok_or_else(|| {
+                    invalid("bakong.base_url", "a custom environment needs a base_url")
+                })?),
+                other => {
+                    return Err(invalid(
+                        "bakong.environment",
+                        format!("{other:?} is not one of demo, sit, production, custom"),
+                    ))
+                }
+            },
+        };
+        if let Environment::Custom(url) = &environment {
+            if !(url.starts_with("http://") || url.starts_with("https://")) {
+                return Err(invalid(
+                    "bakong.base_url",
+                    format!("{url:?} must start with http:// or https://"),
+                ));
+            }
+        }
+        let demo = environment == Environment::Demo;
+
+        let merchant = build_merchant(file.merchant, demo)?;
+        let default_currency = match &file.default_currency {
+            Some(text) => text
+                .parse::<Currency>()
+                .map_err(|e| invalid("default_currency", e.to_string()))?,
+            None => Currency::Khr,
+        };
+        let riel_per_usd = file.riel_per_usd.unwrap_or(4_100);
+        if !(1_000..=10_000).contains(&riel_per_usd) {
+            return Err(invalid(
+                "riel_per_usd",
+                format!("{riel_per_usd} is not a plausible shop rate (1000–10000 riel per dollar)"),
+            ));
+        }
+        let qr_lifetime = match &file.qr_lifetime {
+            Some(text) => parse_duration(text, "qr_lifetime")?,
+            None => Duration::from_secs(300),
+        };
+        check_lifetime(qr_lifetime)?;
+        let max_khr = parse_max(file.max_amount_khr.as_deref(), Currency::Khr, "40000000")?;
+        let max_usd = parse_max(file.max_amount_usd.as_deref(), Currency::Usd, "10000")?;
+        let terminal_id = file.terminal_id.unwrap_or_else(|| "T1".into());
+        if terminal_id.is_empty()
+            || terminal_id.len() > 8
+            || !terminal_id.bytes().all(|b| b.is_ascii_alphanumeric())
+        {
+            return Err(invalid(
+                "terminal_id",
+                format!("{terminal_id:?} must be 1–8 letters or digits (it is part of every bill number)"),
+            ));
+        }
+        let time_zone = match &file.time_zone {
+            Some(name) => name
+                .parse::<chrono_tz::Tz>()
+                .map_err(|_| invalid("time_zone", format!("{name:?} is not an IANA time zone")))?,
+            None => chrono_tz::Asia::Phnom_Penh,
+        };
+        let daily_check_budget = file.bakong.daily_check_budget.unwrap_or(100);
+        let check_reserve = file
+            .bakong
+            .check_reserve
+            .unwrap_or_else(|| (daily_check_budget / 10).max(1).min(daily_check_budget));
+        if daily_check_budget == 0 {
+            return Err(invalid(
+                "bakong.daily_check_budget",
+                "must be at least 1, or no payment could ever be detected",
+            ));
+        }
+        if check_reserve >= daily_check_budget {
+            return Err(invalid(
+                "bakong.check_reserve",
+                format!("{check_reserve} must be below the daily budget of {daily_check_budget}"),
+            ));
+        }
+        let demo_autopay = match (options.demo_autopay, &file.bakong.demo_autopay) {
+            (Some(d), _) => Some(d),
+            (None, Some(text)) => Some(parse_duration(text, "bakong.demo_autopay")?),
+            (None, None) => None,
+        };
+        if demo_autopay.is_some() && !demo {
+            return Err(invalid(
+                "bakong.demo_autopay",
+                format!(
+                    "automatic payments exist only in demo mode, not against {}",
+                    environment.name()
+                ),
+            ));
+        }
+        let request_timeout = match &file.bakong.request_timeout {
+            Some(text) => parse_duration(text, "bakong.request_timeout")?,
+            None => Duration::from_secs(12),
+        };
+        if request_timeout < Duration::from_millis(100) || request_timeout > Duration::from_secs(60)
+        {
+            return Err(invalid(
+                "bakong.request_timeout",
+                "must be between 100ms and 60s",
+            ));
+        }
+        if let Some(email) = &file.bakong.email {
+            if !email.contains('@') || email.len() > 30 {
+                return Err(invalid(
+                    "bakong.email",
+                    format!("{email:?} is not an email address of at most 30 characters"),
+                ));
+            }
+        }
+        Ok(Config {
+            data_dir,
+            config_file,
+            merchant,
+            default_currency,
+            riel_per_usd,
+            qr_lifetime,
+            max_khr,
+            max_usd,
+            terminal_id,
+            time_zone,
+            bakong: BakongConfig {
+                environment,
+                token_file,
+                email: file.bakong.email,
+                daily_check_budget,
+                check_reserve,
+                demo_autopay,
+                request_timeout,
+            },
+        })
+    }
+
+    /// Whether the POS runs against the embedded simulator.
+    pub fn is_demo(&self) -> bool {
+        self.bakong.environment == Environment::Demo
+    }
+
+    /// The ledger file.
+    pub fn ledger_path(&self) -> PathBuf {
+        self.data_dir.join("ledger.sqlite3")
+    }
+
+    /// The largest amount a cashier may charge in `currency`.
+    pub fn max_amount(&self, currency: Currency) -> Money {
+        match currency {
+            Currency::Khr => self.max_khr,
+            Currency::Usd => self.max_usd,
+        }
+    }
+}
+
+/// Refuses QR lifetimes outside 1–10 minutes.
+fn check_lifetime(lifetime: Duration) -> Result<(), CoreError> {
+    let (min, max) = QR_LIFETIME_RANGE;
+    if lifetime < min || lifetime > max {
+        return Err(CoreError::LifetimeOutOfRange {
+            secs: lifetime.as_secs(),
+        });
+    }
+    Ok(())
+}
+
+fn parse_max(text: Option<&str>, currency: Currency, default: &str) -> Result<Money, CoreError> {
+    let field = match currency {
+        Currency::Khr => "max_amount_khr",
+        Currency::Usd => "max_amount_usd",
+    };
+    let money = Money::parse_cashier(text.unwrap_or(default), currency, None)
+        .map_err(|e| invalid(field, e.to_string()))?;
+    // Tag 54 holds at most 13 characters, so a larger amount could never be encoded.
+    if money.plain().len() > 13 {
+        return Err(invalid(
+            field,
+            "too large for a KHQR amount (13 characters)",
+        ));
+    }
+    Ok(money)
+}
+
+fn build_merchant(file: FileMerchant, demo: bool) -> Result<MerchantProfile, CoreError> {
+    let mut profile = MerchantProfile::demo();
+    if !demo && file.account_id.is_none() {
+        return Err(invalid(
+            "merchant.account_id",
+            "a Bakong account id (name@bank) is required outside demo mode",
+        ));
+    }
+    if !demo && file.name.is_none() {
+        return Err(invalid(
+            "merchant.name",
+            "the merchant name shown to customers is required outside demo mode",
+        ));
+    }
+    if let Some(kind) = file.kind {
+        profile.kind = kind;
+    }
+    if let Some(v) = file.account_id {
+        profile.account_id = v;
+    }
+    if let Some(v) = file.name {
+        profile.name = v;
+    }
+    if let Some(v) = file.city {
+        profile.city = v;
+    }
+    if let Some(v) = file.mcc {
+        profile.mcc = v;
+    }
+    profile.merchant_id = file.merchant_id;
+    profile.acquiring_bank = file.acquiring_bank;
+    profile.store_label = file.store_label;
+    profile.terminal_label = file.terminal_label;
+
+    check_len("merchant.account_id", &profile.account_id, 32)?;
+    if !profile.account_id.contains('@') {
+        return Err(invalid(
+            "merchant.account_id",
+            format!("{:?} must look like name@bank", profile.account_id),
+        ));
+    }
+    check_len("merchant.name", &profile.name, 25)?;
+    check_len("merchant.city", &profile.city, 15)?;
+    if profile.mcc.len() != 4 || !profile.mcc.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(invalid(
+            "merchant.mcc",
+            format!("{:?} must be 4 digits", profile.mcc),
+        ));
+    }
+    if profile.kind == MerchantKind::Merchant {
+        for (field, value) in [
+            ("merchant.merchant_id", &profile.merchant_id),
+            ("merchant.acquiring_bank", &profile.acquiring_bank),
+        ] {
+            match value {
+                Some(v) => check_len(field, v, 32)?,
+                None => return Err(invalid(field, "required for a merchant account")),
+            }
+        }
+    }
+    for (field, value) in [
+        ("merchant.store_label", &profile.store_label),
+        ("merchant.terminal_label", &profile.terminal_label),
+    ] {
+        if let Some(v) = value {
+            check_len(field, v, 25)?;
+        }
+    }
+    Ok(profile)
+}
+
+fn read_file(path: &Path) -> Result<FileConfig, CoreError> {
+    let text = std::fs::read_to_string(path).map_err(|e| CoreError::ConfigRead {
+        path: path.to_owned(),
+        reason: e.to_string(),
+    })?;
+    toml::from_str(&text).map_err(|e| CoreError::ConfigRead {
+        path: path.to_owned(),
+        reason: e.to_string(),
+    })
+}
+
+fn apply_env(
+    file: &mut FileConfig,
+    env: &impl Fn(&str) -> Option<String>,
+) -> Result<(), CoreError> {
+    let number = |var: &str, text: String| {
+        text.trim()
+            .parse::<u32>()
+            .map_err(|_| invalid(var, format!("{text:?} is not a whole number")))
+    };
+    for (var, setting) in ENV_OVERRIDES {
+        let Some(value) = env(var) else { continue };
+        match setting {
+            "bakong.environment" => file.bakong.environment = Some(value),
+            "bakong.base_url" => file.bakong.base_url = Some(value),
+            "bakong.token_file" => file.bakong.token_file = Some(PathBuf::from(value)),
+            "bakong.email" => file.bakong.email = Some(value),
+            "bakong.daily_check_budget" => {
+                file.bakong.daily_check_budget = Some(number(var, value)?);
+            }
+            "bakong.demo_autopay" => file.bakong.demo_autopay = Some(value),
+            "terminal_id" => file.terminal_id = Some(value),
+            _ => file.time_zone = Some(value),
+        }
+    }
+    Ok(())
+}
+
+fn default_data_dir() -> Result<PathBuf, CoreError> {
+    directories::ProjectDirs::from("", "", "khqr-pos")
+        .map(|dirs| dirs.data_dir().to_path_buf())
+        .ok_or_else(|| {
+            invalid(
+                "data_dir",
+                format!("no app-data directory is known for this user: set {ENV_DATA_DIR}"),
+            )
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn load(dir: &Path, toml: &str, env: &[(&str, &str)]) -> Result<Config, CoreError> {
+        std::fs::write(dir.join("config.toml"), toml).unwrap();
+        let env: HashMap<String, String> = env
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        Config::load_with_env(
+            LoadOptions {
+                data_dir: Some(dir.to_owned()),
+                ..LoadOptions::default()
+            },
+            |name| env.get(name).cloned(),
+        )
+    }
+
+    #[test]
+    fn an_empty_data_dir_gives_demo_mode_with_the_documented_defaults() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = Config::load_with_env(
+            LoadOptions {
+                data_dir: Some(dir.path().to_owned()),
+                ..LoadOptions::default()
+            },
+            |_| None,
+        )
+        .unwrap();
+        assert!(config.is_demo());
+        assert_eq!(config.qr_lifetime, Duration::from_secs(300));
+        assert_eq!(config.bakong.daily_check_budget, 100);
+        assert_eq!(config.bakong.check_reserve, 10);
+        assert_eq!(config.time_zone, chrono_tz::Asia::Phnom_Penh);
+        assert_eq!(config.default_currency, Currency::Khr);
+        assert_eq!(config.bakong.token_file, dir.path().join("bakong-token"));
+        assert_eq!(config.ledger_path(), dir.path().join("ledger.sqlite3"));
+    }
+
+    #[test]
+    fn a_token_file_on_disk_switches_the_default_to_production() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("bakong-token"), "eyJ.x.y").unwrap();
+        let config = load(
+            dir.path(),
+            "[merchant]\naccount_id = \"shop@aclb\"\nname = \"Shop\"\n",
+            &[],
+        )
+        .unwrap();
+        assert_eq!(config.bakong.environment, Environment::Production);
+    }
+
+    #[test]
+    fn environment_variables_override_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = load(
+            dir.path(),
+            "terminal_id = \"A1\"\n[bakong]\ndaily_check_budget = 50\n",
+            &[
+                ("KHQR_POS_TERMINAL_ID", "B2"),
+                ("KHQR_POS_CHECK_BUDGET", "80"),
+                ("KHQR_POS_ENVIRONMENT", "custom"),
+                ("KHQR_POS_BAKONG_URL", "http://127.0.0.1:9"),
+                ("KHQR_POS_TOKEN_FILE", "tok"),
+            ],
+        );
+        // Outside demo mode the merchant must be configured.
+        assert!(matches!(
+            config,
+            Err(CoreError::ConfigInvalid { ref field, .. }) if field == "merchant.account_id"
+        ));
+        let config = load(
+            dir.path(),
+            "terminal_id = \"A1\"\n[merchant]\naccount_id = \"a@b\"\nname = \"N\"\n",
+            &[
+                ("KHQR_POS_TERMINAL_ID", "B2"),
+                ("KHQR_POS_CHECK_BUDGET", "80"),
+                ("KHQR_POS_BAKONG_URL", "http://127.0.0.1:9"),
+                ("KHQR_POS_TOKEN_FILE", "tok"),
+            ],
+        )
+        .unwrap();
+        assert_eq!(config.terminal_id, "B2");
+        assert_eq!(config.bakong.daily_check_budget, 80);
+        assert_eq!(
+            config.bakong.environment,
+            Environment::Custom("http://127.0.0.1:9".into())
+        );
+        assert_eq!(config.bakong.token_file, dir.path().join("tok"));
+    }
+
+    #[test]
+    fn invalid_settings_are_refused_with_the_setting_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let cases = [
+            ("qr_lifetime = \"30s\"", "expiry"),
+            ("qr_lifetime = \"11m\"", "expiry"),
+            ("riel_per_usd = 4", "riel_per_usd"),
+            ("time_zone = \"Mars/Olympus\"", "time_zone"),
+            ("default_currency = \"EUR\"", "default_currency"),
+            ("terminal_id = \"T-1\"", "terminal_id"),
+            (
+                "[merchant]\nname = \"A name far longer than twenty-five\"",
+                "merchant.name",
+            ),
+            (
+                "[merchant]\naccount_id = \"no-at-sign\"",
+                "merchant.account_id",
+            ),
+            ("[merchant]\nkind = \"merchant\"", "merchant.merchant_id"),
+            ("[merchant]\nmcc = \"59\"", "merchant.mcc"),
+            ("[bakong]\ncheck_reserve = 100", "bakong.check_reserve"),
+            ("[bakong]\nenvironment = \"mars\"", "bakong.environment"),
+            ("[bakong]\nenvironment = \"custom\"", "bakong.base_url"),
+            ("surprise = 1", "unknown field"),
+        ];
+        for (toml, expected) in cases {
+            let err = load(dir.path(), toml, &[]).unwrap_err();
+            let text = format!("{err} {}", err.code());
+            assert!(text.contains(expected), "{toml}: {text}");
+        }
+    }
+
+    #[test]
+    fn autopay_is_refused_outside_demo_mode() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = load(
+            dir.path(),
+            "[merchant]\naccount_id = \"a@b\"\nname = \"N\"\n[bakong]\nenvironment = \"sit\"\ndemo_autopay = \"5s\"\n",
+            &[],
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("demo"), "{err}");
+    }
+
+    #[test]
+    fn config_json_shows_the_token_path_but_has_no_token_field() {
+        let config = Config::demo("/tmp/x").unwrap();
+        let json = serde_json::to_value(&config).unwrap();
+        assert_eq!(json["bakong"]["tokenFile"], "/tmp/x/bakong-token");
+        assert_eq!(json["bakong"]["environment"]["kind"], "demo");
+        assert_eq!(json["qrLifetime"], "5m");
+        assert!(!json.to_string().to_lowercase().contains("\"token\""));
+    }
+}

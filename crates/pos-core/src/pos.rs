@@ -1,0 +1,446 @@
+//! [`Pos`]: the one entry point the desktop app and the CLI share. It owns the ledger, the
+//! Bakong client (or, in demo mode, the embedded simulator) and the payment watcher; every
+//! method returns views ready for the UI or a [`CoreError`] with a stable code.
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use pos_bakong::{BakongClient, ClientConfig, Token};
+use pos_bakong_sim::{PayOptions, QrInfo, RunningSim, SimConfig};
+use pos_domain::SaleEvent;
+use pos_store::{Applied, Query, Range, Sale, SaleId};
+use tokio::sync::{broadcast, mpsc, oneshot, watch};
+
+use crate::charge::{self, bill_seq};
+use crate::schedule::Schedule;
+use crate::views::{
+    ChargeRequest, ChargeView, DayReport, Health, LedgerCheck, RecheckView, SaleView, SalesList,
+    SalesQuery, Verification,
+};
+use crate::watcher::{self, now_ms, Command, Shared, Status, StoreHandle};
+use crate::{token_file, Config, CoreError, Ledger, PosEvent};
+
+/// The developer email the embedded simulator registers, so demo tokens can be renewed.
+const DEMO_EMAIL: &str = "demo@khqr-pos.local";
+/// Events buffered per subscriber before a slow one starts missing them.
+const EVENT_BUFFER: usize = 256;
+
+/// Choices for [`Pos::start_with`]; the defaults are what the app and the CLI use.
+#[derive(Debug, Clone)]
+pub struct StartOptions {
+    /// The check cadence.
+    pub schedule: Schedule,
+    /// Resume every unresolved sale in the ledger (the app, `watch`, `recheck`); without it
+    /// only sales charged by this instance are watched (`charge --wait`).
+    pub resume: bool,
+    /// The shortest QR lifetime accepted. One minute; tests use less to run quickly.
+    pub min_lifetime: Duration,
+}
+
+impl Default for StartOptions {
+    fn default() -> Self {
+        StartOptions {
+            schedule: Schedule::default(),
+            resume: true,
+            min_lifetime: crate::QR_LIFETIME_RANGE.0,
+        }
+    }
+}
+
+/// The running POS. Cheap to clone (an `Arc` inside); every clone is the same POS.
+#[derive(Clone)]
+pub struct Pos {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    shared: Arc<Shared>,
+    ledger: Ledger,
+    commands: Mutex<Option<mpsc::UnboundedSender<Command>>>,
+    watcher: Mutex<Option<tokio::task::JoinHandle<()>>>,
+    demo: Option<RunningSim>,
+    min_lifetime: Duration,
+    /// The next bill sequence number per shop day, so a charge needs no extra query.
+    next_bill: Mutex<Option<(String, u32)>>,
+    pending: watch::Receiver<usize>,
+}
+
+impl std::fmt::Debug for Pos {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pos")
+            .field("environment", &self.inner.shared.config.bakong.environment)
+            .field("client", &self.inner.shared.client)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Pos {
+    /// Opens the ledger, connects to Bakong (or starts the demo simulator), and starts the
+    /// watcher, which resumes every unresolved sale.
+    pub async fn start(config: Config) -> Result<Pos, CoreError> {
+        Pos::start_with(config, StartOptions::default()).await
+    }
+
+    /// [`Pos::start`] with explicit options.
+    pub async fn start_with(config: Config, options: StartOptions) -> Result<Pos, CoreError> {
+        let ledger = Ledger::open(config.clone()).await?;
+        let store = ledger.store().clone();
+        let (client, demo) = connect(&config).await?;
+        let (events, _) = broadcast::channel(EVENT_BUFFER);
+        let (pending_tx, pending) = watch::channel(0);
+        let shared = Arc::new(Shared {
+            config,
+            store,
+            client,
+            events,
+            status: Mutex::new(Status {
+                verification: Verification::Idle,
+                last_error: None,
+            }),
+            pending: pending_tx,
+        });
+        if let Some(sim) = &demo {
+            register_unresolved(&shared, sim).await?;
+        }
+        let (commands, receiver) = mpsc::unbounded_channel();
+        let task = watcher::spawn(
+            Arc::clone(&shared),
+            options.schedule,
+            receiver,
+            options.resume,
+        );
+        Ok(Pos {
+            inner: Arc::new(Inner {
+                shared,
+                ledger,
+                commands: Mutex::new(Some(commands)),
+                watcher: Mutex::new(Some(task)),
+                demo,
+                min_lifetime: options.min_lifetime,
+                next_bill: Mutex::new(None),
+                pending,
+            }),
+        })
+    }
+
+    /// The configuration in force.
+    pub fn config(&self) -> &Config {
+        &self.inner.shared.config
+    }
+
+    /// Whether payments are simulated (no token configured).
+    pub fn is_demo(&self) -> bool {
+        self.inner.demo.is_some()
+    }
+
+    /// Receives every sale change and verification state from now on.
+    pub fn subscribe(&self) -> broadcast::Receiver<PosEvent> {
+        self.inner.shared.events.subscribe()
+    }
+
+    fn send(&self, command: Command) -> Result<(), CoreError> {
+        let guard = self
+            .inner
+            .commands
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        guard
+            .as_ref()
+            .ok_or(CoreError::Stopped)?
+            .send(command)
+            .map_err(|_| CoreError::Stopped)
+    }
+
+    fn store(&self) -> &StoreHandle {
+        self.inner.ledger.store()
+    }
+
+    /// Charges: checks the amount, records the pending sale, and only then returns the QR.
+    pub async fn charge(&self, request: ChargeRequest) -> Result<ChargeView, CoreError> {
+        let shared = &self.inner.shared;
+        let checked = charge::check_request(&shared.config, &request, self.inner.min_lifetime)?;
+        if self.commands_closed() {
+            return Err(CoreError::Stopped);
+        }
+        let now = now_ms();
+        let day = shared.day(now).format("%y%m%d").to_string();
+        let first_seq = self.next_bill_seq(&day).await?;
+        let config = shared.config.clone();
+        let day_for_sale = day.clone();
+        let sale = self
+            .store()
+            .run(move |store| {
+                charge::create_sale(&config, &checked, now, &day_for_sale, first_seq, |new| {
+                    store.insert_pending(new)
+                })
+            })
+            .await?;
+        let prefix = format!("{}-{day}-", shared.config.terminal_id);
+        if let Some(seq) = bill_seq(&sale.bill_number, &prefix) {
+            *self
+                .inner
+                .next_bill
+                .lock()
+                .unwrap_or_else(|e| e.into_inner()) = Some((day, seq.saturating_add(1)));
+        }
+        if let Some(sim) = &self.inner.demo {
+            register(sim, &sale, &shared.config)?;
+        }
+        let svg = pos_khqr::render_svg(&sale.qr)?;
+        shared.emit_sale(&sale);
+        self.send(Command::Track(Box::new(sale.clone())))?;
+        Ok(charge::view(&shared.config, &sale, svg))
+    }
+
+    fn commands_closed(&self) -> bool {
+        self.inner
+            .commands
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .is_none()
+    }
+
+    /// The first bill sequence number worth trying today: one past the highest in the ledger.
+    async fn next_bill_seq(&self, day: &str) -> Result<u32, CoreError> {
+        if let Some((cached_day, seq)) = self
+            .inner
+            .next_bill
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+        {
+            if cached_day == day {
+                return Ok(seq);
+            }
+        }
+        let prefix = format!("{}-{day}-", self.config().terminal_id);
+        let range = self.today_range()?;
+        let search = prefix.clone();
+        let sales = self
+            .store()
+            .run(move |s| {
+                s.sales(&Query {
+                    range: Some(range),
+                    search: Some(search),
+                    ..Query::default()
+                })
+            })
+            .await?;
+        Ok(sales
+            .iter()
+            .filter_map(|s| bill_seq(&s.bill_number, &prefix))
+            .max()
+            .map_or(1, |max| max.saturating_add(1)))
+    }
+
+    fn today_range(&self) -> Result<Range, CoreError> {
+        let tz = self.config().time_zone;
+        Ok(pos_store::day_range(pos_store::shop_day(now_ms(), tz), tz)?)
+    }
+
+    /// Cancels a pending sale. A payment that still arrives is flagged paid-late.
+    pub async fn cancel(&self, sale_id: i64) -> Result<SaleView, CoreError> {
+        let now = now_ms();
+        let applied = self
+            .store()
+            .run(move |s| s.apply_event(SaleId(sale_id), SaleEvent::Cancelled, None, now))
+            .await?;
+        let sale = applied.sale().clone();
+        if let Applied::Changed { .. } = applied {
+            self.inner.shared.emit_sale(&sale);
+            self.send(Command::Track(Box::new(sale.clone())))?;
+        }
+        Ok(SaleView::from(&sale))
+    }
+
+    /// A fresh QR for the same amount as `sale_id` (a new sale); a still-pending original is
+    /// cancelled first so only one QR can be paid.
+    pub async fn regenerate(&self, sale_id: i64) -> Result<ChargeView, CoreError> {
+        let old = self.load(sale_id).await?;
+        if old.status.is_pending() {
+            self.cancel(sale_id).await?;
+        }
+        let lifetime = u64::try_from(old.expires_ms.saturating_sub(old.created_ms)).ok();
+        self.charge(ChargeRequest {
+            amount: old.amount.plain(),
+            currency: Some(old.amount.currency),
+            expires_in_ms: lifetime,
+            note: old.note,
+        })
+        .await
+    }
+
+    async fn load(&self, sale_id: i64) -> Result<Sale, CoreError> {
+        self.inner.ledger.load(sale_id).await
+    }
+
+    /// One sale.
+    pub async fn sale(&self, sale_id: i64) -> Result<SaleView, CoreError> {
+        self.inner.ledger.sale(sale_id).await
+    }
+
+    /// Demo mode only: the customer "pays" the sale's QR now.
+    pub async fn demo_pay(&self, sale_id: i64) -> Result<(), CoreError> {
+        let sim = self.inner.demo.as_ref().ok_or(CoreError::NotDemo)?;
+        let sale = self.load(sale_id).await?;
+        sim.pay(PayOptions::new(&sale.md5))?;
+        Ok(())
+    }
+
+    /// Checks every unresolved sale now, outside the schedule (within the daily budget,
+    /// reserve included), and reports what it spent.
+    pub async fn recheck(&self) -> Result<RecheckView, CoreError> {
+        let (reply, answer) = oneshot::channel();
+        self.send(Command::Recheck(reply))?;
+        answer.await.map_err(|_| CoreError::Stopped)
+    }
+
+    /// How many sales are still pending.
+    pub fn pending_count(&self) -> usize {
+        *self.inner.pending.borrow()
+    }
+
+    /// Waits until no sale is pending (each one paid, failed, expired or cancelled).
+    pub async fn wait_idle(&self) -> Result<(), CoreError> {
+        let (reply, idle) = oneshot::channel();
+        self.send(Command::WhenIdle(reply))?;
+        idle.await.map_err(|_| CoreError::Stopped)
+    }
+
+    /// The Bakong connection's health.
+    pub async fn health(&self) -> Result<Health, CoreError> {
+        let shared = &self.inner.shared;
+        let now = now_ms();
+        let day = shared.day(now);
+        let used = self.store().run(move |s| s.checks_used(day)).await?;
+        let status = shared.status();
+        let config = &shared.config;
+        Ok(Health {
+            environment: config.bakong.environment.name().to_owned(),
+            base_url: shared.client.base_url().to_owned(),
+            demo: self.is_demo(),
+            token_days_left: shared.client.token_days_left(now / 1_000),
+            checks_used_today: used,
+            check_budget: config.bakong.daily_check_budget,
+            check_reserve: config.bakong.check_reserve,
+            last_error: status.last_error,
+            verification: status.verification,
+            pending_sales: self.pending_count(),
+        })
+    }
+
+    /// The owner's list for a day or range, with totals and what needs attention.
+    pub async fn sales(&self, query: SalesQuery) -> Result<SalesList, CoreError> {
+        self.inner.ledger.sales(query).await
+    }
+
+    /// The end-of-day report for `date` (`YYYY-MM-DD`, default today).
+    pub async fn report(&self, date: Option<String>) -> Result<DayReport, CoreError> {
+        self.inner.ledger.report(date).await
+    }
+
+    /// See [`Ledger::export_csv`].
+    pub async fn export_csv<W: Write + Send + 'static>(
+        &self,
+        query: SalesQuery,
+        bom: bool,
+        out: W,
+    ) -> Result<(u64, W), CoreError> {
+        self.inner.ledger.export_csv(query, bom, out).await
+    }
+
+    /// SQLite's integrity check and the receipt chain's verification.
+    pub async fn verify_ledger(&self) -> Result<LedgerCheck, CoreError> {
+        self.inner.ledger.verify().await
+    }
+
+    /// The owner's side of the ledger.
+    pub fn ledger(&self) -> &Ledger {
+        &self.inner.ledger
+    }
+
+    /// Stops the watcher (waiting for it) and the demo simulator. Other clones then answer
+    /// [`CoreError::Stopped`].
+    pub async fn shutdown(&self) {
+        drop(
+            self.inner
+                .commands
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .take(),
+        );
+        let task = self
+            .inner
+            .watcher
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
+        if let Some(task) = task {
+            let _ = task.await;
+        }
+    }
+}
+
+/// The Bakong client for the configured environment; in demo mode, the simulator too.
+async fn connect(config: &Config) -> Result<(Arc<BakongClient>, Option<RunningSim>), CoreError> {
+    let timeout = config.bakong.request_timeout;
+    if config.is_demo() {
+        let sim = pos_bakong_sim::start(SimConfig {
+            email: DEMO_EMAIL.to_owned(),
+            merchant_account: config.merchant.account_id.clone(),
+            daily_quota: config.bakong.daily_check_budget,
+            autopay: config.bakong.demo_autopay,
+            ..SimConfig::default()
+        })
+        .await?;
+        let client = BakongClient::new(
+            ClientConfig::new(sim.url())
+                .with_token(Token::new(sim.token()))
+                .with_email(DEMO_EMAIL)
+                .with_timeout(timeout),
+        )?;
+        return Ok((Arc::new(client), Some(sim)));
+    }
+    let url = config.bakong.environment.base_url().unwrap_or_default();
+    let path = config.bakong.token_file.clone();
+    let token = token_file::read(&path)?.ok_or(CoreError::TokenMissing { path: path.clone() })?;
+    let mut client_config = ClientConfig::new(url)
+        .with_token(token)
+        .with_timeout(timeout);
+    if let Some(email) = &config.bakong.email {
+        client_config = client_config.with_email(email.clone());
+    }
+    let client = BakongClient::new(client_config)?;
+    client.on_token_renewed(Arc::new(move |token: &Token| {
+        // Renewal may revoke the old token: persist the new one before it is used.
+        if let Err(error) = token_file::write(&path, token) {
+            tracing::error!(%error, "cannot save the renewed bakong token");
+        }
+    }));
+    Ok((Arc::new(client), None))
+}
+
+/// Tells the simulator about a QR, so it can be paid.
+fn register(sim: &RunningSim, sale: &Sale, config: &Config) -> Result<(), CoreError> {
+    sim.register_md5(
+        &sale.md5,
+        QrInfo {
+            amount: Some(sale.amount),
+            account: Some(config.merchant.account_id.clone()),
+            expires_ms: Some(sale.expires_ms),
+        },
+    )?;
+    Ok(())
+}
+
+/// A fresh simulator knows none of the ledger's QRs: register the unresolved ones so they can
+/// still be paid in the demo.
+async fn register_unresolved(shared: &Shared, sim: &RunningSim) -> Result<(), CoreError> {
+    let since = now_ms().saturating_sub(3_600_000);
+    let sales = shared.store.run(move |s| s.unresolved(since)).await?;
+    for sale in &sales {
+        register(sim, sale, &shared.config)?;
+    }
+    Ok(())
+}
