@@ -5,8 +5,14 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod charge;
+mod common;
+mod config_cmd;
+mod ledger;
 mod qr;
+mod sales;
 mod sim;
+mod watch;
 
 /// KHQR POS on the command line.
 #[derive(Debug, Parser)]
@@ -23,6 +29,22 @@ enum Command {
     Qr(qr::QrCommand),
     /// Run the Bakong Open API simulator on loopback until Ctrl-C.
     Sim(sim::SimArgs),
+    /// Charge an amount: record the sale, show its KHQR, optionally wait for the payment.
+    Charge(charge::ChargeArgs),
+    /// List the sales of a day or a range, with totals (text, JSON or CSV).
+    Sales(sales::SalesArgs),
+    /// The end-of-day report.
+    Report(sales::ReportArgs),
+    /// Check every unresolved sale with Bakong now.
+    Recheck(watch::RecheckArgs),
+    /// Watch every unresolved sale until Ctrl-C (or until none is pending).
+    Watch(watch::WatchArgs),
+    /// Ledger maintenance.
+    #[command(subcommand)]
+    Ledger(ledger::LedgerCommand),
+    /// The configuration.
+    #[command(subcommand)]
+    Config(config_cmd::ConfigCommand),
 }
 
 fn main() -> ExitCode {
@@ -30,5 +52,12 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Qr(command) => qr::run(command),
         Command::Sim(args) => sim::run(args),
+        Command::Charge(args) => charge::run(args),
+        Command::Sales(args) => sales::run_sales(args),
+        Command::Report(args) => sales::run_report(args),
+        Command::Recheck(args) => watch::run_recheck(args),
+        Command::Watch(args) => watch::run_watch(args),
+        Command::Ledger(command) => ledger::run(command),
+        Command::Config(command) => config_cmd::run(command),
     }
 }

@@ -192,6 +192,18 @@ fn serialize_tz<S: serde::Serializer>(tz: &chrono_tz::Tz, s: S) -> Result<S::Ok,
     s.serialize_str(tz.name())
 }
 
+/// What is known about the token file; never the token itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TokenInfo {
+    /// The token file.
+    pub file: PathBuf,
+    /// Whether it holds a token.
+    pub present: bool,
+    /// Whole days until the token expires, when it is a readable JWT.
+    pub days_left: Option<i64>,
+}
+
 /// Explicit choices that beat both the file and the environment (the CLI's flags).
 #[derive(Debug, Clone, Default)]
 pub struct LoadOptions {
@@ -510,6 +522,17 @@ impl Config {
     /// The ledger file.
     pub fn ledger_path(&self) -> PathBuf {
         self.data_dir.join("ledger.sqlite3")
+    }
+
+    /// Whether the token file holds a token and how long it has left, without revealing it.
+    pub fn token_info(&self) -> Result<TokenInfo, CoreError> {
+        let token = crate::token_file::read(&self.bakong.token_file)?;
+        let now_secs = crate::watcher::now_ms() / 1_000;
+        Ok(TokenInfo {
+            file: self.bakong.token_file.clone(),
+            present: token.is_some(),
+            days_left: token.and_then(|t| t.days_left(now_secs)),
+        })
     }
 
     /// The largest amount a cashier may charge in `currency`.

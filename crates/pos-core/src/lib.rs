@@ -38,8 +38,8 @@ mod views;
 mod watcher;
 
 pub use config::{
-    BakongConfig, Config, Environment, LoadOptions, MerchantKind, MerchantProfile, ENV_CONFIG,
-    ENV_DATA_DIR, ENV_OVERRIDES, QR_LIFETIME_RANGE,
+    BakongConfig, Config, Environment, LoadOptions, MerchantKind, MerchantProfile, TokenInfo,
+    ENV_CONFIG, ENV_DATA_DIR, ENV_OVERRIDES, QR_LIFETIME_RANGE,
 };
 pub use duration::{format_duration, parse_duration};
 pub use error::CoreError;
