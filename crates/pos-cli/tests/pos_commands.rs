@@ -1,0 +1,242 @@
+//! The built `khqr-pos` binary end to end: demo mode on a fresh data directory, and the
+//! "custom" environment against a simulator run by the test (as an external simulator process
+//! would be), with a real ledger file. Nothing leaves loopback.
+
+// Test helpers outside `#[test]` functions may panic too: a failed setup is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::Path;
+use std::process::{Output, Stdio};
+use std::time::Duration;
+
+use pos_bakong_sim::{PayOptions, QrInfo, RunningSim, SimConfig};
+use pos_domain::{Currency, Money};
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::Command;
+
+const BIN: &str = env!("CARGO_BIN_EXE_khqr-pos");
+const MERCHANT: &str = "shop@devb";
+
+/// The binary with a clean environment apart from the data directory.
+fn khqr_pos(dir: &Path) -> Command {
+    let mut command = Command::new(BIN);
+    command
+        .env_remove("KHQR_POS_CONFIG")
+        .env_remove("KHQR_POS_ENVIRONMENT")
+        .env_remove("KHQR_POS_BAKONG_URL")
+        .env_remove("KHQR_POS_TOKEN_FILE")
+        .env("KHQR_POS_DATA_DIR", dir)
+        .stdin(Stdio::null());
+    command
+}
+
+async fn run(dir: &Path, args: &[&str]) -> Output {
+    tokio::time::timeout(Duration::from_secs(60), khqr_pos(dir).args(args).output())
+        .await
+        .expect("khqr-pos did not finish within a minute")
+        .unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// A simulator and a data directory configured to use it as the "custom" environment.
+async fn custom_env() -> (tempfile::TempDir, RunningSim) {
+    let dir = tempfile::tempdir().unwrap();
+    let sim = pos_bakong_sim::start(SimConfig {
+        merchant_account: MERCHANT.into(),
+        ..SimConfig::default()
+    })
+    .await
+    .unwrap();
+    std::fs::write(dir.path().join("bakong-token"), sim.token()).unwrap();
+    std::fs::write(
+        dir.path().join("config.toml"),
+        format!(
+            "terminal_id = \"CLI1\"\n[merchant]\naccount_id = \"{MERCHANT}\"\nname = \"Cli Shop\"\n\
+             [bakong]\nenvironment = \"custom\"\nbase_url = \"{}\"\nemail = \"dev@example.com\"\n",
+            sim.url()
+        ),
+    )
+    .unwrap();
+    (dir, sim)
+}
+
+#[tokio::test]
+async fn the_demo_command_on_a_fresh_machine_shows_a_qr_and_then_paid() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(
+        dir.path(),
+        &[
+            "charge",
+            "--amount",
+            "5000",
+            "--currency",
+            "KHR",
+            "--wait",
+            "--demo-autopay",
+            "3s",
+        ],
+    )
+    .await;
+    let stdout = text(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout}\n{}",
+        text(&out.stderr)
+    );
+    assert!(stdout.contains('█'), "no qr drawn: {stdout}");
+    assert!(stdout.contains("DEMO MODE"));
+    let paid = stdout.lines().last().unwrap();
+    assert!(paid.starts_with("PAID  5,000 KHR"), "{paid}");
+}
+
+#[tokio::test]
+async fn charge_json_prints_the_qr_after_recording_the_sale_and_owner_commands_see_it() {
+    let (dir, _sim) = custom_env().await;
+    let out = run(
+        dir.path(),
+        &["charge", "--amount", "1.50", "--currency", "usd", "--json"],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let charge: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(charge["qr"].as_str().unwrap().starts_with("000201"));
+    assert_eq!(charge["md5"].as_str().unwrap().len(), 32);
+    assert!(charge["billNumber"].as_str().unwrap().starts_with("CLI1-"));
+    assert!(charge["expiresAt"].is_string());
+    assert_eq!(charge["amountText"], "1.50");
+    assert!(charge.get("qrSvg").is_none());
+
+    let out = run(dir.path(), &["sales", "--json"]).await;
+    let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let sales = list["sales"].as_array().unwrap();
+    assert_eq!(sales.len(), 1);
+    assert_eq!(sales[0]["status"], "pending");
+    assert_eq!(sales[0]["md5"], charge["md5"]);
+
+    let out = run(dir.path(), &["sales", "--csv"]).await;
+    let csv = text(&out.stdout);
+    assert!(csv.lines().count() == 2, "{csv}");
+    assert!(csv.contains(charge["billNumber"].as_str().unwrap()));
+
+    let out = run(dir.path(), &["report", "--json"]).await;
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["pending"], 1);
+
+    let out = run(dir.path(), &["ledger", "verify"]).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    assert!(text(&out.stdout).contains("intact"));
+}
+
+#[tokio::test]
+async fn charge_wait_against_an_external_simulator_exits_0_once_paid() {
+    let (dir, sim) = custom_env().await;
+    let mut child = khqr_pos(dir.path())
+        .args([
+            "charge",
+            "--amount",
+            "2,500",
+            "--currency",
+            "KHR",
+            "--wait",
+            "--json",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next_line().await.unwrap().unwrap();
+    let charge: serde_json::Value = serde_json::from_str(&first).unwrap();
+    let md5 = charge["md5"].as_str().unwrap();
+    sim.register_md5(
+        md5,
+        QrInfo {
+            amount: Some(Money::new(2500, Currency::Khr)),
+            account: Some(MERCHANT.into()),
+            expires_ms: charge["expiresAtMs"].as_i64(),
+        },
+    )
+    .unwrap();
+    sim.pay(PayOptions::new(md5)).unwrap();
+    let last = tokio::time::timeout(Duration::from_secs(30), lines.next_line())
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    let end: serde_json::Value = serde_json::from_str(&last).unwrap();
+    assert_eq!(end["outcome"], "paid");
+    assert_eq!(end["sale"]["receiptNumber"], 1);
+    let status = child.wait().await.unwrap();
+    assert_eq!(status.code(), Some(0));
+}
+
+#[tokio::test]
+async fn watch_until_idle_finalizes_a_sale_left_pending_by_an_earlier_process() {
+    let (dir, sim) = custom_env().await;
+    let out = run(dir.path(), &["charge", "--amount", "9000", "--json"]).await;
+    let charge: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    sim.pay(PayOptions {
+        amount: Some(Money::new(9000, Currency::Khr)),
+        ..PayOptions::new(charge["md5"].as_str().unwrap())
+    })
+    .unwrap();
+    let out = run(dir.path(), &["watch", "--until-idle", "--timeout", "40s"]).await;
+    let stdout = text(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout}\n{}",
+        text(&out.stderr)
+    );
+    assert!(stdout.contains("→ paid"), "{stdout}");
+    assert!(stdout.contains("idle"));
+}
+
+#[tokio::test]
+async fn a_bad_amount_fails_with_its_code_and_no_sale_is_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(
+        dir.path(),
+        &["charge", "--amount", "12.5", "--currency", "KHR"],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("amount_invalid"), "{stderr}");
+    let out = run(dir.path(), &["sales", "--json"]).await;
+    let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(list["sales"].as_array().unwrap().len(), 0);
+}
+
+#[tokio::test]
+async fn config_show_names_the_token_file_but_never_prints_the_token() {
+    let (dir, sim) = custom_env().await;
+    let out = run(dir.path(), &["config", "show"]).await;
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(stdout.contains("bakong-token"));
+    assert!(stdout.contains("\"present\": true"));
+    assert!(!stdout.contains(sim.token()), "the token leaked");
+    assert!(!stdout.contains(sim.token().split('.').nth(1).unwrap()));
+}
+
+#[tokio::test]
+async fn charge_help_documents_the_exit_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(dir.path(), &["charge", "--help"]).await;
+    let help = text(&out.stdout);
+    for needle in [
+        "Exit codes",
+        "0  paid",
+        "3  expired",
+        "4  payment failed",
+        "5  cancelled",
+        "6  cannot verify",
+    ] {
+        assert!(help.contains(needle), "{needle}: {help}");
+    }
+}
