@@ -94,6 +94,47 @@ pub enum CoreError {
     /// The POS was shut down; start a new one.
     #[error("the pos has been shut down")]
     Stopped,
+    /// An owner PIN must be 4 to 8 digits.
+    #[error("an owner pin is 4 to 8 digits")]
+    PinFormat,
+    /// No owner PIN has been set yet.
+    #[error("no owner pin is set yet")]
+    PinNotSet,
+    /// The first PIN can be set only once; change it with the current one.
+    #[error("an owner pin is already set")]
+    PinAlreadySet,
+    /// The PIN given is not the owner's.
+    #[error("wrong pin: {attempts_left} attempts left before a pause")]
+    PinWrong {
+        /// Tries left before the gate locks.
+        attempts_left: u32,
+    },
+    /// Too many wrong PINs: the gate is locked for a while.
+    #[error("too many wrong pins: try again in {retry_after_secs} seconds")]
+    PinLocked {
+        /// Seconds until the next try is accepted.
+        retry_after_secs: u64,
+    },
+    /// The owner's settings form has invalid fields.
+    #[error("settings not saved: {}", errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; "))]
+    SettingsInvalid {
+        /// Every problem, per field.
+        errors: Vec<crate::owner::FieldError>,
+    },
+    /// An owner file (PIN hash, settings) could not be read or written.
+    #[error("owner file {path}: {reason}")]
+    OwnerFile {
+        /// The file.
+        path: PathBuf,
+        /// What went wrong.
+        reason: String,
+    },
+    /// Receipts exist only for paid sales.
+    #[error("sale {sale_id} has no receipt: it was not paid")]
+    NoReceipt {
+        /// The sale.
+        sale_id: i64,
+    },
 }
 
 impl CoreError {
@@ -116,6 +157,14 @@ impl CoreError {
             CoreError::DateInvalid { .. } => "date_invalid",
             CoreError::Task(_) => "internal",
             CoreError::Stopped => "stopped",
+            CoreError::PinFormat => "pin_invalid",
+            CoreError::PinNotSet => "pin_not_set",
+            CoreError::PinAlreadySet => "pin_already_set",
+            CoreError::PinWrong { .. } => "pin_wrong",
+            CoreError::PinLocked { .. } => "pin_locked",
+            CoreError::SettingsInvalid { .. } => "settings_invalid",
+            CoreError::OwnerFile { .. } => "owner_file",
+            CoreError::NoReceipt { .. } => "no_receipt",
         }
     }
 }

@@ -31,6 +31,7 @@ mod config;
 mod duration;
 mod error;
 mod ledger;
+pub mod owner;
 mod pos;
 pub mod schedule;
 mod token_file;

@@ -1,0 +1,126 @@
+//! Bakong token entry. The token goes from the form straight into the private token file
+//! (0600) and is never read back out: callers only learn whether one is set, when it expires
+//! and how many days are left, and whether it is time to warn the owner.
+
+use pos_bakong::Token;
+use serde::{Deserialize, Serialize};
+
+use crate::watcher::now_ms;
+use crate::{token_file, Config, CoreError};
+
+/// Days before expiry from which the owner is warned to renew.
+const WARN_DAYS: i64 = 7;
+
+/// What the owner may know about the token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TokenStatus {
+    /// Whether a token is saved.
+    pub set: bool,
+    /// Its expiry day (`YYYY-MM-DD`, shop time), when it is a readable JWT.
+    pub expires_on: Option<String>,
+    /// Whole days left; negative once expired.
+    pub days_left: Option<i64>,
+    /// Expired or expiring within seven days: show the renewal banner.
+    pub warn: bool,
+}
+
+impl TokenStatus {
+    /// The status of the configured token file.
+    pub fn of(config: &Config) -> Result<TokenStatus, CoreError> {
+        let token = token_file::read(&config.bakong.token_file)?;
+        Ok(TokenStatus::describe(config, token.as_ref()))
+    }
+
+    fn describe(config: &Config, token: Option<&Token>) -> TokenStatus {
+        let now = now_ms() / 1_000;
+        let days_left = token.and_then(|t| t.days_left(now));
+        let expires_on = token.and_then(Token::expires_at).and_then(|exp| {
+            chrono::DateTime::from_timestamp(exp, 0).map(|d| {
+                d.with_timezone(&config.time_zone)
+                    .format("%Y-%m-%d")
+                    .to_string()
+            })
+        });
+        TokenStatus {
+            set: token.is_some(),
+            expires_on,
+            days_left,
+            warn: token.is_some() && days_left.is_none_or(|d| d < WARN_DAYS),
+        }
+    }
+}
+
+/// Saves a token the owner pasted, replacing any previous one, and describes it.
+pub fn save_token(config: &Config, text: &str) -> Result<TokenStatus, CoreError> {
+    let token = Token::new(text);
+    let body = token.expose();
+    if body.is_empty() || body.chars().any(char::is_whitespace) {
+        return Err(CoreError::TokenFile {
+            path: config.bakong.token_file.clone(),
+            reason: "paste the whole token from the bakong developer portal (one line)".into(),
+        });
+    }
+    token_file::write(&config.bakong.token_file, &token)?;
+    Ok(TokenStatus::describe(config, Some(&token)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use base64::Engine;
+
+    fn jwt(exp: i64) -> String {
+        let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        format!(
+            "{}.{}.sig",
+            b64.encode(r#"{"alg":"HS256"}"#),
+            b64.encode(format!(r#"{{"exp":{exp}}}"#))
+        )
+    }
+
+    #[test]
+    fn a_saved_token_is_described_by_expiry_only_and_never_echoed() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = Config::demo(dir.path()).unwrap();
+        assert_eq!(
+            TokenStatus::of(&config).unwrap(),
+            TokenStatus {
+                set: false,
+                expires_on: None,
+                days_left: None,
+                warn: false
+            }
+        );
+        let token = jwt(now_ms() / 1_000 + 30 * 86_400 + 60);
+        let status = save_token(&config, &format!("  {token}\n")).unwrap();
+        assert!(status.set);
+        assert_eq!(status.days_left, Some(30));
+        assert!(!status.warn);
+        let json = serde_json::to_string(&status).unwrap();
+        assert!(!json.contains(&token), "{json}");
+        assert_eq!(TokenStatus::of(&config).unwrap(), status);
+    }
+
+    #[test]
+    fn a_token_expiring_within_a_week_raises_the_warning() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = Config::demo(dir.path()).unwrap();
+        let status = save_token(&config, &jwt(now_ms() / 1_000 + 3 * 86_400 + 60)).unwrap();
+        assert_eq!(status.days_left, Some(3));
+        assert!(status.warn);
+    }
+
+    #[test]
+    fn a_blank_or_multi_word_token_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = Config::demo(dir.path()).unwrap();
+        for bad in ["", "   ", "two words"] {
+            assert!(matches!(
+                save_token(&config, bad),
+                Err(CoreError::TokenFile { .. })
+            ));
+        }
+        assert!(!TokenStatus::of(&config).unwrap().set);
+    }
+}
