@@ -50,6 +50,15 @@ pub enum Fault {
         #[serde(default, rename = "retryAfterSecs")]
         retry_after_secs: Option<u64>,
     },
+    /// A failure envelope with this errorCode (e.g. 7 or 9 on renew, 5 on bad fields).
+    ErrorCode {
+        /// The errorCode to answer.
+        #[serde(rename = "errorCode")]
+        error_code: i64,
+        /// The HTTP status (200 unless given).
+        #[serde(default = "ok_status")]
+        status: u16,
+    },
     /// HTTP 200 with errorCode 17, as if the daily quota were spent.
     QuotaExhausted,
     /// HTTP 403 with nginx's HTML, as production answers callers outside Cambodia.
@@ -74,6 +83,10 @@ pub enum Fault {
     ListFewer,
     /// A list answer in reverse order.
     ListReordered,
+}
+
+fn ok_status() -> u16 {
+    200
 }
 
 /// A fault and the calls it applies to.

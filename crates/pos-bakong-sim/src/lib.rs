@@ -104,6 +104,7 @@ impl Default for SimConfig {
                 static_qr_error: false,
                 revoke_previous_on_renew: false,
                 accept_expired: false,
+                sparse_fields: false,
             },
             seed: None,
             start_ms: None,

@@ -10,7 +10,7 @@ use rand::{Rng, SeedableRng};
 use serde_json::Value;
 
 use crate::faults::{ActiveRule, Fault, FaultRule};
-use crate::wire::{self, Data, Envelope, Oddities, Payment};
+use crate::wire::{self, Data, Envelope, Oddities, Payment, TxStyle};
 use crate::{jwt, PayOptions, PayOutcome, PayResult, QrInfo, SimConfig, SimError};
 
 /// Every `/v1` endpoint the simulator serves.
@@ -38,6 +38,25 @@ const MSG_FAILED: &str = "Transaction failed.";
 const MSG_STATIC: &str = "Sorry, the system does not support static QR code.";
 const MSG_UNAUTHORIZED: &str = "Unauthorized, not yet requested for token or code invalid";
 const MSG_BAD_REQUEST: &str = "Missing or invalid required fields";
+
+/// Bakong's wording for an errorCode (from the spec's §2.12 table), for injected errors.
+fn message_for(error_code: i64) -> &'static str {
+    match error_code {
+        1 => MSG_NOT_FOUND,
+        2 => MSG_STATIC,
+        3 => MSG_FAILED,
+        4 => "Deep link provider failed",
+        5 => MSG_BAD_REQUEST,
+        6 => MSG_UNAUTHORIZED,
+        7 => "Email server is down. Please try again later.",
+        8 => "Email has already been registered",
+        9 => "Cannot connect to server. Please try again later.",
+        10 => "Not registered yet",
+        11 => "Account ID not found",
+        12 => "Account ID is invalid",
+        _ => "Request failed",
+    }
+}
 
 /// A reply ready to send.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -101,6 +120,9 @@ pub struct Flags {
     pub revoke_previous_on_renew: bool,
     /// Payments landing after a QR's expiry are recorded anyway.
     pub accept_expired: bool,
+    /// Transactions leave null fields out and carry an extra field no client knows.
+    #[serde(default)]
+    pub sparse_fields: bool,
 }
 
 pub(crate) struct State {
@@ -431,6 +453,10 @@ impl State {
                 reply.retry_after = retry_after_secs;
                 return Action::Send(reply);
             }
+            Some(Fault::ErrorCode { error_code, status }) => {
+                let envelope = Envelope::error(error_code, message_for(error_code));
+                return Action::Send(Reply::json(status, wire::render(&envelope, odd)));
+            }
             Some(Fault::QuotaExhausted) => {
                 let envelope = self.quota_envelope();
                 return Action::Send(Reply::json(200, wire::render(&envelope, odd)));
@@ -725,16 +751,24 @@ impl State {
             }
             _ => return (404, Envelope::error(5, "Unknown endpoint")),
         };
-        let float = self.flags.float_numbers;
         let envelope = match found {
-            Lookup::Paid(p) => {
-                Envelope::ok(MSG_FOUND, Data::Raw(wire::transaction(p, detailed, float)))
-            }
+            Lookup::Paid(p) => Envelope::ok(
+                MSG_FOUND,
+                Data::Raw(wire::transaction(p, self.tx_style(detailed))),
+            ),
             Lookup::Failed => Envelope::error(3, MSG_FAILED),
             Lookup::Static if self.flags.static_qr_error => Envelope::error(2, MSG_STATIC),
             Lookup::Static | Lookup::NotFound => Envelope::error(1, MSG_NOT_FOUND),
         };
         (200, envelope)
+    }
+
+    fn tx_style(&self, detailed: bool) -> TxStyle {
+        TxStyle {
+            detailed,
+            float_numbers: self.flags.float_numbers,
+            sparse: self.flags.sparse_fields,
+        }
     }
 
     fn check_list(&self, endpoint: &str, request: &Value, now: i64) -> (u16, Envelope) {
@@ -750,7 +784,6 @@ impl State {
             return bad_request();
         }
         let by_md5 = endpoint == "check_transaction_by_md5_list";
-        let float = self.flags.float_numbers;
         let items = keys
             .iter()
             .map(|key| {
@@ -763,7 +796,7 @@ impl State {
                     Lookup::Paid(p) => (
                         "SUCCESS",
                         MSG_FOUND,
-                        Some(wire::transaction(p, !by_md5, float)),
+                        Some(wire::transaction(p, self.tx_style(!by_md5))),
                     ),
                     Lookup::Failed => ("FAILED", MSG_FAILED, None),
                     Lookup::Static => ("STATIC_QR", MSG_STATIC, None),

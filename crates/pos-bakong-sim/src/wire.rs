@@ -126,46 +126,54 @@ pub(crate) fn render(envelope: &Envelope, odd: Oddities) -> String {
     out
 }
 
-/// A transaction object as in the spec's §2.5 sample. `detailed` adds the fields later API
-/// revisions return on by-hash lookups; `float_numbers` prints timestamps as `…000.0`.
-pub(crate) fn transaction(payment: &Payment, detailed: bool, float_numbers: bool) -> String {
+/// How a transaction object is printed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct TxStyle {
+    /// Add the fields later API revisions return on by-hash lookups.
+    pub(crate) detailed: bool,
+    /// Timestamps as `…000.0`, as in NBC's samples.
+    pub(crate) float_numbers: bool,
+    /// Leave null fields out and add a field no client knows, as some replies do.
+    pub(crate) sparse: bool,
+}
+
+/// A transaction object as in the spec's §2.5 sample, keys in the sample's order.
+pub(crate) fn transaction(payment: &Payment, style: TxStyle) -> String {
     let ms = |v: i64| {
-        if float_numbers {
+        if style.float_numbers {
             format!("{v}.0")
         } else {
             v.to_string()
         }
     };
-    let (tracking, bank, account) = if detailed {
-        (
-            Some("RECEIVE_AT_RECEIVER_BANK"),
-            Some("Sim Bank"),
-            Some("8*******123"),
-        )
-    } else {
-        (None, None, None)
-    };
-    format!(
-        concat!(
-            "{{\"hash\":{},\"fromAccountId\":{},\"toAccountId\":{},\"currency\":{},",
-            "\"amount\":{},\"description\":{},\"createdDateMs\":{},\"acknowledgedDateMs\":{},",
-            "\"externalRef\":{},\"instructionRef\":{},\"trackingStatus\":{},",
-            "\"receiverBank\":{},\"receiverBankAccount\":{}}}"
-        ),
-        json_string(&payment.hash),
-        json_string(&payment.from_account_id),
-        json_string(&payment.to_account_id),
-        json_string(payment.amount.currency.alpha()),
-        payment.amount.plain(),
-        json_opt(payment.description.as_deref()),
-        ms(payment.created_ms),
-        ms(payment.acknowledged_ms),
-        json_string(&payment.external_ref),
-        json_string(&payment.instruction_ref),
-        json_opt(tracking),
-        json_opt(bank),
-        json_opt(account),
-    )
+    let detail = |text: &str| json_opt(style.detailed.then_some(text));
+    let mut fields: Vec<(&str, String)> = vec![
+        ("hash", json_string(&payment.hash)),
+        ("fromAccountId", json_string(&payment.from_account_id)),
+        ("toAccountId", json_string(&payment.to_account_id)),
+        ("currency", json_string(payment.amount.currency.alpha())),
+        ("amount", payment.amount.plain()),
+        ("description", json_opt(payment.description.as_deref())),
+        ("createdDateMs", ms(payment.created_ms)),
+        ("acknowledgedDateMs", ms(payment.acknowledged_ms)),
+        ("externalRef", json_string(&payment.external_ref)),
+        ("instructionRef", json_string(&payment.instruction_ref)),
+        ("trackingStatus", detail("RECEIVE_AT_RECEIVER_BANK")),
+        ("receiverBank", detail("Sim Bank")),
+        ("receiverBankAccount", detail("8*******123")),
+    ];
+    if style.sparse {
+        fields.retain(|(_, value)| value != "null");
+        fields.push((
+            "settlementInfo",
+            r#"{"batch":7,"channel":"SIM"}"#.to_owned(),
+        ));
+    }
+    let body: Vec<String> = fields
+        .iter()
+        .map(|(key, value)| format!("\"{key}\":{value}"))
+        .collect();
+    format!("{{{}}}", body.join(","))
 }
 
 /// One item of a list answer: `{"md5"|"hash":…,"status":…,"message":…,"data":…}`.

@@ -478,3 +478,32 @@ async fn paying_by_qr_string_over_http_registers_it_and_records_the_payment() {
     assert_eq!(paid["md5"], "d9ee5b856745578bc3dfceff938af5c5");
     assert_eq!(sim.payments()[0].amount, Money::new(5000, Currency::Khr));
 }
+
+#[tokio::test]
+async fn sparse_fields_drop_nulls_and_add_an_unknown_field() {
+    let sim = sim().await;
+    sim.set_flags(Flags {
+        sparse_fields: true,
+        ..sim.flags()
+    });
+    sim.register_md5(
+        MD5,
+        QrInfo {
+            amount: Some(Money::new(100, Currency::Usd)),
+            ..QrInfo::default()
+        },
+    )
+    .unwrap();
+    sim.pay(PayOptions::new(MD5)).unwrap();
+    let (_, _, body) = post(
+        &sim,
+        "check_transaction_by_md5",
+        &format!(r#"{{"md5":"{MD5}"}}"#),
+        Some(sim.token()),
+    )
+    .await;
+    let data = &serde_json::from_str::<Value>(&body).unwrap()["data"];
+    assert!(data.get("description").is_none(), "{body}");
+    assert!(data.get("trackingStatus").is_none(), "{body}");
+    assert!(data.get("settlementInfo").is_some(), "{body}");
+}

@@ -584,3 +584,19 @@ async fn a_registered_khqr_string_is_paid_with_its_own_amount_account_and_expiry
     late.delay = Duration::from_secs(2 * 86_400);
     assert!(sim.pay(late).unwrap().dropped_as_expired);
 }
+
+#[tokio::test]
+async fn absent_optional_fields_and_unknown_extra_fields_parse_cleanly() {
+    let sim = sim().await;
+    sim.set_flags(Flags {
+        sparse_fields: true,
+        float_numbers: true,
+        ..sim.flags()
+    });
+    register_and_pay(&sim, &md5(23), khr(700));
+    let outcome = client(&sim).check_transaction_by_md5(&md5(23)).await;
+    assert!(matches!(
+        outcome,
+        Ok(CheckOutcome::Paid(tx)) if tx.amount == khr(700) && tx.description.is_none() && tx.tracking_status.is_none()
+    ));
+}

@@ -290,6 +290,20 @@ async fn renewal_failures_keep_the_old_token_and_say_why() {
             "server",
         ),
         (Fault::QuotaExhausted, "quota"),
+        (
+            Fault::ErrorCode {
+                error_code: 7,
+                status: 200,
+            },
+            "email server down",
+        ),
+        (
+            Fault::ErrorCode {
+                error_code: 9,
+                status: 200,
+            },
+            "cannot connect",
+        ),
     ];
     for (fault, label) in cases {
         let sim = sim().await;
@@ -302,6 +316,7 @@ async fn renewal_failures_keep_the_old_token_and_say_why() {
             "{label}: {outcome:?}"
         );
         assert_eq!(client.token(), Some(Token::new(sim.token())), "{label}");
+        assert_eq!(sim.calls("renew_token"), 1, "{label}");
     }
     let sim = sim().await;
     sim.add_fault(FaultRule::on(MD5, When::Next(1), Fault::TokenRevoked));
@@ -316,6 +331,40 @@ async fn renewal_failures_keep_the_old_token_and_say_why() {
         Err(BakongError::RenewFailed(Box::new(
             BakongError::NotRegistered
         )))
+    );
+}
+
+#[tokio::test]
+async fn a_validation_error_from_bakong_is_an_api_error_with_its_code() {
+    let outcome = md5_outcome_with(Fault::ErrorCode {
+        error_code: 5,
+        status: 400,
+    })
+    .await;
+    assert!(
+        matches!(
+            outcome,
+            Err(BakongError::Api {
+                error_code: Some(5),
+                ..
+            })
+        ),
+        "{outcome:?}"
+    );
+    let outcome = md5_outcome_with(Fault::ErrorCode {
+        error_code: 9,
+        status: 200,
+    })
+    .await;
+    assert!(
+        matches!(
+            outcome,
+            Err(BakongError::Api {
+                error_code: Some(9),
+                ..
+            })
+        ),
+        "{outcome:?}"
     );
 }
 
