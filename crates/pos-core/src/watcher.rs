@@ -604,8 +604,13 @@ impl Watcher {
         let Some(token) = self.shared.client.token() else {
             return;
         };
+        // Only a token whose expiry is known and near: an unreadable one may not be a JWT
+        // at all (a relay's key), and renewing it hourly could revoke a working token.
+        let expiring = token
+            .expires_at()
+            .is_some_and(|_| token.expires_within(now / 1_000, RENEW_DAYS_BEFORE));
         if self.shared.config.bakong.email.is_none()
-            || !token.expires_within(now / 1_000, RENEW_DAYS_BEFORE)
+            || !expiring
             || self.renew_tried_at.is_some_and(|at| now - at < 3_600_000)
         {
             return;

@@ -435,3 +435,45 @@ async fn a_manual_recheck_checks_now_and_reports_what_it_spent() {
     );
     rig.pos.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_token_about_to_expire_is_renewed_ahead_and_saved_before_use() {
+    let dir = tempfile::tempdir().unwrap();
+    let sim = pos_bakong_sim::start(SimConfig {
+        email: EMAIL.into(),
+        merchant_account: MERCHANT.into(),
+        ..SimConfig::default()
+    })
+    .await
+    .unwrap();
+    let config = config(dir.path(), &sim, 1_000);
+    let expiring = sim.issue_token(Some(Duration::from_secs(3 * 86_400)));
+    std::fs::write(dir.path().join("bakong-token"), &expiring).unwrap();
+    let pos = start_pos(config).await;
+    assert!(matches!(
+        pos.health().await.unwrap().token_days_left,
+        Some(2 | 3)
+    ));
+    let charge = pos
+        .charge(ChargeRequest {
+            amount: "100".into(),
+            currency: Some(Currency::Khr),
+            expires_in_ms: Some(5_000),
+            note: None,
+        })
+        .await
+        .unwrap();
+    sim.pay(PayOptions {
+        amount: Some(charge.amount),
+        ..PayOptions::new(&charge.md5)
+    })
+    .unwrap();
+    tokio::time::timeout(Duration::from_secs(10), pos.wait_idle())
+        .await
+        .unwrap()
+        .unwrap();
+    let saved = std::fs::read_to_string(dir.path().join("bakong-token")).unwrap();
+    assert_ne!(saved.trim(), expiring);
+    assert!(pos.health().await.unwrap().token_days_left.unwrap() >= 89);
+    pos.shutdown().await;
+}
