@@ -153,3 +153,175 @@ code: string,
  * For people, in English.
  */
 message: string, };
+
+/**
+ * A refused owner command: `field` names the settings field at fault, when there is one.
+ */
+export type OwnerError = { 
+/**
+ * Stable, machine-readable (`pin_wrong`, `owner_locked`, `required`, …).
+ */
+code: string, 
+/**
+ * For people, in English.
+ */
+message: string, 
+/**
+ * The settings field, for field-level errors.
+ */
+field: string | null, 
+/**
+ * Every field-level problem of a settings form.
+ */
+fields: Array<OwnerFieldError>, };
+
+/**
+ * One settings field's problem.
+ */
+export type OwnerFieldError = { 
+/**
+ * `required`, `too_long`, `format`, `range`, `token_missing`.
+ */
+code: string, 
+/**
+ * For people, in English.
+ */
+message: string, 
+/**
+ * The form field.
+ */
+field: string, };
+
+/**
+ * What the counter screen may know about the owner side without the PIN.
+ */
+export type OwnerStatus = { 
+/**
+ * Whether an owner PIN exists (first run: set one).
+ */
+pinSet: boolean, 
+/**
+ * Whether the owner area is open now.
+ */
+unlocked: boolean, 
+/**
+ * The owner's chosen language, `en` or `km`.
+ */
+language: string, 
+/**
+ * The token, described (never the token itself).
+ */
+token: TokenInfoView, };
+
+/**
+ * The Bakong token as the UI may know it.
+ */
+export type TokenInfoView = { 
+/**
+ * Whether a token is saved.
+ */
+set: boolean, 
+/**
+ * Its expiry day, `YYYY-MM-DD`.
+ */
+expiresOn: string | null, 
+/**
+ * Whole days left; negative once expired.
+ */
+daysLeft: number | null, 
+/**
+ * Show the renewal banner (expired or within seven days).
+ */
+warn: boolean, };
+
+/**
+ * The owner's sale filter.
+ */
+export type OwnerQuery = { 
+/**
+ * First day, `YYYY-MM-DD` (default today).
+ */
+from: string | null, 
+/**
+ * Last day, included (default: the first).
+ */
+to: string | null, 
+/**
+ * Only this status.
+ */
+status: SaleStatus | null, 
+/**
+ * Bill number, hash, md5 or amount.
+ */
+search: string | null, };
+
+/**
+ * Where a CSV export was written.
+ */
+export type ExportResult = { 
+/**
+ * The file.
+ */
+path: string, 
+/**
+ * Sales written.
+ */
+rows: number, };
+
+/**
+ * What a manual recheck would spend, shown before the owner confirms.
+ */
+export type RecheckPreview = { 
+/**
+ * Unresolved sales: one check each.
+ */
+checksNeeded: number, 
+/**
+ * Checks left in today's budget.
+ */
+checksLeft: number, 
+/**
+ * Checks spent today.
+ */
+checksUsed: number, 
+/**
+ * Today's budget.
+ */
+budget: number, };
+
+/**
+ * The Bakong connection for the owner's health panel.
+ */
+export type OwnerHealth = { 
+/**
+ * `demo`, `sit`, `production`, `custom`.
+ */
+environment: string, 
+/**
+ * Whether the last checks got through (or nothing needed checking).
+ */
+reachable: boolean, 
+/**
+ * Bakong refuses this network (outside Cambodia).
+ */
+regionBlocked: boolean, 
+/**
+ * The token, described.
+ */
+token: TokenInfoView, 
+/**
+ * Checks spent today.
+ */
+checksUsedToday: number, 
+/**
+ * Today's budget.
+ */
+checkBudget: number, 
+/**
+ * The last error, if any (never the token).
+ */
+lastError: string | null, 
+/**
+ * Sales still waiting for payment.
+ */
+pendingSales: number, };

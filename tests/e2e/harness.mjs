@@ -1,0 +1,207 @@
+// Drives the real desktop app through WebDriver: tauri-driver (on a fixed loopback port) in
+// front of WebKitWebDriver, which launches target/debug/khqr-pos-app with a fresh data
+// directory in demo mode. Each session gets its own app, data directory and simulator.
+import { spawn, execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, readdirSync, existsSync, mkdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { setTimeout as sleep } from "node:timers/promises";
+import { remote } from "webdriverio";
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+export const APP = join(ROOT, "target/debug/khqr-pos-app");
+export const CLI = join(ROOT, "target/debug/khqr-pos");
+const DRIVER_PORT = Number(process.env.E2E_DRIVER_PORT ?? 4444);
+const NATIVE_PORT = DRIVER_PORT + 1;
+
+/** Where screenshots go: docs/screenshots when regenerating them, a temp dir otherwise. */
+export const SHOT_DIR = process.env.E2E_SCREENSHOT_DIR
+  ? resolve(process.env.E2E_SCREENSHOT_DIR)
+  : mkdtempSync(join(tmpdir(), "khqr-e2e-shots-"));
+
+async function waitForDriver(driver) {
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
+    if (driver.exitCode !== null) throw new Error(`tauri-driver exited with ${driver.exitCode}`);
+    try {
+      const res = await fetch(`http://127.0.0.1:${DRIVER_PORT}/status`);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await sleep(100);
+  }
+  throw new Error("tauri-driver did not start within 15 s");
+}
+
+/**
+ * Starts the app in demo mode with a fresh data directory. `env` adds variables for the app
+ * (e.g. KHQR_POS_E2E_QR_LIFETIME_MS). Returns the session and helpers; call `close()`.
+ */
+export async function startApp(env = {}) {
+  const dataDir = mkdtempSync(join(tmpdir(), "khqr-e2e-data-"));
+  const simUrlFile = join(dataDir, "sim-url");
+  const driver = spawn("tauri-driver", ["--port", String(DRIVER_PORT), "--native-port", String(NATIVE_PORT)], {
+    env: {
+      ...process.env,
+      KHQR_POS_DATA_DIR: dataDir,
+      KHQR_POS_E2E_SIM_URL_FILE: simUrlFile,
+      ...env,
+    },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  let browser;
+  try {
+    await waitForDriver(driver);
+    const started = performance.now();
+    browser = await remote({
+      hostname: "127.0.0.1",
+      port: DRIVER_PORT,
+      logLevel: "error",
+      connectionRetryCount: 0,
+      capabilities: {
+        browserName: "wry",
+        "wdio:enforceWebDriverClassic": true,
+        "tauri:options": { application: APP },
+      },
+    });
+    await browser.waitUntil(async () => (await browser.$("body").getAttribute("data-ready")) === "true", {
+      timeout: 20_000,
+      interval: 20,
+      timeoutMsg: "the app did not become ready",
+    });
+    const coldStartMs = performance.now() - started;
+    const deadline = Date.now() + 10_000;
+    while (!existsSync(simUrlFile) && Date.now() < deadline) await sleep(50);
+    const simUrl = readFileSync(simUrlFile, "utf8").trim();
+    return {
+      browser,
+      dataDir,
+      simUrl,
+      coldStartMs,
+      async close() {
+        try {
+          await browser.deleteSession();
+        } finally {
+          driver.kill("SIGTERM");
+          await new Promise((r) => (driver.exitCode !== null ? r() : driver.once("exit", r)));
+        }
+      },
+      cleanup() {
+        rmSync(dataDir, { recursive: true, force: true });
+      },
+    };
+  } catch (err) {
+    if (browser) await browser.deleteSession().catch(() => {});
+    driver.kill("SIGTERM");
+    throw err;
+  }
+}
+
+/** Calls the simulator's control API (`/__sim/...`) on its loopback URL. */
+export async function sim(simUrl, method, path, body) {
+  const res = await fetch(`${simUrl}/__sim/${path}`, {
+    method,
+    headers: body === undefined ? {} : { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`sim ${method} ${path}: HTTP ${res.status} ${await res.text()}`);
+  return res.status === 204 ? null : res.json().catch(() => null);
+}
+
+/** Runs the `khqr-pos` CLI and returns its stdout. */
+export function cli(args, env = {}) {
+  return execFileSync(CLI, args, { encoding: "utf8", env: { ...process.env, ...env } });
+}
+
+/** Saves a screenshot after the frame settles (a shot right after a DOM change may be stale). */
+export async function shot(browser, name) {
+  mkdirSync(SHOT_DIR, { recursive: true });
+  await sleep(600);
+  await browser.saveScreenshot(join(SHOT_DIR, `${name}.png`));
+}
+
+/** Sends keys to the page as a cashier types them. */
+export async function keys(browser, ...sequence) {
+  for (const k of sequence) await browser.keys(k);
+}
+
+/** Waits for an element's attribute to satisfy `ok`, and returns its value. */
+export async function waitAttr(browser, selector, attr, ok, timeout = 10_000) {
+  let value = null;
+  await browser.waitUntil(
+    async () => {
+      const el = await browser.$(selector);
+      if (!(await el.isExisting())) return false;
+      value = await el.getAttribute(attr);
+      return ok(value);
+    },
+    { timeout, interval: 20, timeoutMsg: `${selector}[${attr}] did not become as expected (last: ${value})` },
+  );
+  return value;
+}
+
+/** Waits until the element is shown (not `hidden`). */
+export async function waitShown(browser, selector, timeout = 10_000) {
+  await browser.waitUntil(async () => (await browser.$(selector)).isDisplayed(), {
+    timeout,
+    interval: 20,
+    timeoutMsg: `${selector} was not shown`,
+  });
+}
+
+/** The resident memory (kB) and CPU ticks of a process and all its descendants. */
+export function processTree(rootPid) {
+  const children = (pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
+    } catch {
+      return [];
+    }
+  };
+  const pids = [];
+  const queue = [rootPid];
+  while (queue.length) {
+    const pid = queue.shift();
+    pids.push(pid);
+    queue.push(...children(pid));
+  }
+  let rssKb = 0;
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const status = readFileSync(`/proc/${pid}/status`, "utf8");
+      rssKb += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return { pids, rssKb, ticks };
+}
+
+/** The pid of the app process launched for this session (its data dir is in its environment). */
+export function appPid(dataDir) {
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const exe = readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0")[0];
+      if (exe !== APP) continue;
+      const environ = readFileSync(`/proc/${entry}/environ`, "utf8");
+      if (environ.includes(`KHQR_POS_DATA_DIR=${dataDir}`)) return Number(entry);
+    } catch {
+      // not ours or gone
+    }
+  }
+  return null;
+}
+
+/** The p-th percentile (0–100) of numbers, nearest-rank. */
+export function percentile(values, p) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
+  return sorted[rank - 1];
+}

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# WebDriver end-to-end tests of the real desktop app under Xvfb: tauri-driver + WebKitWebDriver
+# drive target/debug/khqr-pos-app in demo mode. Set E2E_SCREENSHOT_DIR=docs/screenshots to
+# regenerate the README screenshots from the same run (scripts/screenshots.sh does).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+[ -f ui/dist/index.html ] || (cd ui && npm run --silent build)
+cargo build --quiet --locked -p khqr-pos-app -p pos-cli
+cd tests/e2e
+[ -d node_modules ] || npm ci --no-audit --no-fund
+# A hung WebKit must not eat the CI budget: the whole run is bounded.
+timeout --kill-after=10 600 xvfb-run -a -s "-screen 0 1024x768x24 -nolisten tcp" \
+  node --test --test-concurrency=1 --test-timeout=300000 app.test.mjs expiry.test.mjs
