@@ -50,6 +50,14 @@ fn generate() -> String {
         declaration::<Verification>(&cfg),
         declaration::<UiEvent>(&cfg),
         declaration::<IpcError>(&cfg),
+        declaration::<crate::owner::OwnerError>(&cfg),
+        declaration::<crate::owner::OwnerFieldError>(&cfg),
+        declaration::<crate::owner::OwnerStatus>(&cfg),
+        declaration::<crate::owner::TokenInfoView>(&cfg),
+        declaration::<crate::owner::OwnerQuery>(&cfg),
+        declaration::<crate::owner::ExportResult>(&cfg),
+        declaration::<crate::owner::RecheckPreview>(&cfg),
+        declaration::<crate::owner::OwnerHealth>(&cfg),
     ] {
         out.push('\n');
         out.push_str(&decl);

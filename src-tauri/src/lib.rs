@@ -8,6 +8,7 @@ mod bindings;
 mod commands;
 mod e2e_hooks;
 mod ipc;
+mod owner;
 mod state;
 #[cfg(test)]
 mod tests;
@@ -32,8 +33,25 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>, launch: Launch) -> tauri:
             commands::cancel_sale,
             commands::regenerate,
             commands::simulate_payment,
+            owner::owner_status,
+            owner::owner_set_pin,
+            owner::owner_unlock,
+            owner::owner_lock,
+            owner::owner_change_pin,
+            owner::owner_sales,
+            owner::owner_sale_history,
+            owner::owner_receipt,
+            owner::owner_report,
+            owner::owner_export_csv,
+            owner::owner_recheck_preview,
+            owner::owner_recheck,
+            owner::owner_health,
+            owner::owner_save_token,
+            owner::owner_settings,
+            owner::owner_save_settings,
         ])
         .setup(move |app| {
+            app.manage(owner::OwnerState::new(launch.options.clone()));
             let started = tauri::async_runtime::block_on(state::start(launch));
             if let Ok(pos) = &started {
                 forward_events(app.handle().clone(), pos.subscribe());

@@ -21,17 +21,27 @@ pub async fn start(launch: Launch) -> Result<Pos, IpcError> {
 
 /// Managed state: the POS, or the start-up failure every command reports.
 pub struct AppState {
-    started: Result<Pos, IpcError>,
+    started: std::sync::RwLock<Result<Pos, IpcError>>,
 }
 
 impl AppState {
     /// Wraps the outcome of [`start`].
     pub fn new(started: Result<Pos, IpcError>) -> Self {
-        AppState { started }
+        AppState {
+            started: std::sync::RwLock::new(started),
+        }
     }
 
     /// The running POS (a cheap clone), or the reason it is not running.
     pub fn pos(&self) -> Result<Pos, IpcError> {
-        self.started.clone()
+        self.started
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// Swaps in a POS restarted with new settings; later commands use it.
+    pub fn replace(&self, pos: Pos) {
+        *self.started.write().unwrap_or_else(|e| e.into_inner()) = Ok(pos);
     }
 }

@@ -13,7 +13,7 @@ use tauri::{Listener, WebviewWindow, WebviewWindowBuilder};
 
 use crate::{builder, Launch, EVENT};
 
-struct TestApp {
+pub(crate) struct TestApp {
     app: tauri::App<MockRuntime>,
     window: WebviewWindow<MockRuntime>,
     _dir: tempfile::TempDir,
@@ -42,12 +42,12 @@ fn start_with(config: impl FnOnce(&std::path::Path) -> Result<Config, CoreError>
     }
 }
 
-fn demo_app() -> TestApp {
+pub(crate) fn demo_app() -> TestApp {
     start_with(|dir| Config::demo(dir))
 }
 
 /// Invokes a command as the web view would; `Err` carries the rejection's JSON.
-fn invoke(app: &TestApp, cmd: &str, body: Value) -> Result<Value, Value> {
+pub(crate) fn invoke(app: &TestApp, cmd: &str, body: Value) -> Result<Value, Value> {
     let request = tauri::webview::InvokeRequest {
         cmd: cmd.into(),
         callback: tauri::ipc::CallbackFn(0),
@@ -60,7 +60,7 @@ fn invoke(app: &TestApp, cmd: &str, body: Value) -> Result<Value, Value> {
     get_ipc_response(&app.window, request).map(|r| r.deserialize::<Value>().unwrap())
 }
 
-fn charge(app: &TestApp, amount: &str, currency: &str) -> Result<Value, Value> {
+pub(crate) fn charge(app: &TestApp, amount: &str, currency: &str) -> Result<Value, Value> {
     invoke(
         app,
         "charge",
