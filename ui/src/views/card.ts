@@ -33,7 +33,7 @@ function badge(currency: Currency): SVGElement {
     { class: `badge badge-${currency.toLowerCase()}`, viewBox: "0 0 40 40", "aria-hidden": "true" },
     s("circle", { cx: 20, cy: 20, r: 19, fill: "#fff" }),
     s("circle", { cx: 20, cy: 20, r: 16, fill: "#000" }),
-    s("text", { x: 20, y: currency === "KHR" ? 29 : 28, "text-anchor": "middle", fill: "#fff" }, sign),
+    s("text", { x: 20, y: currency === "KHR" ? 31 : 28, "text-anchor": "middle", fill: "#fff" }, sign),
   );
 }
 
