@@ -12,6 +12,7 @@ import {
   cli,
   keys,
   percentile,
+  processStartMs,
   processTree,
   shot,
   sim,
@@ -47,6 +48,10 @@ async function charge(browser, digits) {
   timings.enterToQrMs.push(Number(ms));
   timings.ipcMs.push(Number(await (await browser.$("#card")).getAttribute("data-ipc-ms")));
   return qr;
+}
+
+async function interactiveAtMs(browser) {
+  return Number(await (await browser.$("body")).getAttribute("data-interactive-at-ms"));
 }
 
 async function text(browser, selector) {
@@ -178,6 +183,7 @@ test("Enter shows the QR fast (20 charges, each cancelled)", async () => {
 test("the idle app uses little CPU and memory", async () => {
   const pid = appPid(app.dataDir);
   assert.ok(pid, "app process not found");
+  timings.processStartToInteractiveMs = (await interactiveAtMs(app.browser)) - processStartMs(pid);
   await sleep(1000);
   const a = processTree(pid);
   const t0 = performance.now();
@@ -187,6 +193,7 @@ test("the idle app uses little CPU and memory", async () => {
   const ticksPerSecond = 100;
   timings.idleCpuPercent = ((b.ticks - a.ticks) / ticksPerSecond / seconds) * 100;
   timings.rssKb = b.rssKb;
+  timings.rssKbByProcess = b.rssByProcess;
   timings.processes = b.pids.length;
   assert.ok(timings.idleCpuPercent < 25, `idle CPU ${timings.idleCpuPercent}%`);
 });

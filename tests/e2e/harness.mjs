@@ -169,10 +169,14 @@ export function processTree(rootPid) {
   }
   let rssKb = 0;
   let ticks = 0;
+  const rssByProcess = {};
   for (const pid of pids) {
     try {
       const status = readFileSync(`/proc/${pid}/status`, "utf8");
-      rssKb += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+      const rss = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+      rssKb += rss;
+      const name = /Name:\s+(\S+)/.exec(status)?.[1] ?? String(pid);
+      rssByProcess[name] = (rssByProcess[name] ?? 0) + rss;
       const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
       const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
       ticks += Number(fields[11]) + Number(fields[12]);
@@ -180,7 +184,15 @@ export function processTree(rootPid) {
       // the process ended meanwhile
     }
   }
-  return { pids, rssKb, ticks };
+  return { pids, rssKb, rssByProcess, ticks };
+}
+
+/** When a process started, in Unix ms: now minus its age (uptime − start tick, 10 ms ticks). */
+export function processStartMs(pid) {
+  const uptimeMs = Number(readFileSync("/proc/uptime", "utf8").split(" ")[0]) * 1000;
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const startTicks = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19]);
+  return Date.now() - (uptimeMs - startTicks * 10);
 }
 
 /** The pid of the app process launched for this session (its data dir is in its environment). */
