@@ -645,7 +645,7 @@ impl Watcher {
             w.last_answered = Some(now);
         }
         let events: Vec<(SaleEvent, Option<PaymentDetails>)> = match outcome {
-            CheckOutcome::Paid(tx) => self.payment_events(&watched, &tx),
+            CheckOutcome::Paid(tx) => self.payment_events(&watched, &tx, now),
             CheckOutcome::Failed => vec![(SaleEvent::PaymentFailed, None)],
             CheckOutcome::NotFound | CheckOutcome::StaticQr => match watched.phase {
                 Phase::Pending { expires_ms, .. }
@@ -688,12 +688,14 @@ impl Watcher {
     }
 
     /// The ledger events for a reported payment: paid, or flagged when amount, currency or
-    /// payee differ; a payment sent after the QR expired is late even if found by the final
-    /// check.
+    /// payee differ. A payment found after expiry whose Bakong time is also after expiry is
+    /// late even though the final check found it; one found while the QR was still valid is
+    /// on time whatever Bakong's clock says (its clock may be skewed against ours).
     fn payment_events(
         &self,
         watched: &Watched,
         tx: &Transaction,
+        now: i64,
     ) -> Vec<(SaleEvent, Option<PaymentDetails>)> {
         let payee_ok = tx
             .to_account_id
@@ -712,7 +714,7 @@ impl Watcher {
         };
         let mut events = Vec::new();
         if let Phase::Pending { expires_ms, .. } = watched.phase {
-            if tx.created_ms.is_some_and(|sent| sent > expires_ms) {
+            if now > expires_ms && tx.created_ms.is_some_and(|sent| sent > expires_ms) {
                 events.push((SaleEvent::Expired, None));
             }
         }

@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use pos_core::owner::{receipt, sale_history, summary};
+use pos_core::owner::{receipt, sale_history, summary, unresolved_count};
 use pos_core::schedule::Schedule;
 use pos_core::{ChargeRequest, Config, CoreError, Currency, Pos, SaleStatus, StartOptions};
 
@@ -67,6 +67,8 @@ async fn the_day_summary_counts_receipts_without_gaps_and_receipts_reprint_as_co
         .await
         .unwrap();
     pos.cancel(unpaid.sale_id).await.unwrap();
+    // The cancelled sale is still watched for a late payment; the paid ones are settled.
+    assert_eq!(unresolved_count(&pos).await.unwrap(), 1);
 
     let day = summary(&pos, None).await.unwrap();
     assert_eq!(day.sale_count, 3);

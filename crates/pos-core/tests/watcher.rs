@@ -477,3 +477,17 @@ async fn a_token_about_to_expire_is_renewed_ahead_and_saved_before_use() {
     assert!(pos.health().await.unwrap().token_days_left.unwrap() >= 89);
     pos.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_payment_found_while_the_qr_is_valid_counts_even_if_bakongs_clock_runs_ahead() {
+    let mut rig = rig().await;
+    rig.sim.advance_ms(3_600_000);
+    let charge = rig.charge("6,000", Currency::Khr, 5_000).await;
+    let mut pay = PayOptions::new(&charge.md5);
+    pay.accept_expired = true;
+    rig.sim.pay(pay).unwrap();
+    rig.until_status(charge.sale_id, SaleStatus::Paid).await;
+    let sale = rig.pos.sale(charge.sale_id).await.unwrap();
+    assert!(sale.payment.unwrap().paid_at_ms.unwrap() > charge.expires_at_ms);
+    rig.pos.shutdown().await;
+}

@@ -10,6 +10,8 @@ mod settings;
 mod token;
 
 pub use pin::{OwnerPin, PIN_LENGTH, PIN_LOCKOUT};
-pub use review::{receipt, sale_history, summary, EndOfDay, HistoryEntry, ReceiptView};
+pub use review::{
+    receipt, sale_history, summary, unresolved_count, EndOfDay, HistoryEntry, ReceiptView,
+};
 pub use settings::{FieldError, Settings};
 pub use token::{save_token, TokenStatus};

@@ -7,6 +7,7 @@ use pos_store::{EventKind, SaleId};
 use serde::{Deserialize, Serialize};
 
 use super::files::{owner_file, read_table, write_table};
+use crate::schedule::Schedule;
 use crate::views::{DayReport, SalesQuery};
 use crate::{Config, CoreError, Pos};
 
@@ -171,6 +172,20 @@ pub async fn sale_history(pos: &Pos, sale_id: i64) -> Result<Vec<HistoryEntry>, 
             }
         })
         .collect())
+}
+
+/// How many sales a manual recheck would ask Bakong about (at most one check each): the
+/// pending ones and the closed ones still inside the late-payment window.
+pub async fn unresolved_count(pos: &Pos) -> Result<usize, CoreError> {
+    let horizon = Schedule::default().late_horizon();
+    let since = crate::watcher::now_ms()
+        .saturating_sub(i64::try_from(horizon.as_millis()).unwrap_or(i64::MAX));
+    let sales = pos
+        .ledger()
+        .store()
+        .run(move |s| s.unresolved(since))
+        .await?;
+    Ok(sales.len())
 }
 
 /// The receipt of a paid sale; recorded as printed, so the next one says COPY.
