@@ -90,13 +90,16 @@ async fn a_connection_reset_mid_body_is_a_connection_failure() {
 
 #[tokio::test]
 async fn a_refused_connection_is_a_connection_failure() {
-    let sim = sim().await;
-    let url = sim.url().to_owned();
-    let token = sim.token().to_owned();
-    drop(sim);
-    // Give the listener a moment to close after the shutdown signal.
-    tokio::time::sleep(Duration::from_millis(100)).await;
-    let client = BakongClient::new(ClientConfig::new(url).with_token(Token::new(token))).unwrap();
+    // A port that was just free and is now closed: nothing listens there.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let client = BakongClient::new(
+        ClientConfig::new(format!("http://127.0.0.1:{port}")).with_token(Token::new("t.t.t")),
+    )
+    .unwrap();
     let outcome = client.check_transaction_by_md5(&md5(1)).await;
     assert!(
         matches!(outcome, Err(BakongError::Connect { .. })),
