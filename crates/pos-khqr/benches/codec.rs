@@ -7,7 +7,8 @@ use std::hint::black_box;
 use criterion::{criterion_group, criterion_main, Criterion};
 use pos_domain::{Currency, Money};
 use pos_khqr::{
-    decode, encode, render_png, render_svg, verify, AdditionalData, KhqrInput, Payment,
+    decode, decode_borrowed, encode, render_png, render_svg, verify, AdditionalData, KhqrInput,
+    Payment,
 };
 
 const NOW_MS: u64 = 1_700_000_000_000;
@@ -47,6 +48,12 @@ fn codec(c: &mut Criterion) {
         b.iter(|| {
             let valid = verify(black_box(&qr), black_box(NOW_MS)).is_ok();
             (valid, decode(black_box(&qr)))
+        })
+    });
+    c.bench_function("decode_borrowed_verify", |b| {
+        b.iter(|| {
+            let valid = verify(black_box(&qr), black_box(NOW_MS)).is_ok();
+            (valid, decode_borrowed(black_box(&qr)).is_ok())
         })
     });
     c.bench_function("render_svg", |b| b.iter(|| render_svg(black_box(&qr))));

@@ -4,14 +4,15 @@
 //! [`decode`] reads like the SDK (duplicate-tag stop, later duplicates overwrite, unknown
 //! tags and sub-tags ignored) but refuses strings that are not well-formed TLV instead of
 //! returning the SDK's partial guess — or, for some, looping forever as the SDK does.
+//! [`decode_borrowed`] is the same decode without copying: its fields borrow the input.
 
 use std::ops::Range;
 
 use pos_domain::{Currency, Money};
 use serde::{Serialize, Serializer};
 
-use crate::error::KhqrError;
-use crate::tlv::{self, with_units, Token, Unit};
+use crate::error::{KhqrError, Malformation};
+use crate::tlv::{self, with_units, Hang, Token, Unit};
 
 /// Which account template the QR carries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -26,71 +27,115 @@ pub enum MerchantType {
 
 /// A decoded KHQR: the official SDK's 25 fields, raw text as found in the string.
 /// `None` = the tag or sub-tag is absent, `Some("")` = present with length 00.
-/// Serializes with the SDK's field names.
-#[allow(missing_docs)] // each field is documented by its SDK name and tag below
+/// Serializes with the SDK's field names. `S` is [`String`] ([`DecodedKhqr`], from
+/// [`decode`]) or `&str` borrowing the input (from [`decode_borrowed`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct DecodedKhqr {
+pub struct Decoded<S> {
     /// Tag 29 or 30 (the last one present).
     pub merchant_type: Option<MerchantType>,
     /// 29/00 or 30/00.
     #[serde(rename = "bakongAccountID")]
-    pub bakong_account_id: Option<String>,
+    pub bakong_account_id: Option<S>,
     /// 29/01.
-    pub account_information: Option<String>,
+    pub account_information: Option<S>,
     /// 30/01.
     #[serde(rename = "merchantID")]
-    pub merchant_id: Option<String>,
+    pub merchant_id: Option<S>,
     /// 29/02 or 30/02.
-    pub acquiring_bank: Option<String>,
+    pub acquiring_bank: Option<S>,
     /// 62/01.
-    pub bill_number: Option<String>,
+    pub bill_number: Option<S>,
     /// 62/02.
-    pub mobile_number: Option<String>,
+    pub mobile_number: Option<S>,
     /// 62/03.
-    pub store_label: Option<String>,
+    pub store_label: Option<S>,
     /// 62/07.
-    pub terminal_label: Option<String>,
+    pub terminal_label: Option<S>,
     /// 62/08.
-    pub purpose_of_transaction: Option<String>,
+    pub purpose_of_transaction: Option<S>,
     /// 64/00.
-    pub language_preference: Option<String>,
+    pub language_preference: Option<S>,
     /// 64/01.
-    pub merchant_name_alternate_language: Option<String>,
+    pub merchant_name_alternate_language: Option<S>,
     /// 64/02.
-    pub merchant_city_alternate_language: Option<String>,
+    pub merchant_city_alternate_language: Option<S>,
     /// 99/00, Unix milliseconds as text.
-    pub creation_timestamp: Option<String>,
+    pub creation_timestamp: Option<S>,
     /// 99/01, Unix milliseconds as text.
-    pub expiration_timestamp: Option<String>,
+    pub expiration_timestamp: Option<S>,
     /// Tag 00.
-    pub payload_format_indicator: Option<String>,
+    pub payload_format_indicator: Option<S>,
     /// Tag 01 (`11` static, `12` dynamic); the SDK spells it `pointofInitiationMethod`.
     #[serde(rename = "pointofInitiationMethod")]
-    pub point_of_initiation_method: Option<String>,
+    pub point_of_initiation_method: Option<S>,
     /// Tag 15.
-    pub union_pay_merchant: Option<String>,
+    pub union_pay_merchant: Option<S>,
     /// Tag 52.
-    pub merchant_category_code: Option<String>,
+    pub merchant_category_code: Option<S>,
     /// Tag 53 (`116`, `840`).
-    pub transaction_currency: Option<String>,
+    pub transaction_currency: Option<S>,
     /// Tag 54, as written (`1.50`).
-    pub transaction_amount: Option<String>,
+    pub transaction_amount: Option<S>,
     /// Tag 58.
-    pub country_code: Option<String>,
+    pub country_code: Option<S>,
     /// Tag 59.
-    pub merchant_name: Option<String>,
+    pub merchant_name: Option<S>,
     /// Tag 60.
-    pub merchant_city: Option<String>,
+    pub merchant_city: Option<S>,
     /// Tag 63, the four CRC digits as written.
-    pub crc: Option<String>,
+    pub crc: Option<S>,
 }
 
-impl DecodedKhqr {
+/// A decoded KHQR owning its text.
+pub type DecodedKhqr = Decoded<String>;
+
+impl<S> Decoded<S> {
+    /// The same fields with each text converted by `f`.
+    pub fn map<T>(self, f: impl Fn(S) -> T) -> Decoded<T> {
+        Decoded {
+            merchant_type: self.merchant_type,
+            bakong_account_id: self.bakong_account_id.map(&f),
+            account_information: self.account_information.map(&f),
+            merchant_id: self.merchant_id.map(&f),
+            acquiring_bank: self.acquiring_bank.map(&f),
+            bill_number: self.bill_number.map(&f),
+            mobile_number: self.mobile_number.map(&f),
+            store_label: self.store_label.map(&f),
+            terminal_label: self.terminal_label.map(&f),
+            purpose_of_transaction: self.purpose_of_transaction.map(&f),
+            language_preference: self.language_preference.map(&f),
+            merchant_name_alternate_language: self.merchant_name_alternate_language.map(&f),
+            merchant_city_alternate_language: self.merchant_city_alternate_language.map(&f),
+            creation_timestamp: self.creation_timestamp.map(&f),
+            expiration_timestamp: self.expiration_timestamp.map(&f),
+            payload_format_indicator: self.payload_format_indicator.map(&f),
+            point_of_initiation_method: self.point_of_initiation_method.map(&f),
+            union_pay_merchant: self.union_pay_merchant.map(&f),
+            merchant_category_code: self.merchant_category_code.map(&f),
+            transaction_currency: self.transaction_currency.map(&f),
+            transaction_amount: self.transaction_amount.map(&f),
+            country_code: self.country_code.map(&f),
+            merchant_name: self.merchant_name.map(&f),
+            merchant_city: self.merchant_city.map(&f),
+            crc: self.crc.map(&f),
+        }
+    }
+}
+
+impl Decoded<&str> {
+    /// Copies the borrowed text into an owned [`DecodedKhqr`].
+    pub fn into_owned(self) -> DecodedKhqr {
+        self.map(str::to_owned)
+    }
+}
+
+impl<S: AsRef<str>> Decoded<S> {
     /// The currency of tag 53, when it is KHR or USD.
     pub fn currency(&self) -> Option<Currency> {
         self.transaction_currency
-            .as_deref()?
+            .as_ref()?
+            .as_ref()
             .parse::<u16>()
             .ok()
             .and_then(Currency::from_numeric)
@@ -98,165 +143,182 @@ impl DecodedKhqr {
 
     /// The amount of tag 54 in the QR's currency, when both are present and exact.
     pub fn amount(&self) -> Option<Money> {
-        Money::parse_decimal(self.transaction_amount.as_deref()?, self.currency()?).ok()
+        Money::parse_decimal(self.transaction_amount.as_ref()?.as_ref(), self.currency()?).ok()
     }
 
     /// Whether the point of initiation method says dynamic (`12`).
     pub fn is_dynamic(&self) -> bool {
-        self.point_of_initiation_method.as_deref() == Some("12")
+        self.point_of_initiation_method
+            .as_ref()
+            .is_some_and(|p| p.as_ref() == "12")
     }
 
     /// Tag 99/01 as Unix milliseconds.
     pub fn expiration_ms(&self) -> Option<u64> {
-        self.expiration_timestamp.as_deref()?.parse().ok()
+        self.expiration_timestamp.as_ref()?.as_ref().parse().ok()
     }
 }
 
 /// Decodes a KHQR string into the SDK's fields without validating it (see [`crate::verify`]).
 /// Refuses a string that is not well-formed TLV with [`KhqrError::Malformed`].
 pub fn decode(qr: &str) -> Result<DecodedKhqr, KhqrError> {
-    with_units!(qr, |u| decode_units(u))
+    decode_borrowed(qr).map(Decoded::into_owned)
 }
 
-fn malformed(at: usize, reason: crate::error::Malformation) -> KhqrError {
+/// [`decode`] without copying: the fields borrow `qr`.
+pub fn decode_borrowed(qr: &str) -> Result<Decoded<&str>, KhqrError> {
+    with_units!(qr, |u| decode_units(qr, u))
+}
+
+fn malformed(at: usize, reason: Malformation) -> KhqrError {
     KhqrError::Malformed { at, reason }
 }
 
-/// The text of a well-formed token's value.
-fn text<U: Unit>(s: &[U], range: Range<usize>, at: usize) -> Result<String, KhqrError> {
-    U::text(&s[range]).ok_or(malformed(at, crate::error::Malformation::SplitsCharacter))
+fn hang(Hang(at): Hang) -> KhqrError {
+    malformed(at, Malformation::NonNumericLength)
 }
 
-/// Reads the sub-objects of a template, refusing malformed ones. `f(sub_tag, value)` is
-/// called for each sub-object in order.
-fn sub_objects<U: Unit>(
+/// The text of a value, refusing a range that splits a surrogate pair.
+fn text<'a, U: Unit>(
+    qr: &'a str,
     s: &[U],
     range: Range<usize>,
-    mut f: impl FnMut(Option<u8>, Range<usize>, usize),
-) -> Result<(), KhqrError> {
-    let mut bad = None;
-    tlv::template(s, range, |t: &Token| {
-        if bad.is_none() {
-            match t.malformed {
-                Some(reason) => bad = Some(malformed(t.at, reason)),
-                None => f(t.tag_number(s), t.value.clone(), t.at),
+    at: usize,
+) -> Result<&'a str, KhqrError> {
+    U::slice(qr, s, range).ok_or(malformed(at, Malformation::SplitsCharacter))
+}
+
+fn decode_units<'a, U: Unit>(qr: &'a str, s: &[U]) -> Result<Decoded<&'a str>, KhqrError> {
+    let mut d = Decoded::default();
+    // 29/01 and 30/01 are named after the last account tag, once all are read (as the SDK).
+    let mut account_01 = None;
+    let mut first_error = None;
+    tlv::top_level(s, |t| {
+        if first_error.is_none() {
+            if let Err(e) = take(qr, s, t, &mut d, &mut account_01) {
+                first_error = Some(e);
             }
         }
     })
-    .map_err(|tlv::Hang(at)| malformed(at, crate::error::Malformation::NonNumericLength))?;
-    bad.map_or(Ok(()), Err)
-}
-
-fn decode_units<U: Unit>(s: &[U]) -> Result<DecodedKhqr, KhqrError> {
-    let mut tokens: Vec<Token> = Vec::with_capacity(16);
-    tlv::top_level(s, |t| tokens.push(t.clone()))
-        .map_err(|tlv::Hang(at)| malformed(at, crate::error::Malformation::NonNumericLength))?;
-    if let Some(t) = tokens.iter().find(|t| t.malformed.is_some()) {
-        return Err(malformed(
-            t.at,
-            t.malformed
-                .unwrap_or(crate::error::Malformation::ValueCutShort),
-        ));
+    .map_err(hang)?;
+    if let Some(e) = first_error {
+        return Err(e);
     }
-    let mut d = DecodedKhqr::default();
-    // The SDK decides how to name 29/01 from the last account tag, after reading them all.
-    for t in &tokens {
-        match t.tag_number(s) {
-            Some(29) => d.merchant_type = Some(MerchantType::Individual),
-            Some(30) => d.merchant_type = Some(MerchantType::Merchant),
-            _ => {}
-        }
-    }
-    let is_merchant = d.merchant_type == Some(MerchantType::Merchant);
-    for t in &tokens {
-        let Some(tag) = t.tag_number(s) else { continue };
-        let value = || text(s, t.value.clone(), t.at);
-        let slot = match tag {
-            0 => &mut d.payload_format_indicator,
-            1 => &mut d.point_of_initiation_method,
-            15 => &mut d.union_pay_merchant,
-            52 => &mut d.merchant_category_code,
-            53 => &mut d.transaction_currency,
-            54 => &mut d.transaction_amount,
-            58 => &mut d.country_code,
-            59 => &mut d.merchant_name,
-            60 => &mut d.merchant_city,
-            63 => &mut d.crc,
-            29 | 30 | 62 | 64 | 99 => {
-                decode_template(s, tag, t.value.clone(), is_merchant, &mut d)?;
-                continue;
-            }
-            _ => continue,
-        };
-        *slot = Some(value()?);
+    if d.merchant_type == Some(MerchantType::Merchant) {
+        d.merchant_id = account_01;
+    } else {
+        d.account_information = account_01;
     }
     Ok(d)
+}
+
+/// Records one top-level object.
+fn take<'a, U: Unit>(
+    qr: &'a str,
+    s: &[U],
+    t: &Token,
+    d: &mut Decoded<&'a str>,
+    account_01: &mut Option<&'a str>,
+) -> Result<(), KhqrError> {
+    if let Some(reason) = t.malformed {
+        return Err(malformed(t.at, reason));
+    }
+    let Some(tag) = t.tag_number(s) else {
+        return Ok(());
+    };
+    let slot = match tag {
+        0 => &mut d.payload_format_indicator,
+        1 => &mut d.point_of_initiation_method,
+        15 => &mut d.union_pay_merchant,
+        52 => &mut d.merchant_category_code,
+        53 => &mut d.transaction_currency,
+        54 => &mut d.transaction_amount,
+        58 => &mut d.country_code,
+        59 => &mut d.merchant_name,
+        60 => &mut d.merchant_city,
+        63 => &mut d.crc,
+        29 | 30 | 62 | 64 | 99 => {
+            if tag == 29 {
+                d.merchant_type = Some(MerchantType::Individual);
+            } else if tag == 30 {
+                d.merchant_type = Some(MerchantType::Merchant);
+            }
+            return decode_template(qr, s, tag, t.value.clone(), d, account_01);
+        }
+        _ => return Ok(()),
+    };
+    *slot = Some(text(qr, s, t.value.clone(), t.at)?);
+    Ok(())
 }
 
 /// Fills the fields of one template. A template with at least one recognised sub-tag
 /// replaces every field of that template (as the SDK's spread of a fresh object does);
 /// one with none leaves them untouched.
-fn decode_template<U: Unit>(
+fn decode_template<'a, U: Unit>(
+    qr: &'a str,
     s: &[U],
     tag: u8,
     range: Range<usize>,
-    is_merchant: bool,
-    d: &mut DecodedKhqr,
+    d: &mut Decoded<&'a str>,
+    account_01: &mut Option<&'a str>,
 ) -> Result<(), KhqrError> {
-    let mut found: [Option<(Range<usize>, usize)>; 9] = Default::default();
+    let mut found: [Option<&'a str>; 5] = [None; 5];
     let mut any = false;
-    sub_objects(s, range, |sub, value, at| {
-        let index = match (tag, sub) {
-            (29 | 30 | 64 | 99, Some(n @ 0..=2)) if tag != 99 || n < 2 => Some(usize::from(n)),
-            (62, Some(1)) => Some(0),
-            (62, Some(2)) => Some(1),
-            (62, Some(3)) => Some(2),
-            (62, Some(7)) => Some(3),
-            (62, Some(8)) => Some(4),
-            _ => None,
-        };
-        if let Some(i) = index {
-            found[i] = Some((value, at));
-            any = true;
+    let mut first_error = None;
+    tlv::template(s, range, |t| {
+        if first_error.is_some() {
+            return;
         }
-    })?;
+        if let Some(reason) = t.malformed {
+            first_error = Some(malformed(t.at, reason));
+            return;
+        }
+        let index = match (tag, t.tag_number(s)) {
+            (29 | 30 | 64, Some(n @ 0..=2)) | (99, Some(n @ 0..=1)) => usize::from(n),
+            (62, Some(1)) => 0,
+            (62, Some(2)) => 1,
+            (62, Some(3)) => 2,
+            (62, Some(7)) => 3,
+            (62, Some(8)) => 4,
+            _ => return,
+        };
+        match text(qr, s, t.value.clone(), t.at) {
+            Ok(value) => {
+                found[index] = Some(value);
+                any = true;
+            }
+            Err(e) => first_error = Some(e),
+        }
+    })
+    .map_err(hang)?;
+    if let Some(e) = first_error {
+        return Err(e);
+    }
     if !any {
         return Ok(());
     }
-    let mut get = |i: usize| -> Result<Option<String>, KhqrError> {
-        found[i]
-            .take()
-            .map(|(range, at)| text(s, range, at))
-            .transpose()
-    };
+    let [f0, f1, f2, f3, f4] = found;
     match tag {
         29 | 30 => {
-            d.bakong_account_id = get(0)?;
-            let sub01 = get(1)?;
-            if is_merchant {
-                d.merchant_id = sub01;
-                d.account_information = None;
-            } else {
-                d.account_information = sub01;
-                d.merchant_id = None;
-            }
-            d.acquiring_bank = get(2)?;
+            d.bakong_account_id = f0;
+            *account_01 = f1;
+            d.acquiring_bank = f2;
         }
         62 => {
-            d.bill_number = get(0)?;
-            d.mobile_number = get(1)?;
-            d.store_label = get(2)?;
-            d.terminal_label = get(3)?;
-            d.purpose_of_transaction = get(4)?;
+            d.bill_number = f0;
+            d.mobile_number = f1;
+            d.store_label = f2;
+            d.terminal_label = f3;
+            d.purpose_of_transaction = f4;
         }
         64 => {
-            d.language_preference = get(0)?;
-            d.merchant_name_alternate_language = get(1)?;
-            d.merchant_city_alternate_language = get(2)?;
+            d.language_preference = f0;
+            d.merchant_name_alternate_language = f1;
+            d.merchant_city_alternate_language = f2;
         }
         _ => {
-            d.creation_timestamp = get(0)?;
-            d.expiration_timestamp = get(1)?;
+            d.creation_timestamp = f0;
+            d.expiration_timestamp = f1;
         }
     }
     Ok(())
@@ -309,7 +371,7 @@ impl Serialize for EmvObject {
 /// two digits and the value is exactly as long as stated, then stops, keeping what it read.
 /// Templates (26–51, 62, 64, 80–99; inside 62 also 50–99) are expanded when they parse.
 pub fn decode_non_khqr(qr: &str) -> EmvObject {
-    with_units!(qr, |u| non_khqr_level(u, 0..u.len(), None))
+    with_units!(qr, |u| non_khqr_level(qr, u, 0..u.len(), None))
 }
 
 /// Whether a sub-object is expanded as a template: at the top level (`parent` = `None`)
@@ -323,7 +385,12 @@ fn expands(parent: Option<(u8, bool)>, tag: u8) -> bool {
 }
 
 /// One level of the tree. `parent` is the enclosing tag and whether it is a top-level one.
-fn non_khqr_level<U: Unit>(s: &[U], range: Range<usize>, parent: Option<(u8, bool)>) -> EmvObject {
+fn non_khqr_level<U: Unit>(
+    qr: &str,
+    s: &[U],
+    range: Range<usize>,
+    parent: Option<(u8, bool)>,
+) -> EmvObject {
     let mut out = EmvObject::default();
     let mut pos = range.start;
     while pos < range.end {
@@ -339,9 +406,11 @@ fn non_khqr_level<U: Unit>(s: &[U], range: Range<usize>, parent: Option<(u8, boo
             break;
         }
         let value = &s[t.value.clone()];
-        let mut node = EmvNode::Value(U::text(value).unwrap_or_else(|| lossy(value)));
+        let mut node = EmvNode::Value(
+            U::slice(qr, s, t.value.clone()).map_or_else(|| lossy(value), str::to_owned),
+        );
         if expands(parent, tag) && value.len() >= 6 {
-            let sub = non_khqr_level(s, t.value.clone(), Some((tag, parent.is_none())));
+            let sub = non_khqr_level(qr, s, t.value.clone(), Some((tag, parent.is_none())));
             if !sub.0.is_empty() {
                 node = EmvNode::Template(sub);
             }

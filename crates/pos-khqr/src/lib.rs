@@ -64,7 +64,10 @@ mod tlv;
 mod verify;
 
 pub use checksum::md5_hex;
-pub use decode::{decode, decode_non_khqr, DecodedKhqr, EmvNode, EmvObject, MerchantType};
+pub use decode::{
+    decode, decode_borrowed, decode_non_khqr, Decoded, DecodedKhqr, EmvNode, EmvObject,
+    MerchantType,
+};
 pub use encode::{
     encode, Account, AdditionalData, EncodedKhqr, KhqrInput, LanguageTemplate, Payment,
     DEFAULT_CITY, DEFAULT_MCC,

@@ -15,16 +15,18 @@ use crate::error::Malformation;
 pub(crate) trait Unit: Copy + Eq {
     /// The code unit.
     fn unit(self) -> u16;
-    /// The text of a run of units, or `None` when it holds a lone surrogate.
-    fn text(units: &[Self]) -> Option<String>;
+    /// The part of `qr` (whose units are `units`) at the unit offsets `range`, or `None`
+    /// when a boundary splits a surrogate pair.
+    fn slice<'a>(qr: &'a str, units: &[Self], range: Range<usize>) -> Option<&'a str>;
 }
 
 impl Unit for u8 {
     fn unit(self) -> u16 {
         u16::from(self)
     }
-    fn text(units: &[Self]) -> Option<String> {
-        std::str::from_utf8(units).ok().map(str::to_owned)
+    fn slice<'a>(qr: &'a str, _units: &[Self], range: Range<usize>) -> Option<&'a str> {
+        // An ASCII string: unit offsets are byte offsets.
+        qr.get(range)
     }
 }
 
@@ -32,8 +34,19 @@ impl Unit for u16 {
     fn unit(self) -> u16 {
         self
     }
-    fn text(units: &[Self]) -> Option<String> {
-        String::from_utf16(units).ok()
+    fn slice<'a>(qr: &'a str, _units: &[Self], range: Range<usize>) -> Option<&'a str> {
+        let (mut start, mut end, mut seen) = (None, None, 0);
+        for (byte, c) in qr.char_indices().chain(std::iter::once((qr.len(), '\0'))) {
+            if seen == range.start && start.is_none() {
+                start = Some(byte);
+            }
+            if seen == range.end {
+                end = Some(byte);
+                break;
+            }
+            seen += c.len_utf16();
+        }
+        qr.get(start?..end?)
     }
 }
 
@@ -159,6 +172,24 @@ fn js_index(index: Option<i64>, len: usize) -> usize {
 pub(crate) fn cut<U: Unit>(s: &[U], start: usize, end: usize) -> Token {
     let cur = &s[start..end];
     let len = cur.len();
+    // Fast path: a two-digit length, as in every well-formed string.
+    if let Some(n) = cur.get(2..4).and_then(two_digits) {
+        let to = (start + 4 + usize::from(n)).min(end);
+        let malformed = if to - (start + 4) != usize::from(n) {
+            Some(Malformation::ValueCutShort)
+        } else if splits_pair(s, to) {
+            Some(Malformation::SplitsCharacter)
+        } else {
+            None
+        };
+        return Token {
+            at: start,
+            tag: start..start + 2,
+            value: start + 4..to,
+            rest: to,
+            malformed,
+        };
+    }
     let len_field = &cur[len.min(2)..len.min(4)];
     let n = js_parse_int(len_field);
     let value_end = n.map(|n| n.saturating_add(4));

@@ -6,7 +6,7 @@ use std::ops::Range;
 
 use crate::checksum::crc16;
 use crate::error::{KhqrError, Malformation};
-use crate::tlv::{self, two_digits, with_units, Hang, Token, Unit};
+use crate::tlv::{self, two_digits, with_units, Hang, Unit};
 
 /// Checks `qr` as the official `BakongKHQR.verify` does at time `now_ms` (Unix ms): CRC,
 /// required tags, every field's length and form, and — for a dynamic QR — the expiry.
@@ -49,15 +49,42 @@ fn check_crc(qr: &str) -> Result<(), KhqrError> {
     Ok(())
 }
 
-/// Top-level tags the SDK knows; others are skipped. 30 is read as 29.
-const KNOWN: [u8; 13] = [0, 1, 15, 29, 52, 53, 54, 58, 59, 60, 62, 63, 64];
+/// Top-level tags the SDK knows, as a bit set; others are skipped.
+const KNOWN: u128 = {
+    let tags = [0u8, 1, 15, 29, 52, 53, 54, 58, 59, 60, 62, 63, 64, 99];
+    let mut set = 0u128;
+    let mut i = 0;
+    while i < tags.len() {
+        set |= 1 << tags[i];
+        i += 1;
+    }
+    set
+};
 
+/// The known tag, with 30 read as 29.
 fn known(tag: Option<u8>) -> Option<u8> {
-    match tag {
-        Some(30) => Some(29),
-        Some(99) => Some(99),
-        Some(t) if KNOWN.contains(&t) => Some(t),
+    match tag? {
+        30 => Some(29),
+        t if t < 128 && KNOWN & (1 << t) != 0 => Some(t),
         _ => None,
+    }
+}
+
+/// Tags every KHQR must carry, in the order the SDK checks them.
+const REQUIRED: [u8; 8] = [0, 29, 52, 53, 58, 59, 60, 63];
+
+/// The SDK's error for a missing required tag.
+fn missing(tag: u8) -> KhqrError {
+    use KhqrError as E;
+    match tag {
+        0 => E::PayloadFormatIndicatorTagRequired,
+        29 => E::MerchantTypeRequired,
+        52 => E::MerchantCategoryTagRequired,
+        53 => E::CurrencyTypeRequired,
+        58 => E::CountryCodeTagRequired,
+        59 => E::MerchantNameRequired,
+        60 => E::MerchantCityTagRequired,
+        _ => E::CrcTagRequired,
     }
 }
 
@@ -70,13 +97,16 @@ fn hang(Hang(at): Hang) -> KhqrError {
 
 fn verify_units<U: Unit>(s: &[U], now_ms: u64) -> Result<(), KhqrError> {
     use KhqrError as E;
-    // First pass: which tags are present, and is any point of initiation `12`.
+    // Read once: the known objects in string order, which tags are present, and whether
+    // any point of initiation says `12`.
+    let mut objects: Vec<(u8, Range<usize>)> = Vec::with_capacity(16);
     let mut present = 0u128;
     let mut poi_12 = false;
     tlv::top_level(s, |t| {
         if let Some(tag) = known(t.tag_number(s)) {
             present |= 1 << tag;
             poi_12 |= tag == 1 && is(s, &t.value, b"12");
+            objects.push((tag, t.value.clone()));
         }
     })
     .map_err(hang)?;
@@ -87,37 +117,16 @@ fn verify_units<U: Unit>(s: &[U], now_ms: u64) -> Result<(), KhqrError> {
     if (poi_12 || has(54)) && !has(99) {
         return Err(E::ExpirationTimestampRequired);
     }
-    for (tag, missing) in [
-        (0, E::PayloadFormatIndicatorTagRequired),
-        (29, E::MerchantTypeRequired),
-        (52, E::MerchantCategoryTagRequired),
-        (53, E::CurrencyTypeRequired),
-        (58, E::CountryCodeTagRequired),
-        (59, E::MerchantNameRequired),
-        (60, E::MerchantCityTagRequired),
-        (63, E::CrcTagRequired),
-    ] {
-        if !has(tag) {
-            return Err(missing);
-        }
+    if let Some(tag) = REQUIRED.into_iter().find(|tag| !has(*tag)) {
+        return Err(missing(tag));
     }
-    // Second pass: every occurrence of a known tag, in string order. Tag 99 is checked
-    // only after a `01` of `12` has been seen, as in the SDK.
-    let mut first_error = None;
+    // Every occurrence of a known tag, in string order. Tag 99 is checked only after a
+    // `01` of `12` has been seen, as in the SDK.
     let mut dynamic = false;
-    tlv::top_level(s, |t| {
-        if first_error.is_some() {
-            return;
-        }
-        let Some(tag) = known(t.tag_number(s)) else {
-            return;
-        };
-        if let Err(e) = check_tag(s, tag, t, &mut dynamic, now_ms) {
-            first_error = Some(e);
-        }
-    })
-    .map_err(hang)?;
-    first_error.map_or(Ok(()), Err)
+    for (tag, value) in objects {
+        check_tag(s, tag, value, &mut dynamic, now_ms)?;
+    }
+    Ok(())
 }
 
 /// Whether `s[range]` equals the ASCII `text`.
@@ -144,12 +153,12 @@ fn sized(range: &Range<usize>, max: usize, e: KhqrError) -> Result<(), KhqrError
 fn check_tag<U: Unit>(
     s: &[U],
     tag: u8,
-    t: &Token,
+    value: Range<usize>,
     dynamic: &mut bool,
     now_ms: u64,
 ) -> Result<(), KhqrError> {
     use KhqrError as E;
-    let v = &t.value;
+    let v = &value;
     match tag {
         0 if v.is_empty() => Err(E::PayloadFormatIndicatorTagRequired),
         0 => sized(v, 2, E::PayloadFormatIndicatorLengthInvalid),
