@@ -105,6 +105,9 @@ test("a dollar charge shows 10.50 USD on the card and the QR carries 10.50 in US
   const fields = readKhqr(qr);
   assert.equal(fields.currency, "USD");
   assert.equal(fields.amount, "10.50");
+  // The riel equivalent is beside the card, not on it.
+  assert.match(await text(browser, "#sale-khr"), /^≈ [\d,]+ KHR/);
+  assert.doesNotMatch(await text(browser, "#card"), /≈/);
   await shot(browser, "4-waiting-usd");
   payClickedAt = Date.now();
   await keys(browser, "F9");

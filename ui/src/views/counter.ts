@@ -104,6 +104,7 @@ export function mountCounter(root: HTMLElement, info: AppInfo): void {
   const progressBar = h("div", { class: "progress-bar" });
   const progress = h("div", { class: "progress" }, progressBar);
   const saleAmount = h("div", { id: "sale-amount", class: "sale-amount" });
+  const saleKhr = h("div", { id: "sale-khr", class: "sale-khr" });
   const verifyLine = h("div", { id: "verify", class: "verify" });
   const billLine = h("p", { id: "bill", class: "bill" });
   const cancelBtn = h("button", { type: "button", class: "btn btn-secondary", id: "cancel" },
@@ -121,6 +122,7 @@ export function mountCounter(root: HTMLElement, info: AppInfo): void {
     { class: "panel sale-panel", id: "sale-panel", hidden: true },
     saleTitle,
     saleAmount,
+    saleKhr,
     countdown,
     progress,
     verifyLine,
@@ -217,6 +219,9 @@ export function mountCounter(root: HTMLElement, info: AppInfo): void {
     salePanel.dataset.status = status;
     cardSlot.dataset.state = expiredLook ? "expired" : status;
     saleAmount.textContent = `${sale.amountText} ${sale.currency}`;
+    // Beside the card, never on it (the card carries the charged currency only).
+    saleKhr.hidden = sale.khrEquivalentText === null;
+    saleKhr.textContent = sale.khrEquivalentText === null ? "" : `≈ ${sale.khrEquivalentText} KHR ${t("sale.atShopRate")}`;
     billLine.textContent = `${t("sale.bill")} ${sale.billNumber}`;
     const pending = status === "pending";
     const titles: Partial<Record<SaleStatus, [TextKey, TextKey | null]>> = {
