@@ -235,7 +235,8 @@ pub struct ExportResult {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct RecheckPreview {
-    /// Unresolved sales: one check each.
+    /// Unresolved sales (pending, or closed but still watched for a late payment): at most
+    /// one check each.
     pub checks_needed: u32,
     /// Checks left in today's budget.
     pub checks_left: u32,
@@ -440,7 +441,7 @@ pub async fn owner_recheck_preview(
 ) -> Result<RecheckPreview, OwnerError> {
     let pos = unlocked(&state, &owner)?;
     let health = pos.health().await?;
-    let needed = u32::try_from(health.pending_sales).unwrap_or(u32::MAX);
+    let needed = u32::try_from(owner::unresolved_count(&pos).await?).unwrap_or(u32::MAX);
     Ok(RecheckPreview {
         checks_needed: needed,
         checks_left: health.check_budget.saturating_sub(health.checks_used_today),

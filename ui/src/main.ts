@@ -11,6 +11,7 @@ import { byId, h } from "./dom";
 import { applyLanguage, lang, setLanguage } from "./i18n";
 import { ipc, type IpcError } from "./ipc/client";
 import { mountCounter } from "./views/counter";
+import { mountOwner } from "./views/owner/index";
 
 async function start(): Promise<void> {
   applyLanguage();
@@ -22,6 +23,7 @@ async function start(): Promise<void> {
     byId("demo-banner").hidden = !info.demo;
     document.body.classList.toggle("demo", info.demo);
     mountCounter(app, info);
+    mountOwner(byId("views"), byId("topbar"));
     document.body.dataset.ready = "true";
   } catch (err) {
     const e = err as IpcError;

@@ -273,7 +273,8 @@ rows: number, };
  */
 export type RecheckPreview = { 
 /**
- * Unresolved sales: one check each.
+ * Unresolved sales (pending, or closed but still watched for a late payment): at most
+ * one check each.
  */
 checksNeeded: number, 
 /**

@@ -1,0 +1,233 @@
+// End-to-end tests of the owner's side of the real desktop app (WebDriver under Xvfb): the
+// PIN gate, a day with paid, cancelled and paid-late sales and its totals, re-check, the
+// end-of-day report, CSV export read back from disk, settings validation and saving, and the
+// Bakong token that never appears in the page. Screenshots go to E2E_SCREENSHOT_DIR.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { keys, shot, sim, startApp, waitAttr, waitShown } from "./harness.mjs";
+
+const PIN = "2580";
+const exportDir = mkdtempSync(join(tmpdir(), "khqr-e2e-export-"));
+let app;
+
+before(async () => {
+  app = await startApp({ KHQR_POS_EXPORT_DIR: exportDir });
+});
+
+after(async () => {
+  await app?.close();
+  app?.cleanup();
+  rmSync(exportDir, { recursive: true, force: true });
+});
+
+async function text(browser, selector) {
+  return (await browser.$(selector)).getText();
+}
+
+async function type(browser, selector, value) {
+  const el = await browser.$(selector);
+  await el.clearValue();
+  await el.setValue(value);
+}
+
+/** Opens the owner area with F4 and gives the PIN. */
+async function openOwner(browser) {
+  await keys(browser, "F4");
+  await waitShown(browser, "#owner-gate");
+  await type(browser, "#owner-pin", PIN);
+  await (await browser.$("#owner-pin-submit")).click();
+  await waitShown(browser, "#owner-body");
+}
+
+async function closeOwner(browser) {
+  await keys(browser, "Escape");
+  await browser.waitUntil(async () => !(await (await browser.$("#owner")).isDisplayed()), { timeout: 5000 });
+}
+
+async function tab(browser, name) {
+  await (await browser.$(`.owner-tab[data-tab="${name}"]`)).click();
+}
+
+/** Rings up an amount on the counter; returns the QR string. */
+async function charge(browser, digits) {
+  await keys(browser, "Escape", ...digits.split(""), "Enter");
+  return waitAttr(browser, "#card-qr", "data-qr", (v) => typeof v === "string" && v.length > 0);
+}
+
+test("the owner area asks for a new PIN on first use and for the PIN afterwards, refusing a wrong one", async () => {
+  const { browser } = app;
+  await keys(browser, "F4");
+  await waitShown(browser, "#owner-gate");
+  assert.equal(await (await browser.$("#owner-gate")).getAttribute("data-first"), "yes");
+  await shot(browser, "owner-1-set-pin");
+  await type(browser, "#owner-pin", PIN);
+  await type(browser, "#owner-pin-confirm", "2581");
+  await (await browser.$("#owner-pin-submit")).click();
+  await waitShown(browser, "#owner-gate .owner-error");
+  await type(browser, "#owner-pin", PIN);
+  await type(browser, "#owner-pin-confirm", PIN);
+  await (await browser.$("#owner-pin-submit")).click();
+  await waitShown(browser, "#owner-body");
+  await closeOwner(browser);
+
+  await keys(browser, "F4");
+  await waitShown(browser, "#owner-gate");
+  assert.equal(await (await browser.$("#owner-gate")).getAttribute("data-first"), "no");
+  await type(browser, "#owner-pin", "0000");
+  await (await browser.$("#owner-pin-submit")).click();
+  await waitShown(browser, '#owner-gate .owner-error[data-code="pin_wrong"]');
+  assert.match(await text(browser, "#owner-gate .owner-error"), /Wrong PIN.*4/);
+  await shot(browser, "owner-2-wrong-pin");
+  await type(browser, "#owner-pin", PIN);
+  await (await browser.$("#owner-pin-submit")).click();
+  await waitShown(browser, "#owner-body");
+  await closeOwner(browser);
+  // Closing locks it: the gate comes back.
+  await keys(browser, "F4");
+  await waitShown(browser, "#owner-gate");
+  await keys(browser, "Escape");
+});
+
+test("a day of paid, cancelled and late-paid sales shows the right totals, with the late one needing attention", async () => {
+  const { browser, simUrl } = app;
+  await charge(browser, "5000");
+  await (await browser.$("#simulate")).click();
+  await waitShown(browser, "#paid", 30_000);
+  await keys(browser, "Escape");
+  await keys(browser, "F2");
+  await charge(browser, "2.5");
+  await (await browser.$("#simulate")).click();
+  await waitShown(browser, "#paid", 30_000);
+  await keys(browser, "Escape");
+  await keys(browser, "F2");
+  const qr = await charge(browser, "700");
+  await keys(browser, "Escape"); // cancel
+  await waitShown(browser, "#entry-panel");
+  // The customer pays the cancelled QR anyway: only a re-check can find it.
+  await sim(simUrl, "POST", "pay", { md5: createHash("md5").update(qr).digest("hex") });
+
+  await openOwner(browser);
+  await waitShown(browser, "#sales-totals");
+  const totals = await text(browser, "#sales-totals");
+  assert.match(totals, /KHR\s+Paid\s+1\s+5,000/);
+  assert.match(totals, /USD\s+Paid\s+1\s+2\.50/);
+  assert.match(totals, /KHR\s+Cancelled\s+1\s+700/);
+
+  await (await browser.$("#sales-recheck")).click();
+  await waitShown(browser, "#recheck-confirm");
+  assert.ok(Number(await text(browser, "#recheck-cost")) >= 1);
+  await shot(browser, "owner-3-recheck");
+  await (await browser.$("#recheck-go")).click();
+  await waitShown(browser, "#recheck-done", 30_000);
+  await browser.waitUntil(async () => /Paid late/.test(await text(browser, "#sales-results")), { timeout: 20_000 });
+  await waitShown(browser, "#sales-attention");
+  assert.match(await text(browser, "#sales-attention"), /700\s+KHR\s+Paid late/);
+  assert.match(await text(browser, "#sales-totals"), /KHR\s+Paid late\s+1\s+700/);
+
+  // The late sale's details show its history.
+  await (await browser.$("#sales-attention button.link")).click();
+  await waitShown(browser, "#sale-history");
+  const history = await text(browser, "#sale-history");
+  assert.match(history, /created pending/);
+  assert.match(history, /cancelled → paid_late/);
+  await shot(browser, "owner-4-transactions");
+
+  // Search by amount narrows the list to that sale.
+  await type(browser, "#sales-search", "5000");
+  await (await browser.$("#sales-show")).click();
+  await browser.waitUntil(async () => (await browser.$$("#sales-table tbody tr")).length === 1, { timeout: 5000 });
+  await type(browser, "#sales-search", "");
+  await (await browser.$("#sales-show")).click();
+});
+
+test("the CSV export is written by Rust with a byte order mark and one row per sale", async () => {
+  const { browser } = app;
+  await (await browser.$("#sales-export")).click();
+  const path = await waitAttr(browser, "#export-done", "data-path", (v) => typeof v === "string" && v.length > 0);
+  assert.ok(path.startsWith(exportDir), path);
+  const csv = readFileSync(path, "utf8");
+  assert.ok(csv.startsWith("\uFEFF"), "no byte order mark");
+  const lines = csv.trim().split(/\r?\n/);
+  assert.equal(lines.length, 4, csv);
+  assert.match(csv, /paid_late/);
+  assert.match(csv, /2\.50/);
+});
+
+test("the end-of-day report counts receipts from the first to the last with no gaps", async () => {
+  const { browser } = app;
+  await tab(browser, "report");
+  await waitShown(browser, "#eod");
+  assert.match(await text(browser, "#eod-sales"), /3$/);
+  assert.match(await text(browser, "#eod-first"), /1$/);
+  assert.match(await text(browser, "#eod-last"), /3$/);
+  assert.match(await text(browser, "#eod-gaps"), /none$/);
+  assert.match(await text(browser, '#eod-takings [data-currency="KHR"]'), /5,000/);
+  assert.match(await text(browser, '#eod-takings [data-currency="USD"]'), /2\.50/);
+  await shot(browser, "owner-5-report");
+  await (await browser.$("#lang")).click();
+  await browser.waitUntil(async () => /របាយការណ៍ចុងថ្ងៃ/.test(await text(browser, "#eod")), { timeout: 5000 });
+  await shot(browser, "owner-6-report-khmer");
+  await (await browser.$("#lang")).click();
+  await browser.waitUntil(async () => /End-of-day report/.test(await text(browser, "#eod")), { timeout: 5000 });
+});
+
+test("settings are checked field by field, and a valid profile is applied to the next sale", async () => {
+  const { browser } = app;
+  await tab(browser, "settings");
+  await waitShown(browser, "#settings-form");
+  await type(browser, "#set-accountId", "nobank");
+  await type(browser, "#set-merchantName", "A name far longer than twenty-five");
+  await type(browser, "#set-qrLifetimeMinutes", "11");
+  await (await browser.$("#settings-save")).click();
+  await browser.waitUntil(async () => (await text(browser, "#err-accountId")) !== "", { timeout: 5000 });
+  assert.match(await text(browser, "#err-accountId"), /name@bank/);
+  assert.match(await text(browser, "#err-merchantName"), /25/);
+  assert.match(await text(browser, "#err-qrLifetimeMinutes"), /1 and 10/);
+  assert.equal(await text(browser, "#err-city"), "");
+  await shot(browser, "owner-7-settings-errors");
+  await type(browser, "#set-accountId", "sokha_coffee@aclb");
+  await type(browser, "#set-merchantName", "Sokha Coffee");
+  await type(browser, "#set-qrLifetimeMinutes", "3");
+  await (await browser.$("#settings-save")).click();
+  await waitShown(browser, "#settings-saved", 20_000);
+  assert.equal(await text(browser, "#shop-name"), "Sokha Coffee");
+  await closeOwner(browser);
+  await charge(browser, "1000");
+  assert.match(await text(browser, "#card"), /Sokha Coffee/);
+  await keys(browser, "Escape");
+  await waitShown(browser, "#entry-panel");
+});
+
+test("a pasted Bakong token is saved but never shown again, in the page or in any answer", async () => {
+  const { browser } = app;
+  const payload = Buffer.from(JSON.stringify({ exp: 4102444800 })).toString("base64url");
+  const token = `eyJhbGciOiJIUzI1NiJ9.${payload}.U0VDUkVULXNpZ25hdHVyZS1lMmU`;
+  await openOwner(browser);
+  await tab(browser, "bakong");
+  await waitShown(browser, "#bakong-health");
+  await type(browser, "#token-input", token);
+  await (await browser.$("#token-save")).click();
+  await browser.waitUntil(async () => /2100-01-01/.test(await text(browser, "#token-state")), { timeout: 10_000 });
+  assert.equal(await (await browser.$("#token-input")).getValue(), "");
+  await shot(browser, "owner-8-bakong");
+  for (const t of ["sales", "report", "settings", "bakong"]) {
+    await tab(browser, t);
+    await browser.pause(500);
+    const html = await browser.getPageSource();
+    assert.ok(!html.includes(token) && !html.includes("U0VDUkVU"), `token visible on ${t}`);
+  }
+  // The same holds for what the page could ask Rust for.
+  const answers = await browser.executeAsync((done) => {
+    const { invoke } = window.__TAURI_INTERNALS__;
+    Promise.all(["owner_status", "owner_health", "owner_settings", "app_info"].map((c) => invoke(c, {})))
+      .then((all) => done(JSON.stringify(all)))
+      .catch((e) => done(JSON.stringify(e)));
+  });
+  assert.ok(answers.includes("2100-01-01"), answers);
+  assert.ok(!answers.includes(token) && !answers.includes("U0VDUkVU"), answers);
+  await closeOwner(browser);
+});
