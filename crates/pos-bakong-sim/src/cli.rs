@@ -3,6 +3,7 @@
 
 use std::io::Write;
 use std::net::SocketAddr;
+use std::process::ExitCode;
 use std::time::Duration;
 
 use crate::{start, SimConfig, SimError};
@@ -65,4 +66,27 @@ pub async fn serve_forever(args: &SimArgs) -> Result<(), SimError> {
     drop(out);
     tokio::signal::ctrl_c().await.map_err(SimError::Serve)?;
     Ok(())
+}
+
+/// The whole of a simulator binary after parsing its options: builds a runtime, serves until
+/// Ctrl-C, and reports any failure on stderr. Both `pos-bakong-sim` and `khqr-pos sim` call
+/// this, so they start, print and fail alike.
+pub fn run(args: &SimArgs) -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("cannot start the runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(serve_forever(args)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("{error}");
+            ExitCode::FAILURE
+        }
+    }
 }

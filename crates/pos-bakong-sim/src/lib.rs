@@ -21,7 +21,7 @@ use std::time::Duration;
 use pos_domain::Money;
 use serde::{Deserialize, Serialize};
 
-pub use cli::{serve_forever, SimArgs};
+pub use cli::{run, serve_forever, SimArgs};
 pub use faults::{Fault, FaultRule, When};
 pub use state::{Flags, ENDPOINTS};
 pub use wire::Payment;

@@ -118,32 +118,10 @@ fn refuse(error: SimError) -> Response {
         .into_response()
 }
 
-/// An amount in a control request: a JSON number or decimal string, with its currency.
-fn money(amount: Option<&Value>, currency: Option<&str>) -> Result<Option<Money>, SimError> {
-    let Some(amount) = amount.filter(|v| !v.is_null()) else {
-        return Ok(None);
-    };
-    let text = match amount {
-        Value::String(s) => s.clone(),
-        Value::Number(n) => n.to_string(),
-        other => {
-            return Err(SimError::BadRequest(format!(
-                "amount {other} is not a number"
-            )))
-        }
-    };
-    let currency: Currency = currency
-        .ok_or_else(|| SimError::BadRequest("an amount needs a currency".into()))?
-        .parse()
-        .map_err(|e| SimError::BadRequest(format!("{e}")))?;
-    Money::parse_decimal(&text, currency)
-        .map(Some)
-        .map_err(|e| SimError::BadRequest(e.to_string()))
-}
-
+/// How `/__sim/qr` and `/__sim/pay` name their QR (a full string, or its md5) and the amount
+/// they speak of: one shape, so the two calls accept the same keys.
 #[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct QrRequest {
+struct QrTarget {
     #[serde(default)]
     qr: Option<String>,
     #[serde(default)]
@@ -152,6 +130,40 @@ struct QrRequest {
     amount: Option<Value>,
     #[serde(default)]
     currency: Option<String>,
+}
+
+impl QrTarget {
+    /// The amount named by `amount` (a JSON number or decimal string) and `currency`, if any.
+    fn money(&self) -> Result<Option<Money>, SimError> {
+        let Some(amount) = self.amount.as_ref().filter(|v| !v.is_null()) else {
+            return Ok(None);
+        };
+        let text = match amount {
+            Value::String(s) => s.clone(),
+            Value::Number(n) => n.to_string(),
+            other => {
+                return Err(SimError::BadRequest(format!(
+                    "amount {other} is not a number"
+                )))
+            }
+        };
+        let currency: Currency = self
+            .currency
+            .as_deref()
+            .ok_or_else(|| SimError::BadRequest("an amount needs a currency".into()))?
+            .parse()
+            .map_err(|e| SimError::BadRequest(format!("{e}")))?;
+        Money::parse_decimal(&text, currency)
+            .map(Some)
+            .map_err(|e| SimError::BadRequest(e.to_string()))
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct QrRequest {
+    #[serde(flatten)]
+    target: QrTarget,
     #[serde(default)]
     account: Option<String>,
     #[serde(default)]
@@ -159,19 +171,17 @@ struct QrRequest {
 }
 
 async fn register_qr(State(sim): State<SimHandle>, Json(request): Json<QrRequest>) -> Response {
-    let result = match (request.qr, request.md5) {
-        (Some(qr), _) => sim.register_qr(&qr),
-        (None, Some(md5)) => {
-            money(request.amount.as_ref(), request.currency.as_deref()).and_then(|amount| {
-                let info = QrInfo {
-                    amount,
-                    account: request.account,
-                    expires_ms: request.expires_ms,
-                };
-                sim.register_md5(&md5, info)
-                    .map(|()| md5.to_ascii_lowercase())
-            })
-        }
+    let result = match (&request.target.qr, &request.target.md5) {
+        (Some(qr), _) => sim.register_qr(qr),
+        (None, Some(md5)) => request.target.money().and_then(|amount| {
+            let info = QrInfo {
+                amount,
+                account: request.account,
+                expires_ms: request.expires_ms,
+            };
+            sim.register_md5(md5, info)
+                .map(|()| md5.to_ascii_lowercase())
+        }),
         (None, None) => Err(SimError::BadRequest("give \"qr\" or \"md5\"".into())),
     };
     match result {
@@ -183,14 +193,8 @@ async fn register_qr(State(sim): State<SimHandle>, Json(request): Json<QrRequest
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct PayRequest {
-    #[serde(default)]
-    qr: Option<String>,
-    #[serde(default)]
-    md5: Option<String>,
-    #[serde(default)]
-    amount: Option<Value>,
-    #[serde(default)]
-    currency: Option<String>,
+    #[serde(flatten)]
+    target: QrTarget,
     #[serde(default)]
     from_account_id: Option<String>,
     #[serde(default)]
@@ -210,13 +214,13 @@ struct PayRequest {
 }
 
 async fn pay(State(sim): State<SimHandle>, Json(request): Json<PayRequest>) -> Response {
-    let md5 = match (&request.qr, &request.md5) {
+    let md5 = match (&request.target.qr, &request.target.md5) {
         (Some(qr), _) => sim.register_qr(qr),
         (None, Some(md5)) => Ok(md5.clone()),
         (None, None) => Err(SimError::BadRequest("give \"qr\" or \"md5\"".into())),
     };
     let result = md5.and_then(|md5| {
-        let amount = money(request.amount.as_ref(), request.currency.as_deref())?;
+        let amount = request.target.money()?;
         let defaults = PayOptions::new(&md5);
         sim.pay(PayOptions {
             amount,

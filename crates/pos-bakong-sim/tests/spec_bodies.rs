@@ -6,7 +6,7 @@
 
 use base64::Engine;
 use pos_bakong_sim::{
-    start, Fault, FaultRule, Flags, PayOptions, QrInfo, RunningSim, SimConfig, When,
+    start, Fault, FaultRule, Flags, PayOptions, PayOutcome, QrInfo, RunningSim, SimConfig, When,
 };
 use pos_domain::{Currency, Money};
 use serde_json::Value;
@@ -27,10 +27,7 @@ async fn post(
     body: &str,
     token: Option<&str>,
 ) -> (u16, String, String) {
-    let mut request = reqwest::Client::builder()
-        .no_proxy()
-        .build()
-        .unwrap()
+    let mut request = http()
         .post(format!("{}/v1/{endpoint}", sim.url()))
         .header("Content-Type", "application/json")
         .body(body.to_owned());
@@ -49,16 +46,56 @@ async fn post(
 
 const MD5: &str = "0123456789abcdef0123456789abcdef";
 
+/// A loopback client that ignores any proxy set in the environment.
+fn http() -> reqwest::Client {
+    reqwest::Client::builder().no_proxy().build().unwrap()
+}
+
+/// Asks `check_transaction_by_md5` about `md5` with the simulator's own token.
+async fn check(sim: &RunningSim, md5: &str) -> (u16, String, String) {
+    post(
+        sim,
+        "check_transaction_by_md5",
+        &format!(r#"{{"md5":"{md5}"}}"#),
+        Some(sim.token()),
+    )
+    .await
+}
+
+/// Registers [`MD5`] as a QR for `amount` and pays it with `outcome`.
+fn pay(sim: &RunningSim, amount: Money, outcome: PayOutcome) {
+    sim.register_md5(
+        MD5,
+        QrInfo {
+            amount: Some(amount),
+            ..QrInfo::default()
+        },
+    )
+    .unwrap();
+    let mut options = PayOptions::new(MD5);
+    options.outcome = outcome;
+    sim.pay(options).unwrap();
+}
+
+/// POSTs `body` to the control API at `/__sim/{path}` and returns the raw response.
+async fn control(sim: &RunningSim, path: &str, body: Value) -> reqwest::Response {
+    http()
+        .post(format!("{}/__sim/{path}", sim.url()))
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// Like [`control`], for calls that must succeed: returns the JSON reply.
+async fn control_json(sim: &RunningSim, path: &str, body: Value) -> Value {
+    control(sim, path, body).await.json().await.unwrap()
+}
+
 #[tokio::test]
 async fn not_found_matches_the_spec_byte_for_byte() {
     let sim = sim().await;
-    let (status, content_type, body) = post(
-        &sim,
-        "check_transaction_by_md5",
-        &format!(r#"{{"md5":"{MD5}"}}"#),
-        Some(sim.token()),
-    )
-    .await;
+    let (status, content_type, body) = check(&sim, MD5).await;
     assert_eq!(status, 200);
     assert_eq!(content_type, "application/json");
     assert_eq!(
@@ -70,24 +107,8 @@ async fn not_found_matches_the_spec_byte_for_byte() {
 #[tokio::test]
 async fn failed_and_static_qr_match_the_spec_byte_for_byte() {
     let sim = sim().await;
-    sim.register_md5(
-        MD5,
-        QrInfo {
-            amount: Some(Money::new(100, Currency::Usd)),
-            ..QrInfo::default()
-        },
-    )
-    .unwrap();
-    let mut options = PayOptions::new(MD5);
-    options.outcome = pos_bakong_sim::PayOutcome::Failed;
-    sim.pay(options).unwrap();
-    let (status, _, body) = post(
-        &sim,
-        "check_transaction_by_md5",
-        &format!(r#"{{"md5":"{MD5}"}}"#),
-        Some(sim.token()),
-    )
-    .await;
+    pay(&sim, Money::new(100, Currency::Usd), PayOutcome::Failed);
+    let (status, _, body) = check(&sim, MD5).await;
     assert_eq!(status, 200);
     assert_eq!(
         body,
@@ -100,13 +121,7 @@ async fn failed_and_static_qr_match_the_spec_byte_for_byte() {
         static_qr_error: true,
         ..sim.flags()
     });
-    let (_, _, body) = post(
-        &sim,
-        "check_transaction_by_md5",
-        &format!(r#"{{"md5":"{fixed}"}}"#),
-        Some(sim.token()),
-    )
-    .await;
+    let (_, _, body) = check(&sim, fixed).await;
     assert_eq!(
         body,
         r#"{"responseCode":1,"responseMessage":"Sorry, the system does not support static QR code.","errorCode":2,"data":null}"#
@@ -131,23 +146,10 @@ async fn unauthorized_matches_the_spec_with_http_401() {
 #[tokio::test]
 async fn the_quota_reply_matches_the_spec_byte_for_byte() {
     let sim = sim().await;
-    let request = format!(r#"{{"md5":"{MD5}"}}"#);
     for _ in 0..100 {
-        post(
-            &sim,
-            "check_transaction_by_md5",
-            &request,
-            Some(sim.token()),
-        )
-        .await;
+        check(&sim, MD5).await;
     }
-    let (status, _, body) = post(
-        &sim,
-        "check_transaction_by_md5",
-        &request,
-        Some(sim.token()),
-    )
-    .await;
+    let (status, _, body) = check(&sim, MD5).await;
     assert_eq!(status, 200);
     assert_eq!(
         body,
@@ -231,22 +233,8 @@ async fn request_token_account_and_deeplink_replies_match_the_spec() {
 #[tokio::test]
 async fn a_paid_reply_has_the_spec_keys_in_the_spec_order() {
     let sim = sim().await;
-    sim.register_md5(
-        MD5,
-        QrInfo {
-            amount: Some(Money::new(100, Currency::Usd)),
-            ..QrInfo::default()
-        },
-    )
-    .unwrap();
-    sim.pay(PayOptions::new(MD5)).unwrap();
-    let (status, _, body) = post(
-        &sim,
-        "check_transaction_by_md5",
-        &format!(r#"{{"md5":"{MD5}"}}"#),
-        Some(sim.token()),
-    )
-    .await;
+    pay(&sim, Money::new(100, Currency::Usd), PayOutcome::Success);
+    let (status, _, body) = check(&sim, MD5).await;
     assert_eq!(status, 200);
     assert!(body.starts_with(r#"{"responseCode":0,"responseMessage":"Getting transaction successfully.","errorCode":null,"data":{"hash":""#));
     let keys = [
@@ -285,23 +273,9 @@ async fn float_numbers_print_timestamps_like_nbcs_samples() {
         float_numbers: true,
         ..sim.flags()
     });
-    sim.register_md5(
-        MD5,
-        QrInfo {
-            amount: Some(Money::new(5000, Currency::Khr)),
-            ..QrInfo::default()
-        },
-    )
-    .unwrap();
-    sim.pay(PayOptions::new(MD5)).unwrap();
+    pay(&sim, Money::new(5000, Currency::Khr), PayOutcome::Success);
     let created = sim.payments()[0].created_ms;
-    let (_, _, body) = post(
-        &sim,
-        "check_transaction_by_md5",
-        &format!(r#"{{"md5":"{MD5}"}}"#),
-        Some(sim.token()),
-    )
-    .await;
+    let (_, _, body) = check(&sim, MD5).await;
     assert!(
         body.contains(&format!(r#""createdDateMs":{created}.0,"#)),
         "{body}"
@@ -348,23 +322,14 @@ async fn edge_faults_answer_with_nginx_html() {
             retry_after_secs: Some(30),
         },
     ));
-    let request = format!(r#"{{"md5":"{MD5}"}}"#);
-    let (status, content_type, body) = post(
-        &sim,
-        "check_transaction_by_md5",
-        &request,
-        Some(sim.token()),
-    )
-    .await;
+    let (status, content_type, body) = check(&sim, MD5).await;
     assert_eq!((status, content_type.as_str()), (403, "text/html"));
     assert!(body.contains("<center><h1>403 Forbidden</h1></center>"));
-    let response = reqwest::Client::builder()
-        .no_proxy()
-        .build()
-        .unwrap()
+    // No Content-Type this time: the edge answers before looking at the body.
+    let response = http()
         .post(format!("{}/v1/check_transaction_by_md5", sim.url()))
         .bearer_auth(sim.token())
-        .body(request)
+        .body(format!(r#"{{"md5":"{MD5}"}}"#))
         .send()
         .await
         .unwrap();
@@ -375,81 +340,41 @@ async fn edge_faults_answer_with_nginx_html() {
 #[tokio::test]
 async fn the_control_api_drives_the_same_state_over_http() {
     let sim = sim().await;
-    let http = reqwest::Client::builder().no_proxy().build().unwrap();
-    let control = |path: &str, body: Value| {
-        http.post(format!("{}/__sim/{path}", sim.url()))
-            .json(&body)
-            .send()
-    };
-    let reply: Value = control(
+    let reply = control_json(
+        &sim,
         "qr",
         serde_json::json!({"md5": MD5, "amount": "2.50", "currency": "USD"}),
     )
-    .await
-    .unwrap()
-    .json()
-    .await
-    .unwrap();
+    .await;
     assert_eq!(reply["md5"], MD5);
-    let paid: Value = control("pay", serde_json::json!({"md5": MD5, "delayMs": 5000}))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let paid = control_json(
+        &sim,
+        "pay",
+        serde_json::json!({"md5": MD5, "delayMs": 5000}),
+    )
+    .await;
     assert_eq!(paid["hashes"].as_array().unwrap().len(), 1);
-    let request = format!(r#"{{"md5":"{MD5}"}}"#);
-    let (_, _, body) = post(
-        &sim,
-        "check_transaction_by_md5",
-        &request,
-        Some(sim.token()),
-    )
-    .await;
+    let (_, _, body) = check(&sim, MD5).await;
     assert!(body.contains(r#""errorCode":1"#));
-    let clock: Value = control("clock", serde_json::json!({"advanceMs": 6000}))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let clock = control_json(&sim, "clock", serde_json::json!({"advanceMs": 6000})).await;
     assert!(clock["nowMs"].as_i64().unwrap() > 0);
-    let (_, _, body) = post(
-        &sim,
-        "check_transaction_by_md5",
-        &request,
-        Some(sim.token()),
-    )
-    .await;
+    let (_, _, body) = check(&sim, MD5).await;
     assert!(body.contains(r#""amount":2.50"#), "{body}");
     let rule = serde_json::json!({"endpoint": "check_transaction_by_md5", "when": {"next": 1},
         "fault": {"kind": "server_error", "status": 502}});
-    assert!(control("faults", rule).await.unwrap().status().is_success());
-    let (status, _, _) = post(
-        &sim,
-        "check_transaction_by_md5",
-        &request,
-        Some(sim.token()),
-    )
-    .await;
+    assert!(control(&sim, "faults", rule).await.status().is_success());
+    let (status, _, _) = check(&sim, MD5).await;
     assert_eq!(status, 502);
-    let token: Value = control("token", serde_json::json!({}))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let token = control_json(&sim, "token", serde_json::json!({})).await;
     let (status, _, _) = post(
         &sim,
         "check_transaction_by_md5",
-        &request,
+        &format!(r#"{{"md5":"{MD5}"}}"#),
         token["token"].as_str(),
     )
     .await;
     assert_eq!(status, 200);
-    let bad = control("pay", serde_json::json!({"md5": "nope"}))
-        .await
-        .unwrap();
+    let bad = control(&sim, "pay", serde_json::json!({"md5": "nope"})).await;
     assert_eq!(bad.status().as_u16(), 400);
 }
 
@@ -465,16 +390,7 @@ async fn paying_by_qr_string_over_http_registers_it_and_records_the_payment() {
     let sim = sim().await;
     sim.set_now_ms(1_700_000_000_000);
     let qr = "00020101021229190015john_smith@devb520459995303116540450005802KH5910John Smith6010Phnom Penh993400131700000000000011317000864000006304B6E1";
-    let http = reqwest::Client::builder().no_proxy().build().unwrap();
-    let paid: Value = http
-        .post(format!("{}/__sim/pay", sim.url()))
-        .json(&serde_json::json!({ "qr": qr }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let paid = control_json(&sim, "pay", serde_json::json!({ "qr": qr })).await;
     assert_eq!(paid["md5"], "d9ee5b856745578bc3dfceff938af5c5");
     assert_eq!(sim.payments()[0].amount, Money::new(5000, Currency::Khr));
 }
@@ -486,22 +402,8 @@ async fn sparse_fields_drop_nulls_and_add_an_unknown_field() {
         sparse_fields: true,
         ..sim.flags()
     });
-    sim.register_md5(
-        MD5,
-        QrInfo {
-            amount: Some(Money::new(100, Currency::Usd)),
-            ..QrInfo::default()
-        },
-    )
-    .unwrap();
-    sim.pay(PayOptions::new(MD5)).unwrap();
-    let (_, _, body) = post(
-        &sim,
-        "check_transaction_by_md5",
-        &format!(r#"{{"md5":"{MD5}"}}"#),
-        Some(sim.token()),
-    )
-    .await;
+    pay(&sim, Money::new(100, Currency::Usd), PayOutcome::Success);
+    let (_, _, body) = check(&sim, MD5).await;
     let data = &serde_json::from_str::<Value>(&body).unwrap()["data"];
     assert!(data.get("description").is_none(), "{body}");
     assert!(data.get("trackingStatus").is_none(), "{body}");
