@@ -152,3 +152,60 @@ fn conformance(file: &PathBuf) -> ExitCode {
         ExitCode::FAILURE
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const VALID_UNTIL_1700000060000: &str = "00020101021229190015john_smith@devb52045999530384054041.505802KH5910John Smith6010Phnom Penh99340013170000000000001131700000060000630476DF";
+
+    #[test]
+    fn conformance_over_the_public_vectors_exits_successfully() {
+        let file = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../pos-khqr/tests/vectors/vectors-public.jsonl");
+        assert_eq!(run(QrCommand::Conformance { file }), ExitCode::SUCCESS);
+    }
+
+    #[test]
+    fn verify_exits_zero_before_expiry_and_one_after() {
+        let verify = |now_ms| {
+            run(QrCommand::Verify {
+                qr: VALID_UNTIL_1700000060000.to_owned(),
+                now_ms: Some(now_ms),
+            })
+        };
+        assert_eq!(verify(1_700_000_060_000), ExitCode::SUCCESS);
+        assert_eq!(verify(1_700_000_060_001), ExitCode::FAILURE);
+    }
+
+    #[test]
+    fn render_writes_the_format_its_file_name_asks_for() {
+        let dir = tempfile::tempdir().unwrap();
+        let png = dir.path().join("qr.png");
+        let svg = dir.path().join("qr.svg");
+        for out in [&png, &svg] {
+            let command = QrCommand::Render {
+                qr: VALID_UNTIL_1700000060000.to_owned(),
+                out: out.clone(),
+            };
+            assert_eq!(run(command), ExitCode::SUCCESS);
+        }
+        assert!(std::fs::read(&png).unwrap().starts_with(b"\x89PNG"));
+        assert!(std::fs::read_to_string(&svg).unwrap().contains("<svg"));
+    }
+
+    #[test]
+    fn bad_input_is_a_nonzero_exit_not_a_panic() {
+        let gif = QrCommand::Render {
+            qr: VALID_UNTIL_1700000060000.to_owned(),
+            out: PathBuf::from("qr.gif"),
+        };
+        assert_eq!(run(gif), ExitCode::from(2));
+        let missing = QrCommand::Conformance {
+            file: PathBuf::from("/nonexistent/vectors.jsonl"),
+        };
+        assert_eq!(run(missing), ExitCode::from(2));
+        let malformed = QrCommand::Decode { qr: "30XX".into() };
+        assert_eq!(run(malformed), ExitCode::FAILURE);
+    }
+}
