@@ -102,12 +102,21 @@ fn paid_sales(store: &mut Store, first: u32, count: u32, terminal: &str) -> Vec<
 }
 
 /// Lets the test edit what the ledger's triggers protect, as someone with the file could.
-fn drop_guards(conn: &Connection) {
-    conn.execute_batch(
+/// Issues `count` receipts on terminal T1, lifts the receipts' append-only guards and runs
+/// `tampering` on the raw file, as anyone with the file and `sqlite3` could; returns the sales'
+/// ids and the problems [`Store::verify_chain`] then finds.
+fn problems_after_tampering(count: u32, tampering: &str) -> (Vec<SaleId>, Vec<ChainProblem>) {
+    let ledger = Ledger::new();
+    let mut store = ledger.open();
+    let ids = paid_sales(&mut store, 1, count, "T1");
+    let raw = ledger.raw();
+    raw.execute_batch(
         "DROP TRIGGER receipts_are_append_only_update; \
          DROP TRIGGER receipts_are_append_only_delete;",
     )
     .unwrap();
+    raw.execute_batch(tampering).unwrap();
+    (ids, store.verify_chain().unwrap().problems)
 }
 
 #[test]
@@ -620,17 +629,10 @@ fn chain_verify_names_a_sale_whose_paid_amount_was_edited() {
 
 #[test]
 fn chain_verify_names_a_receipt_whose_hash_was_rewritten() {
-    let ledger = Ledger::new();
-    let mut store = ledger.open();
-    paid_sales(&mut store, 1, 3, "T1");
-    let raw = ledger.raw();
-    drop_guards(&raw);
-    raw.execute(
+    let (_, problems) = problems_after_tampering(
+        3,
         "UPDATE receipts SET issued_ms = issued_ms + 1 WHERE number = 2",
-        [],
-    )
-    .unwrap();
-    let problems = store.verify_chain().unwrap().problems;
+    );
     assert!(
         matches!(
             problems.as_slice(),
@@ -642,14 +644,8 @@ fn chain_verify_names_a_receipt_whose_hash_was_rewritten() {
 
 #[test]
 fn chain_verify_names_the_gap_left_by_a_deleted_receipt_and_a_deleted_last_one() {
-    let ledger = Ledger::new();
-    let mut store = ledger.open();
-    let ids = paid_sales(&mut store, 1, 5, "T1");
-    let raw = ledger.raw();
-    drop_guards(&raw);
-    raw.execute("DELETE FROM receipts WHERE number IN (3, 5)", [])
-        .unwrap();
-    let problems = store.verify_chain().unwrap().problems;
+    let (ids, problems) =
+        problems_after_tampering(5, "DELETE FROM receipts WHERE number IN (3, 5)");
     assert_eq!(
         problems,
         [
@@ -667,20 +663,14 @@ fn chain_verify_names_the_gap_left_by_a_deleted_receipt_and_a_deleted_last_one()
 
 #[test]
 fn chain_verify_names_receipts_that_were_swapped() {
-    let ledger = Ledger::new();
-    let mut store = ledger.open();
-    paid_sales(&mut store, 1, 4, "T1");
-    let raw = ledger.raw();
-    drop_guards(&raw);
     // Receipt 2 becomes 3 and 3 becomes 2, each keeping its own hashes.
-    raw.execute_batch(
+    let (_, problems) = problems_after_tampering(
+        4,
         "CREATE TEMP TABLE swap AS SELECT * FROM receipts WHERE number IN (2, 3); \
          DELETE FROM receipts WHERE number IN (2, 3); \
          INSERT INTO receipts SELECT terminal_id, 5 - number, sale_id, issued_ms, prev_hash, hash \
          FROM swap;",
-    )
-    .unwrap();
-    let problems = store.verify_chain().unwrap().problems;
+    );
     let broken: Vec<i64> = problems
         .iter()
         .filter_map(|p| match p {
