@@ -1,5 +1,6 @@
 //! A pure KHQR codec, byte-compatible with the official KHQR JavaScript SDK (npm
-//! `bakong-khqr` 1.0.20): build ([`encode`]), read ([`decode`], [`decode_non_khqr`]),
+//! `bakong-khqr` 1.0.20): build ([`encode`]), read ([`decode`], zero-copy
+//! [`decode_borrowed`], [`decode_non_khqr`]),
 //! check ([`verify`]), hash ([`md5_hex`]) and draw ([`render_svg`], [`render_png`]) the
 //! strings Bakong and every Cambodian bank app scan.
 //!
