@@ -41,6 +41,18 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
+/// Asserts the command exited 0 (showing both streams when it did not) and returns its stdout.
+fn succeeded(out: &Output) -> String {
+    let stdout = text(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout}\n{}",
+        text(&out.stderr)
+    );
+    stdout
+}
+
 /// A simulator and a data directory configured to use it as the "custom" environment.
 async fn custom_env() -> (tempfile::TempDir, RunningSim) {
     let dir = tempfile::tempdir().unwrap();
@@ -80,13 +92,7 @@ async fn the_demo_command_on_a_fresh_machine_shows_a_qr_and_then_paid() {
         ],
     )
     .await;
-    let stdout = text(&out.stdout);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{stdout}\n{}",
-        text(&out.stderr)
-    );
+    let stdout = succeeded(&out);
     assert!(stdout.contains('█'), "no qr drawn: {stdout}");
     assert!(stdout.contains("DEMO MODE"));
     let paid = stdout.lines().last().unwrap();
@@ -101,8 +107,7 @@ async fn charge_json_prints_the_qr_after_recording_the_sale_and_owner_commands_s
         &["charge", "--amount", "1.50", "--currency", "usd", "--json"],
     )
     .await;
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    let charge: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let charge: serde_json::Value = serde_json::from_str(&succeeded(&out)).unwrap();
     assert!(charge["qr"].as_str().unwrap().starts_with("000201"));
     assert_eq!(charge["md5"].as_str().unwrap().len(), 32);
     assert!(charge["billNumber"].as_str().unwrap().starts_with("CLI1-"));
@@ -127,8 +132,7 @@ async fn charge_json_prints_the_qr_after_recording_the_sale_and_owner_commands_s
     assert_eq!(report["pending"], 1);
 
     let out = run(dir.path(), &["ledger", "verify"]).await;
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
-    assert!(text(&out.stdout).contains("intact"));
+    assert!(succeeded(&out).contains("intact"));
 }
 
 #[tokio::test]
@@ -185,13 +189,7 @@ async fn watch_until_idle_finalizes_a_sale_left_pending_by_an_earlier_process() 
     })
     .unwrap();
     let out = run(dir.path(), &["watch", "--until-idle", "--timeout", "40s"]).await;
-    let stdout = text(&out.stdout);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{stdout}\n{}",
-        text(&out.stderr)
-    );
+    let stdout = succeeded(&out);
     assert!(stdout.contains("→ paid"), "{stdout}");
     assert!(stdout.contains("idle"));
 }
@@ -216,8 +214,7 @@ async fn a_bad_amount_fails_with_its_code_and_no_sale_is_recorded() {
 async fn config_show_names_the_token_file_but_never_prints_the_token() {
     let (dir, sim) = custom_env().await;
     let out = run(dir.path(), &["config", "show"]).await;
-    let stdout = text(&out.stdout);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = succeeded(&out);
     assert!(stdout.contains("bakong-token"));
     assert!(stdout.contains("\"present\": true"));
     assert!(!stdout.contains(sim.token()), "the token leaked");
