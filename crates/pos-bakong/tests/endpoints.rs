@@ -64,14 +64,7 @@ async fn uppercase_md5_is_accepted_and_sent_lowercase() {
 async fn a_failed_transfer_reads_as_failed() {
     let sim = sim().await;
     let key = md5(2);
-    sim.register_md5(
-        &key,
-        QrInfo {
-            amount: Some(khr(4000)),
-            ..QrInfo::default()
-        },
-    )
-    .unwrap();
+    register(&sim, &key, khr(4000));
     let mut options = PayOptions::new(&key);
     options.outcome = PayOutcome::Failed;
     sim.pay(options).unwrap();
@@ -151,14 +144,7 @@ async fn short_hash_lookup_needs_the_exact_amount_and_currency() {
 async fn a_wrong_amount_payment_is_reported_with_the_amount_actually_paid() {
     let sim = sim().await;
     let key = md5(6);
-    sim.register_md5(
-        &key,
-        QrInfo {
-            amount: Some(usd(500)),
-            ..QrInfo::default()
-        },
-    )
-    .unwrap();
+    register(&sim, &key, usd(500));
     let mut options = PayOptions::new(&key);
     options.amount = Some(usd(50));
     options.to_account_id = Some("other@aclb".into());
@@ -221,14 +207,7 @@ async fn md5_list_answers_each_item_in_request_order() {
 async fn hash_list_reports_paid_failed_and_unknown_hashes() {
     let sim = sim().await;
     let good = register_and_pay(&sim, &md5(11), usd(100));
-    sim.register_md5(
-        &md5(12),
-        QrInfo {
-            amount: Some(usd(5)),
-            ..QrInfo::default()
-        },
-    )
-    .unwrap();
+    register(&sim, &md5(12), usd(5));
     let mut failing = PayOptions::new(&md5(12));
     failing.outcome = PayOutcome::Failed;
     let bad = sim.pay(failing).unwrap().hashes[0].clone();
@@ -402,14 +381,7 @@ async fn a_client_without_a_token_refuses_authenticated_calls() {
 async fn a_double_payment_shows_only_the_first_by_md5_but_both_by_hash() {
     let sim = sim().await;
     let key = md5(15);
-    sim.register_md5(
-        &key,
-        QrInfo {
-            amount: Some(usd(100)),
-            ..QrInfo::default()
-        },
-    )
-    .unwrap();
+    register(&sim, &key, usd(100));
     let mut options = PayOptions::new(&key);
     options.times = 2;
     let hashes = sim.pay(options).unwrap().hashes;
@@ -429,14 +401,7 @@ async fn a_delayed_payment_appears_only_once_the_virtual_clock_reaches_it() {
     let sim = sim().await;
     let client = client(&sim);
     let key = md5(16);
-    sim.register_md5(
-        &key,
-        QrInfo {
-            amount: Some(khr(1000)),
-            ..QrInfo::default()
-        },
-    )
-    .unwrap();
+    register(&sim, &key, khr(1000));
     let mut options = PayOptions::new(&key);
     options.delay = Duration::from_secs(60);
     sim.pay(options).unwrap();
@@ -491,14 +456,7 @@ async fn autopay_pays_registered_qrs_after_the_configured_delay() {
     .await;
     let client = client(&sim);
     let key = md5(19);
-    sim.register_md5(
-        &key,
-        QrInfo {
-            amount: Some(usd(999)),
-            ..QrInfo::default()
-        },
-    )
-    .unwrap();
+    register(&sim, &key, usd(999));
     assert_eq!(
         client.check_transaction_by_md5(&key).await,
         Ok(CheckOutcome::NotFound)
@@ -510,14 +468,7 @@ async fn autopay_pays_registered_qrs_after_the_configured_delay() {
     ));
     sim.set_autopay(None);
     let other = md5(20);
-    sim.register_md5(
-        &other,
-        QrInfo {
-            amount: Some(usd(1)),
-            ..QrInfo::default()
-        },
-    )
-    .unwrap();
+    register(&sim, &other, usd(1));
     sim.advance_ms(60_000);
     assert_eq!(
         client.check_transaction_by_md5(&other).await,

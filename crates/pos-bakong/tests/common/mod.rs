@@ -48,6 +48,18 @@ pub fn md5(n: u8) -> String {
     format!("{n:02x}").repeat(16)
 }
 
+/// Registers a dynamic QR for `amount`, with no account and no expiry of its own.
+pub fn register(sim: &RunningSim, key: &str, amount: Money) {
+    sim.register_md5(
+        key,
+        QrInfo {
+            amount: Some(amount),
+            ..QrInfo::default()
+        },
+    )
+    .unwrap();
+}
+
 /// Registers a dynamic QR for `amount` to `merchant@devb` and pays it now.
 pub fn register_and_pay(sim: &RunningSim, key: &str, amount: Money) -> String {
     sim.register_md5(
