@@ -69,24 +69,17 @@ mod tests {
 
     #[test]
     fn durations_parse_in_the_units_people_type() {
-        assert_eq!(parse_duration("5m", "x").unwrap(), Duration::from_secs(300));
-        assert_eq!(parse_duration("90s", "x").unwrap(), Duration::from_secs(90));
-        assert_eq!(
-            parse_duration("1m30s", "x").unwrap(),
-            Duration::from_secs(90)
-        );
-        assert_eq!(
-            parse_duration("500ms", "x").unwrap(),
-            Duration::from_millis(500)
-        );
-        assert_eq!(
-            parse_duration("300", "x").unwrap(),
-            Duration::from_secs(300)
-        );
-        assert_eq!(
-            parse_duration(" 2h ", "x").unwrap(),
-            Duration::from_secs(7200)
-        );
+        let cases = [
+            ("5m", Duration::from_secs(300)),
+            ("90s", Duration::from_secs(90)),
+            ("1m30s", Duration::from_secs(90)),
+            ("500ms", Duration::from_millis(500)),
+            ("300", Duration::from_secs(300)),
+            (" 2h ", Duration::from_secs(7200)),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(parse_duration(text, "x").unwrap(), expected, "{text:?}");
+        }
     }
 
     #[test]

@@ -5,11 +5,13 @@
 // Test helpers outside `#[test]` functions may panic too: a failed setup is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use std::path::Path;
 use std::time::Duration;
 
 use pos_core::schedule::Schedule;
 use pos_core::{
-    ChargeRequest, Config, Currency, Money, Pos, PosEvent, SaleStatus, SalesQuery, StartOptions,
+    ChargeRequest, ChargeView, Config, Currency, Money, Pos, PosEvent, SaleStatus, SalesQuery,
+    StartOptions,
 };
 
 fn fast() -> StartOptions {
@@ -30,11 +32,16 @@ fn fast() -> StartOptions {
     }
 }
 
+/// A demo-mode [`Pos`] on the data directory `dir`, with the fast schedule.
+async fn start_in(dir: &Path) -> Pos {
+    Pos::start_with(Config::demo(dir).unwrap(), fast())
+        .await
+        .unwrap()
+}
+
 async fn demo() -> (tempfile::TempDir, Pos) {
     let dir = tempfile::tempdir().unwrap();
-    let pos = Pos::start_with(Config::demo(dir.path()).unwrap(), fast())
-        .await
-        .unwrap();
+    let pos = start_in(dir.path()).await;
     (dir, pos)
 }
 
@@ -47,10 +54,21 @@ fn request(amount: &str, currency: Currency, lifetime_ms: u64) -> ChargeRequest 
     }
 }
 
+/// Charges `amount` (as typed at the counter) with a QR payable for `lifetime_ms`.
+async fn charge(pos: &Pos, amount: &str, currency: Currency, lifetime_ms: u64) -> ChargeView {
+    pos.charge(request(amount, currency, lifetime_ms))
+        .await
+        .unwrap()
+}
+
+async fn status_of(pos: &Pos, sale_id: i64) -> SaleStatus {
+    pos.sale(sale_id).await.unwrap().status
+}
+
 async fn until_status(pos: &Pos, sale_id: i64, status: SaleStatus) {
     let wait = async {
         loop {
-            if pos.sale(sale_id).await.unwrap().status == status {
+            if status_of(pos, sale_id).await == status {
                 return;
             }
             tokio::time::sleep(Duration::from_millis(20)).await;
@@ -66,10 +84,7 @@ async fn a_demo_charge_is_paid_by_the_simulate_button_and_counted_in_the_report(
     let (_dir, pos) = demo().await;
     assert!(pos.is_demo());
     let mut events = pos.subscribe();
-    let charge = pos
-        .charge(request("12.50", Currency::Usd, 5_000))
-        .await
-        .unwrap();
+    let charge = charge(&pos, "12.50", Currency::Usd, 5_000).await;
     assert_eq!(charge.amount, Money::new(1250, Currency::Usd));
     assert_eq!(charge.amount_text, "12.50");
     // At the default shop rate of 4,100 riel per dollar.
@@ -103,43 +118,25 @@ async fn a_demo_charge_is_paid_by_the_simulate_button_and_counted_in_the_report(
 #[tokio::test]
 async fn an_expired_sale_regenerates_as_a_new_sale_for_the_same_amount() {
     let (_dir, pos) = demo().await;
-    let old = pos
-        .charge(request("3,000", Currency::Khr, 300))
-        .await
-        .unwrap();
+    let old = charge(&pos, "3,000", Currency::Khr, 300).await;
     until_status(&pos, old.sale_id, SaleStatus::Expired).await;
     let new = pos.regenerate(old.sale_id).await.unwrap();
     assert_ne!(new.sale_id, old.sale_id);
     assert_ne!(new.md5, old.md5);
     assert_eq!(new.amount, old.amount);
-    assert_eq!(
-        pos.sale(old.sale_id).await.unwrap().status,
-        SaleStatus::Expired
-    );
+    assert_eq!(status_of(&pos, old.sale_id).await, SaleStatus::Expired);
     // Regenerating a QR that is still payable cancels it, so only one can be paid.
     let newer = pos.regenerate(new.sale_id).await.unwrap();
-    assert_eq!(
-        pos.sale(new.sale_id).await.unwrap().status,
-        SaleStatus::Cancelled
-    );
-    assert_eq!(
-        pos.sale(newer.sale_id).await.unwrap().status,
-        SaleStatus::Pending
-    );
+    assert_eq!(status_of(&pos, new.sale_id).await, SaleStatus::Cancelled);
+    assert_eq!(status_of(&pos, newer.sale_id).await, SaleStatus::Pending);
     pos.shutdown().await;
 }
 
 #[tokio::test]
 async fn owner_queries_filter_search_and_export_the_day() {
     let (_dir, pos) = demo().await;
-    let paid = pos
-        .charge(request("5,000", Currency::Khr, 5_000))
-        .await
-        .unwrap();
-    let other = pos
-        .charge(request("1.00", Currency::Usd, 5_000))
-        .await
-        .unwrap();
+    let paid = charge(&pos, "5,000", Currency::Khr, 5_000).await;
+    let other = charge(&pos, "1.00", Currency::Usd, 5_000).await;
     pos.demo_pay(paid.sale_id).await.unwrap();
     until_status(&pos, paid.sale_id, SaleStatus::Paid).await;
     pos.cancel(other.sale_id).await.unwrap();
@@ -196,17 +193,9 @@ async fn owner_queries_filter_search_and_export_the_day() {
 #[tokio::test]
 async fn bills_are_numbered_per_terminal_and_day_and_continue_after_a_restart() {
     let dir = tempfile::tempdir().unwrap();
-    let pos = Pos::start_with(Config::demo(dir.path()).unwrap(), fast())
-        .await
-        .unwrap();
-    let first = pos
-        .charge(request("100", Currency::Khr, 5_000))
-        .await
-        .unwrap();
-    let second = pos
-        .charge(request("100", Currency::Khr, 5_000))
-        .await
-        .unwrap();
+    let pos = start_in(dir.path()).await;
+    let first = charge(&pos, "100", Currency::Khr, 5_000).await;
+    let second = charge(&pos, "100", Currency::Khr, 5_000).await;
     assert!(
         first.bill_number.ends_with("-0001"),
         "{}",
@@ -214,13 +203,8 @@ async fn bills_are_numbered_per_terminal_and_day_and_continue_after_a_restart() 
     );
     assert!(second.bill_number.ends_with("-0002"));
     pos.shutdown().await;
-    let pos = Pos::start_with(Config::demo(dir.path()).unwrap(), fast())
-        .await
-        .unwrap();
-    let third = pos
-        .charge(request("100", Currency::Khr, 5_000))
-        .await
-        .unwrap();
+    let pos = start_in(dir.path()).await;
+    let third = charge(&pos, "100", Currency::Khr, 5_000).await;
     assert!(
         third.bill_number.ends_with("-0003"),
         "{}",
@@ -263,10 +247,7 @@ async fn the_default_lifetime_floor_refuses_qrs_shorter_than_a_minute() {
         .await
         .unwrap_err();
     assert_eq!(err.code(), "expiry_invalid");
-    let ok = pos
-        .charge(request("100", Currency::Khr, 60_000))
-        .await
-        .unwrap();
+    let ok = charge(&pos, "100", Currency::Khr, 60_000).await;
     assert_eq!(ok.expires_at_ms - ok.created_at_ms, 60_000);
     pos.shutdown().await;
 }
