@@ -13,7 +13,7 @@ use pos_core::owner::{
 };
 use pos_core::{CoreError, Pos, RecheckView, SaleStatus, SalesList, SalesQuery, StartOptions};
 use serde::{Deserialize, Serialize};
-use tauri::{AppHandle, Manager, Runtime, State};
+use tauri::{AppHandle, Runtime, State};
 use ts_rs::TS;
 
 use crate::state::AppState;
@@ -525,7 +525,10 @@ pub async fn owner_save_settings<R: Runtime>(
 ) -> Result<Settings, OwnerError> {
     let pos = unlocked(&state, &owner)?;
     let config = settings.save(pos.config())?;
-    pos.shutdown().await;
+    // The old watcher stops in the background: its command channel closes at once, so it
+    // starts no new check, and the screen does not wait for a check already in flight.
+    let old = pos.clone();
+    tauri::async_runtime::spawn(async move { old.shutdown().await });
     let fresh = match Pos::start_with(config, owner.options.clone()).await {
         Ok(fresh) => fresh,
         Err(err) => {
@@ -535,15 +538,8 @@ pub async fn owner_save_settings<R: Runtime>(
             return Err(err.into());
         }
     };
-    crate::forward_events(app.clone(), fresh.subscribe());
+    crate::forward_events(app, fresh.subscribe());
     crate::e2e_hooks::announce(&fresh);
-    if let Some(window) = app.get_webview_window("main") {
-        let demo = if fresh.is_demo() { " — DEMO" } else { "" };
-        let _ = window.set_title(&format!(
-            "KHQR POS — {}{demo}",
-            fresh.config().merchant.name
-        ));
-    }
     let saved = Settings::load(fresh.config())?;
     state.replace(fresh);
     Ok(saved)
@@ -651,6 +647,9 @@ mod tests {
             .map(|f| f["field"].as_str().unwrap())
             .collect();
         assert_eq!(fields, ["accountId", "merchantName", "qrLifetimeMinutes"]);
+        // A sale still watched for a late payment must not hold the restart up.
+        let watched = charge(&app, "700", "KHR").unwrap();
+        invoke(&app, "cancel_sale", json!({"saleId": watched["saleId"]})).unwrap();
         let good = settings_with(&app, |s| {
             s["merchantName"] = json!("Sokha Coffee");
             s["defaultCurrency"] = json!("USD");

@@ -3,7 +3,7 @@
 // PIN too; Rust also locks it after ten idle minutes and refuses every owner command meanwhile.
 import "../../owner.css";
 import { h } from "../../dom";
-import { onLanguageChange, setLanguage } from "../../i18n";
+import { lang, onLanguageChange, setLanguage, t } from "../../i18n";
 import { owner, type OwnerError, type OwnerStatus } from "./api";
 import { mountBakong } from "./bakong";
 import { errorBox } from "./common";
@@ -138,13 +138,18 @@ export function mountOwner(nav: HTMLElement, topbar: HTMLElement): void {
     );
     const closeBtn = h("button", { type: "button", class: "btn btn-secondary owner-close", id: "owner-close" }, ot("owner.close"), h("kbd", {}, "Esc"));
     closeBtn.addEventListener("click", close);
-    layer.replaceChildren(h("header", { class: "owner-head" }, h("h1", {}, ot("owner.title")), tabs, closeBtn), body);
+    // The top bar's language switch is under this layer: the owner gets one here.
+    const langBtn = h("button", { type: "button", class: "lang", id: "owner-lang" }, t("lang.switch"));
+    langBtn.addEventListener("click", () => setLanguage(lang() === "en" ? "km" : "en"));
+    layer.replaceChildren(h("header", { class: "owner-head" }, h("h1", {}, ot("owner.title")), tabs, langBtn, closeBtn), body);
     const ctx = { locked, refreshStatus };
     if (tab === "sales") mountSales(body, ctx);
     else if (tab === "report") mountReport(body, ctx);
     else if (tab === "settings")
       mountSettings(body, ctx, (language) => {
-        if (language !== undefined) setLanguage(language);
+        // Switching re-renders the area; only do it when the language really changed, so the
+        // "saved" message stays in view.
+        if (language !== undefined && language !== lang()) setLanguage(language);
       });
     else mountBakong(body, ctx);
   }
