@@ -216,6 +216,21 @@ async fn iteration(till: Arc<Till>, seed: u64, payments: &mut JoinSet<()>) -> Se
             },
             status = child.wait() => {
                 seen.exit = status.unwrap().code();
+                // Its last lines may still sit in the pipe: read them to the end.
+                while output_open {
+                    match lines.next_line().await.unwrap() {
+                        Some(line) => {
+                            let json: Value = serde_json::from_str(&line).unwrap();
+                            if let (None, Some(qr), Some(md5)) =
+                                (&seen.printed, json["qr"].as_str(), json["md5"].as_str())
+                            {
+                                seen.printed = Some((qr.to_owned(), md5.to_owned()));
+                            }
+                            seen.last = Some(json);
+                        }
+                        None => output_open = false,
+                    }
+                }
                 return seen;
             }
             () = tokio::time::sleep_until(deadline) => {
