@@ -25,7 +25,7 @@ export function statusText(status: SaleStatus): string {
 }
 
 export function statusBadge(status: SaleStatus): HTMLElement {
-  return h("span", { class: `badge status-${status}`, "data-status": status }, statusText(status));
+  return h("span", { class: `st-badge status-${status}`, "data-status": status }, statusText(status));
 }
 
 /** A table with translated headings; `rows` are lists of cells. */
