@@ -475,3 +475,29 @@ async fn a_simulator_clock_an_hour_behind_still_counts_in_time_payments_as_paid(
     assert_eq!(audit.by_md5(&sales.unpaid.md5).status, SaleStatus::Expired);
     assert_eq!(audit.by_md5(&sales.paid_after.md5).status, SaleStatus::Paid);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_simulator_clock_ten_minutes_ahead_does_not_make_an_in_time_payment_late() {
+    // Clock skew the other way: Bakong stamps the payment after the QR's expiry by the POS's
+    // clock, but the POS sees it while the QR is still payable by its own clock.
+    let rig = Rig::start().await;
+    rig.sim.advance_ms(600_000);
+    let sales = charge_three(&rig).await;
+    for sale in [&sales.paid_early, &sales.paid_after] {
+        rig.sim
+            .pay(pos_bakong_sim::PayOptions {
+                accept_expired: true,
+                ..pos_bakong_sim::PayOptions::new(&sale.md5)
+            })
+            .unwrap();
+    }
+    rig.settle(
+        &[&sales.paid_early, &sales.unpaid, &sales.paid_after],
+        SETTLE_WITHIN,
+    )
+    .await;
+    let audit = rig.audit();
+    assert_eq!(audit.by_md5(&sales.paid_early.md5).status, SaleStatus::Paid);
+    assert_eq!(audit.by_md5(&sales.unpaid.md5).status, SaleStatus::Expired);
+    assert_eq!(audit.by_md5(&sales.paid_after.md5).status, SaleStatus::Paid);
+}
