@@ -351,7 +351,7 @@ fn take_table(table: &mut toml::Table, key: &str) -> toml::Table {
 
 /// The configuration file settings are saved to: the one read, or `config.toml` in the data
 /// directory.
-fn config_path(config: &Config) -> PathBuf {
+pub(super) fn config_path(config: &Config) -> PathBuf {
     config
         .config_file
         .clone()

@@ -5,8 +5,10 @@
 use pos_bakong::Token;
 use serde::{Deserialize, Serialize};
 
+use super::files::{read_table, write_table};
+use super::settings::config_path;
 use crate::watcher::now_ms;
-use crate::{token_file, Config, CoreError};
+use crate::{token_file, Config, CoreError, Environment};
 
 /// Days before expiry from which the owner is warned to renew.
 const WARN_DAYS: i64 = 7;
@@ -61,8 +63,30 @@ pub fn save_token(config: &Config, text: &str) -> Result<TokenStatus, CoreError>
             reason: "paste the whole token from the bakong developer portal (one line)".into(),
         });
     }
+    keep_demo(config)?;
     token_file::write(&config.bakong.token_file, &token)?;
     Ok(TokenStatus::describe(config, Some(&token)))
+}
+
+/// Without an explicit choice, a token on disk makes the next start use production (see
+/// `Config::load`), which would fail on a demo merchant profile. A token saved in demo mode
+/// therefore writes `environment = "demo"` into the file: switching is a settings decision.
+fn keep_demo(config: &Config) -> Result<(), CoreError> {
+    if config.bakong.environment != Environment::Demo {
+        return Ok(());
+    }
+    let path = config_path(config);
+    let mut table = read_table(&path)?;
+    let bakong = table
+        .entry("bakong")
+        .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+    if let toml::Value::Table(bakong) = bakong {
+        if bakong.contains_key("environment") {
+            return Ok(());
+        }
+        bakong.insert("environment".into(), toml::Value::String("demo".into()));
+    }
+    write_table(&path, &table)
 }
 
 #[cfg(test)]
@@ -100,6 +124,16 @@ mod tests {
         let json = serde_json::to_string(&status).unwrap();
         assert!(!json.contains(&token), "{json}");
         assert_eq!(TokenStatus::of(&config).unwrap(), status);
+        // The next start stays in demo mode: a token alone does not switch to production.
+        let next = Config::load_with_env(
+            crate::LoadOptions {
+                data_dir: Some(dir.path().to_owned()),
+                ..crate::LoadOptions::default()
+            },
+            |_| None,
+        )
+        .unwrap();
+        assert!(next.is_demo());
     }
 
     #[test]
