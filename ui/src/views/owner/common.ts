@@ -38,16 +38,30 @@ export function table(heads: OwnerKey[], rows: Array<Array<Node | string>>, attr
   );
 }
 
-/** Today in the machine's local time, `YYYY-MM-DD` (the shop's PC runs on shop time). */
-export function today(): string {
-  const d = new Date();
-  const pad = (n: number) => String(n).padStart(2, "0");
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+/**
+ * The shop's time zone: days and times on the owner's screens are the shop's, as the ledger
+ * counts them, whatever zone the PC's clock is set to. Updated from each report the core sends.
+ */
+let shopTimeZone = "Asia/Phnom_Penh";
+
+/** Adopts the time zone the core reports for the shop. */
+export function setShopTimeZone(zone: string): void {
+  shopTimeZone = zone;
 }
 
-/** Local wall-clock time of epoch milliseconds, `HH:MM:SS`. */
+/** Today in the shop's time zone, `YYYY-MM-DD` (the `en-CA` locale writes dates that way). */
+export function today(): string {
+  return new Intl.DateTimeFormat("en-CA", {
+    timeZone: shopTimeZone,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+  }).format(new Date());
+}
+
+/** Shop wall-clock time of epoch milliseconds, `HH:MM:SS`. */
 export function clock(ms: number): string {
-  return new Date(ms).toLocaleTimeString("en-GB", { hour12: false });
+  return new Date(ms).toLocaleTimeString("en-GB", { hour12: false, timeZone: shopTimeZone });
 }
 
 export type Paper = "80" | "58" | "a4";

@@ -4,13 +4,14 @@
 // accountant is written by Rust to the Downloads folder.
 import { h } from "../../dom";
 import { owner, type OwnerError } from "./api";
-import { errorBox, line, printOut, statusBadge, table, today, type Paper } from "./common";
+import { errorBox, line, printOut, setShopTimeZone, statusBadge, table, today, type Paper } from "./common";
 import type { OwnerContext } from "./index";
 import { ot } from "./text";
 import type { EndOfDay } from "./types";
 
 function reportView(day: EndOfDay): HTMLElement {
   const r = day.report;
+  setShopTimeZone(r.timeZone);
   const gaps = day.gaps.length === 0 ? ot("report.noGaps") : day.gaps.join(", ");
   return h(
     "article",
