@@ -33,6 +33,7 @@ mod error;
 mod ledger;
 pub mod owner;
 mod pos;
+mod private_file;
 pub mod schedule;
 mod token_file;
 mod views;

@@ -2,8 +2,7 @@
 //! sync, rename) whenever the client renews it, because renewal may revoke the old token and
 //! a half-written file would leave the shop with none.
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use pos_bakong::Token;
 
@@ -28,36 +27,9 @@ pub fn write(path: &Path, token: &Token) -> Result<(), CoreError> {
         path: path.to_owned(),
         reason: e.to_string(),
     };
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-    std::fs::create_dir_all(&dir).map_err(failed)?;
-    let file_name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "bakong-token".into());
-    let temp = dir.join(format!(".{file_name}.{}.tmp", std::process::id()));
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        // The token is a credential: readable by the shop's user only.
-        options.mode(0o600);
-    }
-    let result = (|| {
-        let mut file = options.open(&temp)?;
-        file.write_all(token.expose().as_bytes())?;
-        file.write_all(b"\n")?;
-        file.sync_all()?;
-        std::fs::rename(&temp, path)
-    })();
-    if result.is_err() {
-        // Best effort: a stray temporary file must not keep a copy of the credential.
-        let _ = std::fs::remove_file(&temp);
-    }
-    result.map_err(failed)
+    let mut bytes = token.expose().as_bytes().to_vec();
+    bytes.push(b'\n');
+    crate::private_file::replace(path, &bytes).map_err(failed)
 }
 
 #[cfg(test)]

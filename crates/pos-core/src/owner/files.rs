@@ -2,7 +2,6 @@
 //! language), and the atomic replace they and the configuration file are saved with: a crash
 //! mid-save must leave either the old or the new file, never half of one.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::CoreError;
@@ -35,33 +34,7 @@ pub(crate) fn write_table(path: &Path, table: &toml::Table) -> Result<(), CoreEr
     write_atomic(path, text.as_bytes())
 }
 
-/// Writes a temporary file beside `path`, syncs it, and renames it over `path`.
+/// Replaces `path` with `bytes` atomically, readable by the shop's user only.
 pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), CoreError> {
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-    std::fs::create_dir_all(&dir).map_err(|e| failed(path, e))?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "owner".into());
-    let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let result = (|| {
-        let mut file = options.open(&temp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        std::fs::rename(&temp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&temp);
-    }
-    result.map_err(|e| failed(path, e))
+    crate::private_file::replace(path, bytes).map_err(|e| failed(path, e))
 }
