@@ -18,6 +18,7 @@ use std::time::Duration;
 
 use pos_bakong_sim::{Fault, FaultRule, When};
 use pos_core::{CannotVerifyReason, ChargeView, SaleStatus};
+use pos_scenarios::audit::Audit;
 use pos_scenarios::rig::{Rig, RigOptions};
 
 const MD5: &str = "check_transaction_by_md5";
@@ -54,6 +55,21 @@ async fn charge_three(rig: &Rig) -> Sales {
         unpaid: rig.charge("2,000", SHORT_LIFETIME_MS).await,
         paid_after: rig.charge("3,000", LONG_LIFETIME_MS).await,
     }
+}
+
+/// Waits for the three sales to settle once faults are over, and checks the one right outcome:
+/// the two payments counted as paid, the unpaid sale expired.
+async fn settle_paid_expired_paid(rig: &Rig, sales: &Sales) -> Audit {
+    rig.settle(
+        &[&sales.paid_early, &sales.unpaid, &sales.paid_after],
+        SETTLE_WITHIN,
+    )
+    .await;
+    let audit = rig.audit();
+    assert_eq!(audit.by_md5(&sales.paid_early.md5).status, SaleStatus::Paid);
+    assert_eq!(audit.by_md5(&sales.unpaid.md5).status, SaleStatus::Expired);
+    assert_eq!(audit.by_md5(&sales.paid_after.md5).status, SaleStatus::Paid);
+    audit
 }
 
 /// Plays one fault class through the three sales and checks the outcome.
@@ -93,12 +109,7 @@ async fn play_with(options: RigOptions, rules: Vec<FaultRule>, expect: WhileFaul
     }
     rig.sim.clear_faults();
     rig.pay(&sales.paid_after);
-    let all = [&sales.paid_early, &sales.unpaid, &sales.paid_after];
-    rig.settle(&all, SETTLE_WITHIN).await;
-    let audit = rig.audit();
-    assert_eq!(audit.by_md5(&sales.paid_early.md5).status, SaleStatus::Paid);
-    assert_eq!(audit.by_md5(&sales.unpaid.md5).status, SaleStatus::Expired);
-    assert_eq!(audit.by_md5(&sales.paid_after.md5).status, SaleStatus::Paid);
+    let audit = settle_paid_expired_paid(&rig, &sales).await;
     assert_eq!(audit.receipts, 2, "one receipt per paid sale, no more");
     rig
 }
@@ -317,15 +328,7 @@ async fn a_renewal_refused_for_an_unregistered_email_waits_for_the_operator_then
     std::fs::write(rig.dir.path().join("bakong-token"), fresh).unwrap();
     rig.restart().await;
     rig.pay(&sales.paid_after);
-    rig.settle(
-        &[&sales.paid_early, &sales.unpaid, &sales.paid_after],
-        SETTLE_WITHIN,
-    )
-    .await;
-    let audit = rig.audit();
-    assert_eq!(audit.by_md5(&sales.paid_early.md5).status, SaleStatus::Paid);
-    assert_eq!(audit.by_md5(&sales.unpaid.md5).status, SaleStatus::Expired);
-    assert_eq!(audit.by_md5(&sales.paid_after.md5).status, SaleStatus::Paid);
+    settle_paid_expired_paid(&rig, &sales).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -380,15 +383,7 @@ async fn an_md5_list_missing_items_leaves_those_sales_unjudged_until_they_are_an
     assert!(audit.count(SaleStatus::Paid) <= 1);
     rig.sim.clear_faults();
     rig.pay(&sales.paid_after);
-    rig.settle(
-        &[&sales.paid_early, &sales.unpaid, &sales.paid_after],
-        SETTLE_WITHIN,
-    )
-    .await;
-    let audit = rig.audit();
-    assert_eq!(audit.by_md5(&sales.paid_early.md5).status, SaleStatus::Paid);
-    assert_eq!(audit.by_md5(&sales.unpaid.md5).status, SaleStatus::Expired);
-    assert_eq!(audit.by_md5(&sales.paid_after.md5).status, SaleStatus::Paid);
+    settle_paid_expired_paid(&rig, &sales).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -465,15 +460,7 @@ async fn a_simulator_clock_an_hour_behind_still_counts_in_time_payments_as_paid(
     let sales = charge_three(&rig).await;
     rig.pay(&sales.paid_early);
     rig.pay(&sales.paid_after);
-    rig.settle(
-        &[&sales.paid_early, &sales.unpaid, &sales.paid_after],
-        SETTLE_WITHIN,
-    )
-    .await;
-    let audit = rig.audit();
-    assert_eq!(audit.by_md5(&sales.paid_early.md5).status, SaleStatus::Paid);
-    assert_eq!(audit.by_md5(&sales.unpaid.md5).status, SaleStatus::Expired);
-    assert_eq!(audit.by_md5(&sales.paid_after.md5).status, SaleStatus::Paid);
+    settle_paid_expired_paid(&rig, &sales).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -491,13 +478,5 @@ async fn a_simulator_clock_ten_minutes_ahead_does_not_make_an_in_time_payment_la
             })
             .unwrap();
     }
-    rig.settle(
-        &[&sales.paid_early, &sales.unpaid, &sales.paid_after],
-        SETTLE_WITHIN,
-    )
-    .await;
-    let audit = rig.audit();
-    assert_eq!(audit.by_md5(&sales.paid_early.md5).status, SaleStatus::Paid);
-    assert_eq!(audit.by_md5(&sales.unpaid.md5).status, SaleStatus::Expired);
-    assert_eq!(audit.by_md5(&sales.paid_after.md5).status, SaleStatus::Paid);
+    settle_paid_expired_paid(&rig, &sales).await;
 }
