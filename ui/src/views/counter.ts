@@ -1,63 +1,29 @@
-// The cashier's counter screen: amount entry on the left (keypad + keyboard), the KHQR card on
-// the right, the sale's progress in place of the keypad while a QR is shown, and the full-screen
-// PAID state. Keyboard: digits . Backspace Delete, Enter = Charge / fresh QR, Esc = clear /
-// cancel / new sale, F2 = switch KHR/USD, F9 = simulate payment (demo mode only).
-import {
-  displayFinal,
-  displayTyped,
-  emptyEntry,
-  entryKeyOf,
-  press,
-  switchCurrency,
-  type Entry,
-  type EntryKey,
-} from "../amount";
+// The cashier's counter screen, the shell around ./counter-state.ts: it builds the DOM once,
+// turns keys, clicks, IPC replies, pos events and timer ticks into events for `step`, renders
+// the resulting state and runs the effects (IPC, chime, timers). Layout: amount entry on the
+// left (keypad + keyboard), the KHQR card on the right, the sale's progress in place of the
+// keypad while a QR is shown, and the full-screen PAID state.
+import { displayFinal, displayTyped, type EntryKey } from "../amount";
 import { h } from "../dom";
 import { applyLanguage, hasText, onLanguageChange, t, type TextKey } from "../i18n";
-import { ipc, type AppInfo, type IpcError, type SaleCard, type SaleStatus, type UiEvent } from "../ipc/client";
+import { ipc, type AppInfo, type IpcError, type SaleCard, type SaleStatus } from "../ipc/client";
 import { playPaidChime, unlockAudio } from "../sound";
 import { renderCard } from "./card";
-
-/** How long the PAID screen stays before the next sale, unless a key is pressed. */
-const PAID_HOLD_MS = 5000;
-
-type Verification = Extract<UiEvent, { kind: "verification" }>["state"];
-
-/** A problem shown under the amount: an i18n key, or a message from Rust as is. */
-type Problem = { key: TextKey; detail?: string } | null;
-
-interface State {
-  entry: Entry;
-  problem: Problem;
-  busy: boolean;
-  sale: SaleCard | null;
-  status: SaleStatus | null;
-  /** Verification is global (one watcher for all sales), so it outlives a sale. */
-  verification: Verification | null;
-  /** The QR's expiry passed on this clock; the core's final check may still find a payment. */
-  pastExpiry: boolean;
-  paid: { card: SaleCard; payer: string | null; late: boolean } | null;
-}
+import { initialState, step, timeLeft, type Effect, type Event, type Failure, type Problem, type State, type Verification } from "./counter-state";
 
 /** Mounts the counter screen into `root` and returns nothing: it lives as long as the app. */
 export function mountCounter(root: HTMLElement, info: AppInfo): void {
-  const state: State = {
-    entry: emptyEntry(info.defaultCurrency),
-    problem: null,
-    busy: false,
-    sale: null,
-    status: null,
-    verification: null,
-    pastExpiry: false,
-    paid: null,
-  };
+  let state: State = initialState(info.defaultCurrency, info.demo);
+  // Timings the e2e run reads for BENCHMARKS.md: measurement only, never part of the state.
   let enterPressedAt: number | null = null;
+  let ipcAnsweredAt: number | null = null;
   let paymentSimulatedAt: number | null = null;
-  let regenerating = false;
-  let chargeAnsweredAt: number | null = null;
   let paidTimer: number | undefined;
+  // What the card slot and the PAID screen show now, so they are rebuilt only when that changes.
+  let shownCard: SaleCard | "preview" | null = null;
+  let shownPaid: State["paid"] = null;
 
-  // ---- skeleton (built once; `update` only changes text, classes and visibility) ----
+  // ---- skeleton (built once; `render` only changes text, classes and visibility) ----
   const currencyButtons = (["KHR", "USD"] as const).map((c) =>
     h("button", { type: "button", class: "cur", "data-currency": c, id: `cur-${c}` }, c === "KHR" ? "៛ KHR" : "$ USD"),
   );
@@ -109,8 +75,8 @@ export function mountCounter(root: HTMLElement, info: AppInfo): void {
   const billLine = h("p", { id: "bill", class: "bill" });
   const cancelBtn = h("button", { type: "button", class: "btn btn-secondary", id: "cancel" },
     h("span", { "data-i18n": "sale.cancel" }), h("kbd", {}, "Esc"));
-  const freshBtn = h("button", { type: "button", class: "btn btn-charge", id: "fresh" },
-    h("span", { id: "fresh-label" }), h("kbd", {}, "Enter"));
+  const freshLabel = h("span", { id: "fresh-label" });
+  const freshBtn = h("button", { type: "button", class: "btn btn-charge", id: "fresh" }, freshLabel, h("kbd", {}, "Enter"));
   const newSaleBtn = h("button", { type: "button", class: "btn btn-secondary", id: "new-sale" },
     h("span", { "data-i18n": "sale.newSale" }), h("kbd", {}, "Esc"));
   const simulateBtn = info.demo
@@ -133,55 +99,58 @@ export function mountCounter(root: HTMLElement, info: AppInfo): void {
   );
 
   const cardSlot = h("section", { class: "card-slot", id: "card-slot" });
+  const paidAmount = h("div", { class: "paid-amount", id: "paid-amount" });
+  const paidPayer = h("p", { class: "paid-payer", id: "paid-payer" });
+  const paidLate = h("p", { class: "paid-late", id: "paid-late", "data-i18n": "paid.late" });
   const paidScreen = h(
     "section",
     { class: "paid-screen", id: "paid", hidden: true, role: "status" },
     h("div", { class: "paid-check", "aria-hidden": "true" }, "✓"),
     h("h1", { class: "paid-title", "data-i18n": "paid.title" }),
-    h("div", { class: "paid-amount", id: "paid-amount" }),
-    h("p", { class: "paid-payer", id: "paid-payer" }),
-    h("p", { class: "paid-late", id: "paid-late", "data-i18n": "paid.late" }),
+    paidAmount,
+    paidPayer,
+    paidLate,
     h("p", { class: "paid-next", "data-i18n": "paid.next" }),
   );
 
   root.append(h("div", { class: "counter" }, h("div", { class: "left" }, entryPanel, salePanel), cardSlot), paidScreen);
 
-  // ---- rendering ----
-  function problemText(problem: Problem): string {
+  // ---- rendering: the state onto the skeleton ----
+  function problemText(problem: Problem | null): string {
     if (problem === null) return "";
-    return problem.detail === undefined ? t(problem.key) : `${t(problem.key)}: ${problem.detail}`;
+    if (problem.kind === "entry") return t(`problem.${problem.problem}`);
+    if (problem.kind === "cancelled") return t("sale.cancelled");
+    const key = `error.${problem.failure.code}`;
+    return `${t(hasText(key) ? key : "error.unexpected")}: ${problem.failure.message}`;
   }
 
-  function renderPreviewCard(): void {
-    cardSlot.replaceChildren(
-      renderCard({
-        merchantName: info.merchantName,
-        amountText: displayFinal(state.entry),
-        currency: state.entry.currency,
-        qrSvg: null,
-        qrText: null,
-      }),
-    );
-    cardSlot.dataset.state = "preview";
+  function verificationText(v: Verification | null): { text: string; cannot: boolean } {
+    if (v === null || v.state === "checking") return { text: t("sale.checking"), cannot: false };
+    const reasonKey = `reason.${v.reason}`;
+    const reason = hasText(reasonKey) ? t(reasonKey) : v.message;
+    return { text: `${t("sale.cannotVerify")}: ${reason}`, cannot: true };
   }
 
-  function renderSaleCard(card: SaleCard): void {
+  function renderCardSlot(): void {
+    const wanted = state.sale ?? "preview";
+    if (wanted === shownCard) return;
+    shownCard = wanted;
+    if (wanted === "preview") {
+      cardSlot.replaceChildren(
+        renderCard({ merchantName: info.merchantName, amountText: displayFinal(state.entry), currency: state.entry.currency, qrSvg: null, qrText: null }),
+      );
+      cardSlot.dataset.state = "preview";
+      return;
+    }
     cardSlot.replaceChildren(
-      renderCard({
-        merchantName: card.merchantName,
-        amountText: card.amountText,
-        currency: card.currency,
-        qrSvg: card.qrSvg,
-        qrText: card.qr,
-      }),
+      renderCard({ merchantName: wanted.merchantName, amountText: wanted.amountText, currency: wanted.currency, qrSvg: wanted.qrSvg, qrText: wanted.qr }),
     );
-    // Timings the e2e run reads for BENCHMARKS.md (Enter → QR painted, and its IPC part).
     const cardEl = document.getElementById("card");
-    cardEl?.setAttribute("data-created-at-ms", String(card.createdAtMs));
+    cardEl?.setAttribute("data-created-at-ms", String(wanted.createdAtMs));
     if (enterPressedAt !== null) {
       const started = enterPressedAt;
       enterPressedAt = null;
-      if (chargeAnsweredAt !== null) cardEl?.setAttribute("data-ipc-ms", (chargeAnsweredAt - started).toFixed(1));
+      if (ipcAnsweredAt !== null) cardEl?.setAttribute("data-ipc-ms", (ipcAnsweredAt - started).toFixed(1));
       // Two frames: the first is when layout ran, the second when the QR has been painted.
       requestAnimationFrame(() =>
         requestAnimationFrame(() => cardEl?.setAttribute("data-enter-to-qr-ms", (performance.now() - started).toFixed(1))),
@@ -199,22 +168,13 @@ export function mountCounter(root: HTMLElement, info: AppInfo): void {
     keypad.classList.toggle("khr", state.entry.currency === "KHR");
     const cardAmount = document.getElementById("card-amount");
     const cardCurrency = document.getElementById("card-currency");
-    if (cardSlot.dataset.state === "preview" && cardAmount && cardCurrency) {
+    if (cardAmount && cardCurrency) {
       cardAmount.textContent = displayFinal(state.entry);
       cardCurrency.textContent = state.entry.currency;
     }
   }
 
-  function verificationText(v: Verification | null): { text: string; cannot: boolean } {
-    if (v === null || v.state === "checking") return { text: t("sale.checking"), cannot: false };
-    const reasonKey = `reason.${v.reason}`;
-    const reason = hasText(reasonKey) ? t(reasonKey) : v.message;
-    return { text: `${t("sale.cannotVerify")}: ${reason}`, cannot: true };
-  }
-
-  function renderSale(): void {
-    const { sale, status } = state;
-    if (sale === null || status === null) return;
+  function renderSale(sale: SaleCard, status: SaleStatus): void {
     const expiredLook = status === "expired" || (status === "pending" && state.pastExpiry);
     salePanel.dataset.status = status;
     cardSlot.dataset.state = expiredLook ? "expired" : status;
@@ -233,7 +193,8 @@ export function mountCounter(root: HTMLElement, info: AppInfo): void {
     };
     const [titleKey, noteKey] = expiredLook ? (["sale.expired", "sale.expiredNote"] as const) : (titles[status] ?? ["sale.waiting", null]);
     saleTitle.textContent = t(titleKey);
-    saleNote.textContent = noteKey === null ? t("sale.scan") : t(noteKey);
+    // A failed action on this sale (cancel, simulate) is said where the cashier is looking.
+    saleNote.textContent = state.problem !== null ? problemText(state.problem) : t(noteKey ?? "sale.scan");
     countdown.hidden = !pending;
     progress.hidden = !pending;
     const v = verificationText(state.verification);
@@ -250,54 +211,34 @@ export function mountCounter(root: HTMLElement, info: AppInfo): void {
     cancelBtn.hidden = !pending;
     newSaleBtn.hidden = pending;
     freshBtn.hidden = !(status === "expired" || status === "failed");
-    document.getElementById("fresh-label")!.textContent = t(status === "failed" ? "sale.tryAgain" : "sale.fresh");
+    freshLabel.textContent = t(status === "failed" ? "sale.tryAgain" : "sale.fresh");
     if (simulateBtn) simulateBtn.hidden = !pending || state.pastExpiry;
-    tickCountdown();
+    renderCountdown();
   }
 
-  function tickCountdown(): void {
-    const { sale, status } = state;
-    if (sale === null || status !== "pending") return;
-    const total = sale.expiresAtMs - sale.createdAtMs;
-    const left = Math.max(0, sale.expiresAtMs - Date.now());
-    const secs = Math.ceil(left / 1000);
-    const text = `${Math.floor(secs / 60)}:${String(secs % 60).padStart(2, "0")}`;
-    // Touch the DOM only when something visible changes: every write costs a style pass.
-    if (countdown.textContent !== text) countdown.textContent = text;
-    countdown.classList.toggle("low", secs <= 30);
-    // A transform, not a width: it needs no layout, so the 4 Hz tick stays cheap.
-    progressBar.style.transform = `scaleX(${total > 0 ? (left / total).toFixed(3) : 0})`;
-    if (left === 0 && !state.pastExpiry) {
-      state.pastExpiry = true;
-      renderSale();
+  /** The 4 Hz part: touches the DOM only when something visible changes (each write costs a style pass). */
+  function renderCountdown(): void {
+    if (state.sale === null || state.status !== "pending") return;
+    const left = timeLeft(state.sale, Date.now());
+    if (countdown.textContent !== left.text) countdown.textContent = left.text;
+    countdown.classList.toggle("low", left.low);
+    // A transform, not a width: it needs no layout, so the tick stays cheap.
+    progressBar.style.transform = `scaleX(${left.fraction.toFixed(3)})`;
+  }
+
+  function renderPaid(): void {
+    const { paid } = state;
+    paidScreen.hidden = paid === null;
+    if (paid === null) {
+      shownPaid = null;
+      return;
     }
-  }
-
-  function showEntry(): void {
-    entryPanel.hidden = false;
-    salePanel.hidden = true;
-    renderPreviewCard();
-    renderEntry();
-  }
-
-  function showSale(card: SaleCard): void {
-    state.sale = card;
-    state.status = card.status;
-    state.pastExpiry = false;
-    entryPanel.hidden = true;
-    salePanel.hidden = false;
-    renderSaleCard(card);
-    renderSale();
-  }
-
-  function showPaid(card: SaleCard, payer: string | null, late: boolean): void {
-    state.paid = { card, payer, late };
-    document.getElementById("paid-amount")!.textContent = `${card.amountText} ${card.currency}`;
-    const payerLine = document.getElementById("paid-payer")!;
-    payerLine.textContent = payer === null ? "" : `${t("paid.payer")} ${payer}`;
-    payerLine.hidden = payer === null;
-    document.getElementById("paid-late")!.hidden = !late;
-    paidScreen.hidden = false;
+    paidAmount.textContent = `${paid.card.amountText} ${paid.card.currency}`;
+    paidPayer.textContent = paid.payer === null ? "" : `${t("paid.payer")} ${paid.payer}`;
+    paidPayer.hidden = paid.payer === null;
+    paidLate.hidden = !paid.late;
+    if (paid === shownPaid) return;
+    shownPaid = paid;
     paidScreen.removeAttribute("data-pay-to-paid-ms");
     if (paymentSimulatedAt !== null) {
       const started = paymentSimulatedAt;
@@ -309,227 +250,128 @@ export function mountCounter(root: HTMLElement, info: AppInfo): void {
         }),
       );
     }
-    playPaidChime();
-    window.clearTimeout(paidTimer);
-    paidTimer = window.setTimeout(newSale, PAID_HOLD_MS);
   }
 
-  /** Back to an empty keypad; `keepAmount` restores the last amount (after a cancel). */
-  function newSale(keepAmount = false): void {
-    window.clearTimeout(paidTimer);
-    const previous = state.sale;
-    state.paid = null;
-    state.sale = null;
-    state.status = null;
-    state.pastExpiry = false;
-    state.problem = null;
-    state.entry = keepAmount && previous ? { text: previous.amountPlain, currency: previous.currency } : emptyEntry(state.entry.currency);
-    if (!keepAmount) note.value = "";
-    paidScreen.hidden = true;
-    showEntry();
+  function render(): void {
+    entryPanel.hidden = state.sale !== null;
+    salePanel.hidden = state.sale === null;
+    renderCardSlot();
+    if (state.sale === null || state.status === null) renderEntry();
+    else renderSale(state.sale, state.status);
+    renderPaid();
   }
 
-  // ---- actions ----
-  function fail(err: unknown): void {
+  // ---- effects: IPC calls whose replies come back as events ----
+  function failure(err: unknown): Failure {
     const e = err as IpcError;
-    const key = `error.${e.code}`;
-    state.problem = hasText(key) ? { key, detail: e.message } : { key: "error.unexpected", detail: e.message };
+    return { code: e.code, message: e.message };
   }
 
-  async function charge(): Promise<void> {
-    if (state.busy) return;
-    enterPressedAt = performance.now();
-    state.busy = true;
-    state.problem = null;
-    renderEntry();
-    try {
-      const card = await ipc.charge({
-        amount: state.entry.text,
-        currency: state.entry.currency,
-        note: note.value.trim() === "" ? null : note.value.trim(),
-      });
-      chargeAnsweredAt = performance.now();
-      showSale(card);
-    } catch (err) {
-      enterPressedAt = null;
-      fail(err);
-    } finally {
-      state.busy = false;
-      if (state.sale === null) renderEntry();
+  function run(effect: Effect): void {
+    switch (effect.kind) {
+      case "charge": {
+        enterPressedAt = performance.now();
+        const text = note.value.trim();
+        ipc.charge({ amount: effect.amount, currency: effect.currency, note: text === "" ? null : text }).then(
+          (card) => {
+            ipcAnsweredAt = performance.now();
+            dispatch({ type: "charged", card });
+          },
+          (err: unknown) => {
+            enterPressedAt = null;
+            dispatch({ type: "failed", command: "charge", failure: failure(err) });
+          },
+        );
+        return;
+      }
+      case "cancel":
+        ipc.cancel(effect.saleId).then(
+          (status) => dispatch({ type: "cancelReplied", saleId: effect.saleId, status }),
+          (err: unknown) => dispatch({ type: "failed", command: "cancel", failure: failure(err) }),
+        );
+        return;
+      case "regenerate":
+        enterPressedAt = performance.now();
+        ipc.regenerate(effect.saleId).then(
+          (card) => {
+            ipcAnsweredAt = performance.now();
+            dispatch({ type: "regenerated", card });
+          },
+          (err: unknown) => {
+            enterPressedAt = null;
+            dispatch({ type: "failed", command: "regenerate", failure: failure(err) });
+          },
+        );
+        return;
+      case "simulatePayment":
+        paymentSimulatedAt = performance.now();
+        ipc.simulatePayment(effect.saleId).catch((err: unknown) => dispatch({ type: "failed", command: "simulate", failure: failure(err) }));
+        return;
+      case "playChime":
+        playPaidChime();
+        return;
+      case "holdPaid":
+        window.clearTimeout(paidTimer);
+        paidTimer = window.setTimeout(() => dispatch({ type: "paidHoldOver" }), effect.ms);
+        return;
+      case "clearNote":
+        note.value = "";
+        return;
+      case "blurNote":
+        note.blur();
+        return;
     }
   }
 
-  async function cancel(): Promise<void> {
-    const sale = state.sale;
-    if (sale === null || state.busy) return;
-    state.busy = true;
-    try {
-      applyStatus(sale.saleId, await ipc.cancel(sale.saleId), null);
-    } catch (err) {
-      fail(err);
-      renderSale();
-    } finally {
-      state.busy = false;
+  /** Steps the state, renders it if it changed, then runs the effects; true if a key was used. */
+  function dispatch(event: Event): boolean {
+    const next = step(state, event);
+    if (next.state !== state) {
+      state = next.state;
+      render();
     }
-  }
-
-  async function regenerate(): Promise<void> {
-    const sale = state.sale;
-    if (sale === null || state.busy) return;
-    enterPressedAt = performance.now();
-    state.busy = true;
-    regenerating = true;
-    try {
-      showSale(await ipc.regenerate(sale.saleId));
-    } catch (err) {
-      enterPressedAt = null;
-      fail(err);
-      newSale(true);
-      renderEntry();
-    } finally {
-      state.busy = false;
-      regenerating = false;
-    }
-  }
-
-  async function simulatePayment(): Promise<void> {
-    const sale = state.sale;
-    if (!info.demo || sale === null || state.status !== "pending") return;
-    paymentSimulatedAt = performance.now();
-    try {
-      await ipc.simulatePayment(sale.saleId);
-    } catch (err) {
-      fail(err);
-      saleNote.textContent = problemText(state.problem);
-    }
-  }
-
-  function applyStatus(saleId: string, status: SaleStatus, payer: string | null): void {
-    const sale = state.sale;
-    // While a fresh QR is being made the old sale is cancelled on purpose: not news.
-    if (sale === null || sale.saleId !== saleId || (regenerating && status === "cancelled")) return;
-    if (status === "paid" || status === "paid_late") {
-      state.status = status;
-      showPaid(sale, payer, status === "paid_late");
-      return;
-    }
-    state.status = status;
-    if (status === "cancelled") {
-      // The cashier usually cancels to fix the amount: put it back in the keypad.
-      newSale(true);
-      state.problem = { key: "sale.cancelled" };
-      renderEntry();
-      return;
-    }
-    renderSale();
-  }
-
-  function onEvent(event: UiEvent): void {
-    if (event.kind === "status") {
-      applyStatus(event.saleId, event.status, event.payer);
-    } else {
-      state.verification = event.state;
-      renderSale();
-    }
-  }
-
-  function typeKey(key: EntryKey): void {
-    const result = press(state.entry, key);
-    state.entry = result.entry;
-    state.problem = result.problem === null ? null : { key: `problem.${result.problem}` };
-    renderEntry();
-  }
-
-  function toggleCurrency(): void {
-    const result = switchCurrency(state.entry);
-    state.entry = result.entry;
-    state.problem = result.problem === null ? null : { key: `problem.${result.problem}` };
-    renderEntry();
+    for (const effect of next.effects) run(effect);
+    return next.handled;
   }
 
   // ---- input ----
-  function onKey(e: KeyboardEvent): void {
+  document.addEventListener("keydown", (e) => {
     unlockAudio();
-    if (state.paid !== null) {
-      e.preventDefault();
-      newSale();
-      return;
-    }
-    const inNote = e.target === note;
-    if (e.key === "F2") {
-      e.preventDefault();
-      if (state.sale === null) toggleCurrency();
-      return;
-    }
-    if (e.key === "F9") {
-      e.preventDefault();
-      void simulatePayment();
-      return;
-    }
-    if (state.sale !== null) {
-      const status = state.status;
-      if (e.key === "Escape") {
-        e.preventDefault();
-        if (status === "pending") void cancel();
-        else newSale();
-      } else if (e.key === "Enter" && (status === "expired" || status === "failed")) {
-        e.preventDefault();
-        void regenerate();
-      }
-      return;
-    }
-    if (e.key === "Enter") {
-      e.preventDefault();
-      void charge();
-      return;
-    }
-    if (e.key === "Escape") {
-      e.preventDefault();
-      if (inNote) note.blur();
-      else typeKey("clear");
-      return;
-    }
-    if (inNote) return;
-    const key = entryKeyOf(e.key);
-    if (key !== null && !e.ctrlKey && !e.altKey && !e.metaKey) {
-      e.preventDefault();
-      typeKey(key);
-    }
-  }
-
-  document.addEventListener("keydown", onKey);
-  paidScreen.addEventListener("click", () => newSale());
+    const used = dispatch({ type: "key", press: { key: e.key, inNote: e.target === note, modified: e.ctrlKey || e.altKey || e.metaKey } });
+    if (used) e.preventDefault();
+  });
+  paidScreen.addEventListener("click", () => dispatch({ type: "newSale" }));
   keypad.addEventListener("click", (e) => {
     const button = (e.target as HTMLElement).closest<HTMLButtonElement>("button[data-key]");
     const key = button?.dataset.key as EntryKey | undefined;
-    if (key !== undefined) typeKey(key);
+    if (key !== undefined) dispatch({ type: "entryKey", key });
   });
   for (const b of currencyButtons) {
-    b.addEventListener("click", () => {
-      if (b.dataset.currency !== state.entry.currency) toggleCurrency();
-    });
+    b.addEventListener("click", () => dispatch({ type: "pickCurrency", currency: b.dataset.currency as "KHR" | "USD" }));
   }
-  clearBtn.addEventListener("click", () => typeKey("clear"));
-  chargeBtn.addEventListener("click", () => void charge());
-  cancelBtn.addEventListener("click", () => void cancel());
-  freshBtn.addEventListener("click", () => void regenerate());
-  newSaleBtn.addEventListener("click", () => newSale());
-  simulateBtn?.addEventListener("click", () => void simulatePayment());
+  clearBtn.addEventListener("click", () => dispatch({ type: "entryKey", key: "clear" }));
+  chargeBtn.addEventListener("click", () => dispatch({ type: "charge" }));
+  cancelBtn.addEventListener("click", () => dispatch({ type: "cancel" }));
+  freshBtn.addEventListener("click", () => dispatch({ type: "fresh" }));
+  newSaleBtn.addEventListener("click", () => dispatch({ type: "newSale" }));
+  simulateBtn?.addEventListener("click", () => dispatch({ type: "simulate" }));
   // Buttons must not keep focus: Enter on a focused button would press it a second time.
   root.addEventListener("mousedown", (e) => {
     if ((e.target as HTMLElement).closest("button")) e.preventDefault();
   });
 
-  void ipc.onEvent(onEvent);
-  window.setInterval(tickCountdown, 250);
+  void ipc.onEvent((event) => dispatch({ type: "pos", event }));
+  window.setInterval(() => {
+    dispatch({ type: "tick", now: Date.now() });
+    renderCountdown();
+  }, 250);
   onLanguageChange(() => {
     note.placeholder = t("entry.note");
-    renderEntry();
-    renderSale();
+    render();
   });
 
   note.placeholder = t("entry.note");
-  showEntry();
+  render();
   applyLanguage(root);
   // When the cashier could first type (the e2e run compares it with the process start).
   requestAnimationFrame(() => document.body.setAttribute("data-interactive-at-ms", String(Date.now())));

@@ -1,0 +1,247 @@
+// The counter's logic as a pure state machine: `step(state, event)` returns the next state and
+// the effects to run (IPC calls, the chime, timers) as data. No DOM, no IPC, no clock: the
+// shell in ./counter.ts renders the state and runs the effects, so every flow (typing, charge →
+// waiting → paid, expiry, cancel, cannot-verify) is testable without a web view.
+import { emptyEntry, entryKeyOf, press, switchCurrency, type Currency, type Entry, type EntryKey, type EntryProblem } from "../amount.js";
+import type { SaleCard, SaleStatus, UiEvent, Verification } from "../ipc/bindings.js";
+
+export type { Verification };
+
+/** How long the PAID screen stays before the next sale, unless a key is pressed. */
+export const PAID_HOLD_MS = 5000;
+
+/** A failed command as Rust reported it: a stable code and its message. */
+export interface Failure {
+  code: string;
+  message: string;
+}
+
+/**
+ * What to explain to the cashier: a refused keystroke, a failed command, or that the sale was
+ * cancelled. The shell puts it into words.
+ */
+export type Problem =
+  | { kind: "entry"; problem: EntryProblem }
+  | { kind: "failed"; failure: Failure }
+  | { kind: "cancelled" };
+
+export interface State {
+  /** Demo mode: F9 and the button may simulate the customer's payment. */
+  readonly demo: boolean;
+  readonly entry: Entry;
+  /** Shown under the amount, or as the sale's note while a QR is shown. */
+  readonly problem: Problem | null;
+  /** A charge, cancel or fresh QR is on its way to Rust: a second one must wait. */
+  readonly busy: boolean;
+  /** A fresh QR is being made: the core cancels the old sale on purpose, which is not news. */
+  readonly regenerating: boolean;
+  readonly sale: SaleCard | null;
+  readonly status: SaleStatus | null;
+  /** Verification is global (one watcher for all sales), so it outlives a sale. */
+  readonly verification: Verification | null;
+  /** The QR's expiry passed on this clock; the core's final check may still find a payment. */
+  readonly pastExpiry: boolean;
+  readonly paid: { card: SaleCard; payer: string | null; late: boolean } | null;
+}
+
+/** A key as the counter sees it; `inNote` when the note field has focus. */
+export interface KeyPress {
+  key: string;
+  inNote: boolean;
+  /** Ctrl, Alt or Meta is held: not an amount key. */
+  modified: boolean;
+}
+
+export type Event =
+  // The cashier: a keyboard key, or a click on the screen's buttons.
+  | { type: "key"; press: KeyPress }
+  | { type: "entryKey"; key: EntryKey }
+  | { type: "pickCurrency"; currency: Currency }
+  | { type: "charge" }
+  | { type: "cancel" }
+  | { type: "fresh" }
+  | { type: "newSale" }
+  | { type: "simulate" }
+  // Replies to the effects' IPC calls.
+  | { type: "charged"; card: SaleCard }
+  | { type: "cancelReplied"; saleId: string; status: SaleStatus }
+  | { type: "regenerated"; card: SaleCard }
+  | { type: "failed"; command: "charge" | "cancel" | "regenerate" | "simulate"; failure: Failure }
+  // What the payment watcher reports.
+  | { type: "pos"; event: UiEvent }
+  // Timers: the countdown's clock, and the end of the PAID hold.
+  | { type: "tick"; now: number }
+  | { type: "paidHoldOver" };
+
+export type Effect =
+  | { kind: "charge"; amount: string; currency: Currency }
+  | { kind: "cancel"; saleId: string }
+  | { kind: "regenerate"; saleId: string }
+  | { kind: "simulatePayment"; saleId: string }
+  | { kind: "playChime" }
+  | { kind: "holdPaid"; ms: number }
+  | { kind: "clearNote" }
+  | { kind: "blurNote" };
+
+export interface Step {
+  state: State;
+  effects: Effect[];
+  /** A key event the counter used: the shell stops the web view's default action for it. */
+  handled: boolean;
+}
+
+export function initialState(currency: Currency, demo: boolean): State {
+  return {
+    demo,
+    entry: emptyEntry(currency),
+    problem: null,
+    busy: false,
+    regenerating: false,
+    sale: null,
+    status: null,
+    verification: null,
+    pastExpiry: false,
+    paid: null,
+  };
+}
+
+const same = (state: State): Step => ({ state, effects: [], handled: false });
+const to = (state: State, ...effects: Effect[]): Step => ({ state, effects, handled: false });
+
+/** The next state and the effects to run for one event. */
+export function step(state: State, event: Event): Step {
+  switch (event.type) {
+    case "key":
+      return onKey(state, event.press);
+    case "entryKey": {
+      const r = press(state.entry, event.key);
+      return to({ ...state, entry: r.entry, problem: entryProblem(r.problem) });
+    }
+    case "pickCurrency": {
+      if (event.currency === state.entry.currency) return same(state);
+      const r = switchCurrency(state.entry);
+      return to({ ...state, entry: r.entry, problem: entryProblem(r.problem) });
+    }
+    case "charge":
+      if (state.busy) return same(state);
+      return to({ ...state, busy: true, problem: null }, { kind: "charge", amount: state.entry.text, currency: state.entry.currency });
+    case "cancel":
+      if (state.sale === null || state.busy) return same(state);
+      return to({ ...state, busy: true }, { kind: "cancel", saleId: state.sale.saleId });
+    case "fresh":
+      if (state.sale === null || state.busy) return same(state);
+      return to({ ...state, busy: true, regenerating: true }, { kind: "regenerate", saleId: state.sale.saleId });
+    case "newSale":
+      return newSale(state, false);
+    case "simulate":
+      if (!state.demo || state.sale === null || state.status !== "pending") return same(state);
+      return to(state, { kind: "simulatePayment", saleId: state.sale.saleId });
+    case "charged":
+      return to(showSale({ ...state, busy: false }, event.card));
+    case "regenerated":
+      return to(showSale({ ...state, busy: false, regenerating: false }, event.card));
+    case "cancelReplied":
+      return applyStatus({ ...state, busy: false }, event.saleId, event.status, null);
+    case "failed":
+      return failed(state, event.command, event.failure);
+    case "pos":
+      if (event.event.kind === "status") return applyStatus(state, event.event.saleId, event.event.status, event.event.payer);
+      return to({ ...state, verification: event.event.state });
+    case "tick": {
+      const { sale } = state;
+      if (sale === null || state.status !== "pending" || state.pastExpiry || event.now < sale.expiresAtMs) return same(state);
+      return to({ ...state, pastExpiry: true });
+    }
+    case "paidHoldOver":
+      // A hold that outlived its PAID screen (a key ended it early) has nothing left to end.
+      return state.paid === null ? same(state) : newSale(state, false);
+  }
+}
+
+function entryProblem(problem: EntryProblem | null): Problem | null {
+  return problem === null ? null : { kind: "entry", problem };
+}
+
+function showSale(state: State, card: SaleCard): State {
+  return { ...state, sale: card, status: card.status, pastExpiry: false, problem: null };
+}
+
+/** Back to the keypad; `keepAmount` puts the sale's amount back (after a cancel). */
+function newSale(state: State, keepAmount: boolean): Step {
+  const previous = state.sale;
+  const entry = keepAmount && previous !== null ? { text: previous.amountPlain, currency: previous.currency } : emptyEntry(state.entry.currency);
+  const next: State = { ...state, entry, paid: null, sale: null, status: null, pastExpiry: false, problem: null };
+  return keepAmount ? to(next) : to(next, { kind: "clearNote" });
+}
+
+function failed(state: State, command: "charge" | "cancel" | "regenerate" | "simulate", failure: Failure): Step {
+  const problem: Problem = { kind: "failed", failure };
+  switch (command) {
+    case "charge":
+    case "cancel":
+      return to({ ...state, busy: false, problem });
+    case "regenerate": {
+      // No fresh QR: the amount goes back to the keypad, with the reason beside it.
+      const back = newSale({ ...state, busy: false, regenerating: false }, true).state;
+      return to({ ...back, problem });
+    }
+    case "simulate":
+      return to({ ...state, problem });
+  }
+}
+
+function applyStatus(state: State, saleId: string, status: SaleStatus, payer: string | null): Step {
+  const { sale } = state;
+  if (sale === null || sale.saleId !== saleId || (state.regenerating && status === "cancelled")) return same(state);
+  if (status === "paid" || status === "paid_late") {
+    // The same news twice (a repeated event) must not chime twice.
+    if (state.paid !== null) return same(state);
+    const paid = { card: sale, payer, late: status === "paid_late" };
+    return to({ ...state, status, paid }, { kind: "playChime" }, { kind: "holdPaid", ms: PAID_HOLD_MS });
+  }
+  if (status === "cancelled") {
+    // The cashier usually cancels to fix the amount: put it back in the keypad.
+    const back = newSale(state, true).state;
+    return to({ ...back, problem: { kind: "cancelled" } });
+  }
+  // A new status replaces whatever the last failed action on this sale said.
+  return to({ ...state, status, problem: status === state.status ? state.problem : null });
+}
+
+/**
+ * The keyboard: digits . Backspace Delete type the amount, Enter = Charge / fresh QR, Esc =
+ * clear / cancel / new sale, F2 = switch KHR/USD, F9 = simulate payment, any key ends PAID.
+ */
+function onKey(state: State, { key, inNote, modified }: KeyPress): Step {
+  const handle = (event: Event): Step => ({ ...step(state, event), handled: true });
+  if (state.paid !== null) return handle({ type: "newSale" });
+  if (key === "F2") {
+    const other = state.entry.currency === "KHR" ? "USD" : "KHR";
+    return state.sale === null ? handle({ type: "pickCurrency", currency: other }) : { ...same(state), handled: true };
+  }
+  if (key === "F9") return handle({ type: "simulate" });
+  if (state.sale !== null) {
+    if (key === "Escape") return handle(state.status === "pending" ? { type: "cancel" } : { type: "newSale" });
+    if (key === "Enter" && (state.status === "expired" || state.status === "failed")) return handle({ type: "fresh" });
+    return same(state);
+  }
+  if (key === "Enter") return handle({ type: "charge" });
+  if (key === "Escape") return inNote ? { state, effects: [{ kind: "blurNote" }], handled: true } : handle({ type: "entryKey", key: "clear" });
+  // The note field takes its own keys.
+  if (inNote) return same(state);
+  const entryKey = entryKeyOf(key);
+  if (entryKey === null || modified) return same(state);
+  return handle({ type: "entryKey", key: entryKey });
+}
+
+/** What the countdown shows at `now`: `m:ss`, whether time is short, and the share left. */
+export function timeLeft(sale: SaleCard, now: number): { text: string; low: boolean; fraction: number } {
+  const total = sale.expiresAtMs - sale.createdAtMs;
+  const left = Math.max(0, sale.expiresAtMs - now);
+  const secs = Math.ceil(left / 1000);
+  return {
+    text: `${Math.floor(secs / 60)}:${String(secs % 60).padStart(2, "0")}`,
+    low: secs <= 30,
+    fraction: total > 0 ? left / total : 0,
+  };
+}

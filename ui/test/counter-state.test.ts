@@ -1,0 +1,218 @@
+// Unit tests of the counter's state machine: the cashier's real flows, event by event, with the
+// effects the shell would run. The IPC replies and pos events are fed in as Rust sends them.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import type { SaleCard } from "../src/ipc/bindings.js";
+import { initialState, PAID_HOLD_MS, step, timeLeft, type Effect, type Event, type State } from "../src/views/counter-state.js";
+
+const T0 = 1_700_000_000_000;
+
+function card(over: Partial<SaleCard> = {}): SaleCard {
+  return {
+    saleId: "1",
+    billNumber: "B-0001",
+    merchantName: "Noodle Shop",
+    amountText: "1,300,000",
+    amountPlain: "1300000",
+    currency: "KHR",
+    khrEquivalentText: null,
+    qr: "000201…",
+    md5: "d41d8cd98f00b204e9800998ecf8427e",
+    qrSvg: "<svg/>",
+    createdAtMs: T0,
+    expiresAtMs: T0 + 180_000,
+    status: "pending",
+    ...over,
+  };
+}
+
+const key = (k: string, inNote = false, modified = false): Event => ({ type: "key", press: { key: k, inNote, modified } });
+
+/** Runs events in order; returns the last state and every effect, in order. */
+function run(state: State, ...events: Event[]): { state: State; effects: Effect[] } {
+  const effects: Effect[] = [];
+  let current = state;
+  for (const event of events) {
+    const next = step(current, event);
+    current = next.state;
+    effects.push(...next.effects);
+  }
+  return { state: current, effects };
+}
+
+/** The counter with `digits` typed and Enter pressed, and Rust's reply with `sale`. */
+function waiting(sale: SaleCard = card(), start: State = initialState(sale.currency, true)): State {
+  const typed = run(start, ...sale.amountPlain.split("").map((d) => key(d)), key("Enter"));
+  return run(typed.state, { type: "charged", card: sale }).state;
+}
+
+test("typing digits on the keyboard builds the amount; other keys and shortcuts with Ctrl are left alone", () => {
+  const { state } = run(initialState("KHR", false), key("1"), key("3"), key("0"), key("0"));
+  assert.equal(state.entry.text, "1300");
+  assert.equal(step(state, key("a")).handled, false);
+  assert.equal(step(state, key("5", false, true)).handled, false);
+  assert.equal(step(state, key("5", true)).handled, false, "digits typed into the note are the note's");
+  const deleted = step(state, key("Delete"));
+  assert.equal(deleted.handled, true);
+  assert.equal(deleted.state.entry.text, "");
+});
+
+test("a refused key is explained and a valid key clears the explanation", () => {
+  const refused = step(initialState("KHR", false), key("."));
+  assert.deepEqual(refused.state.problem, { kind: "entry", problem: "khrNoDecimals" });
+  assert.equal(step(refused.state, key("5")).state.problem, null);
+});
+
+test("F2 switches the currency and keeps the digits; decimals left in riel are explained", () => {
+  const usd = run(initialState("USD", false), key("1"), key("0"), key("."), key("5")).state;
+  const khr = step(usd, key("F2"));
+  assert.equal(khr.handled, true);
+  assert.deepEqual(khr.state.entry, { text: "10.5", currency: "KHR" });
+  assert.deepEqual(khr.state.problem, { kind: "entry", problem: "khrNoDecimals" });
+  assert.equal(step(khr.state, { type: "pickCurrency", currency: "KHR" }).state, khr.state, "clicking the current currency changes nothing");
+  assert.equal(step(khr.state, { type: "pickCurrency", currency: "USD" }).state.entry.currency, "USD");
+});
+
+test("Enter charges the typed amount once; a second Enter while Rust works sends nothing", () => {
+  const typed = run(initialState("USD", false), key("1"), key("0"), key("."), key("5")).state;
+  const first = step(typed, key("Enter"));
+  assert.deepEqual(first.effects, [{ kind: "charge", amount: "10.5", currency: "USD" }]);
+  assert.equal(first.state.busy, true);
+  assert.deepEqual(step(first.state, key("Enter")).effects, []);
+});
+
+test("charge → waiting → paid: the QR is shown, the payment chimes, and the PAID hold ends in a new sale", () => {
+  const sale = card();
+  const shown = waiting(sale);
+  assert.equal(shown.sale, sale);
+  assert.equal(shown.status, "pending");
+  assert.equal(shown.busy, false);
+  const paid = step(shown, { type: "pos", event: { kind: "status", saleId: "1", status: "paid", payer: "Sok Dara" } });
+  assert.deepEqual(paid.state.paid, { card: sale, payer: "Sok Dara", late: false });
+  assert.deepEqual(paid.effects, [{ kind: "playChime" }, { kind: "holdPaid", ms: PAID_HOLD_MS }]);
+  const repeated = step(paid.state, { type: "pos", event: { kind: "status", saleId: "1", status: "paid", payer: "Sok Dara" } });
+  assert.deepEqual(repeated.effects, [], "the same news twice chimes once");
+  const next = step(paid.state, { type: "paidHoldOver" });
+  assert.equal(next.state.paid, null);
+  assert.equal(next.state.sale, null);
+  assert.deepEqual(next.state.entry, { text: "", currency: "KHR" });
+  assert.deepEqual(next.effects, [{ kind: "clearNote" }]);
+});
+
+test("any key on the PAID screen starts the next sale; a hold that fires later changes nothing", () => {
+  const paid = step(waiting(), { type: "pos", event: { kind: "status", saleId: "1", status: "paid_late", payer: null } }).state;
+  assert.equal(paid.paid?.late, true);
+  const keyed = step(paid, key(" "));
+  assert.equal(keyed.handled, true);
+  assert.equal(keyed.state.sale, null);
+  assert.equal(step(keyed.state, { type: "paidHoldOver" }).state, keyed.state);
+});
+
+test("F9 simulates the payment only in demo mode and only while the sale waits", () => {
+  assert.deepEqual(step(waiting(), key("F9")).effects, [{ kind: "simulatePayment", saleId: "1" }]);
+  assert.deepEqual(step(waiting(card(), initialState("KHR", false)), key("F9")).effects, []);
+  assert.deepEqual(step(initialState("KHR", true), key("F9")).effects, []);
+});
+
+test("news about another sale is ignored", () => {
+  const shown = waiting();
+  const other = step(shown, { type: "pos", event: { kind: "status", saleId: "2", status: "paid", payer: null } });
+  assert.equal(other.state, shown);
+});
+
+test("the countdown runs out: the QR looks expired before the core's final check says so", () => {
+  const shown = waiting();
+  assert.equal(step(shown, { type: "tick", now: T0 + 179_999 }).state, shown);
+  const past = step(shown, { type: "tick", now: T0 + 180_000 }).state;
+  assert.equal(past.pastExpiry, true);
+  assert.equal(past.status, "pending");
+  assert.deepEqual(step(past, key("Enter")).effects, [], "Enter waits for the final check");
+  assert.deepEqual(timeLeft(shown.sale!, T0 + 150_500), { text: "0:30", low: true, fraction: 29_500 / 180_000 });
+  assert.deepEqual(timeLeft(shown.sale!, T0 + 200_000), { text: "0:00", low: true, fraction: 0 });
+  assert.equal(timeLeft(shown.sale!, T0).text, "3:00");
+});
+
+test("expired → Enter makes a fresh QR for the same amount; the old sale's cancellation is not news", () => {
+  const expired = step(waiting(), { type: "pos", event: { kind: "status", saleId: "1", status: "expired", payer: null } }).state;
+  assert.equal(expired.status, "expired");
+  const asked = step(expired, key("Enter"));
+  assert.equal(asked.handled, true);
+  assert.deepEqual(asked.effects, [{ kind: "regenerate", saleId: "1" }]);
+  const oldCancelled = step(asked.state, { type: "pos", event: { kind: "status", saleId: "1", status: "cancelled", payer: null } });
+  assert.equal(oldCancelled.state, asked.state);
+  const fresh = card({ saleId: "2", billNumber: "B-0002", createdAtMs: T0 + 200_000, expiresAtMs: T0 + 380_000 });
+  const shown = step(asked.state, { type: "regenerated", card: fresh }).state;
+  assert.equal(shown.sale, fresh);
+  assert.equal(shown.status, "pending");
+  assert.equal(shown.pastExpiry, false);
+  assert.equal(shown.busy, false);
+  assert.equal(shown.regenerating, false);
+});
+
+test("a fresh QR that cannot be made puts the amount back in the keypad with the reason", () => {
+  const expired = step(waiting(), { type: "pos", event: { kind: "status", saleId: "1", status: "expired", payer: null } }).state;
+  const asked = step(expired, key("Enter")).state;
+  const failure = { code: "busy", message: "core restarting" };
+  const back = step(asked, { type: "failed", command: "regenerate", failure }).state;
+  assert.equal(back.sale, null);
+  assert.deepEqual(back.entry, { text: "1300000", currency: "KHR" });
+  assert.deepEqual(back.problem, { kind: "failed", failure });
+  assert.equal(back.busy, false);
+});
+
+test("Esc cancels the waiting sale; Rust's reply puts the amount back and says it was cancelled", () => {
+  const asked = step(waiting(card({ amountPlain: "2500", amountText: "2,500" })), key("Escape"));
+  assert.equal(asked.handled, true);
+  assert.deepEqual(asked.effects, [{ kind: "cancel", saleId: "1" }]);
+  const back = step(asked.state, { type: "cancelReplied", saleId: "1", status: "cancelled" });
+  assert.equal(back.state.sale, null);
+  assert.deepEqual(back.state.entry, { text: "2500", currency: "KHR" });
+  assert.deepEqual(back.state.problem, { kind: "cancelled" });
+  assert.deepEqual(back.effects, [], "the note stays for the corrected charge");
+  assert.equal(back.state.busy, false);
+});
+
+test("a failed cancel keeps the sale waiting and says why", () => {
+  const asked = step(waiting(), key("Escape")).state;
+  const failure = { code: "unexpected", message: "database locked" };
+  const after = step(asked, { type: "failed", command: "cancel", failure }).state;
+  assert.equal(after.status, "pending");
+  assert.deepEqual(after.problem, { kind: "failed", failure });
+  assert.equal(after.busy, false);
+  const moved = step(after, { type: "pos", event: { kind: "status", saleId: "1", status: "expired", payer: null } }).state;
+  assert.equal(moved.problem, null, "a new status replaces the old complaint");
+});
+
+test("Esc after the sale ended starts a new sale; Esc in the note leaves the note", () => {
+  const failed = step(waiting(), { type: "pos", event: { kind: "status", saleId: "1", status: "failed", payer: null } }).state;
+  assert.deepEqual(step(failed, key("Enter")).effects, [{ kind: "regenerate", saleId: "1" }], "Enter tries a failed payment again");
+  const next = step(failed, key("Escape"));
+  assert.equal(next.state.sale, null);
+  assert.deepEqual(next.effects, [{ kind: "clearNote" }]);
+  const inNote = step(initialState("KHR", false), key("Escape", true));
+  assert.deepEqual(inNote.effects, [{ kind: "blurNote" }]);
+  assert.equal(inNote.handled, true);
+});
+
+test("cannot verify is its own state: the sale stays pending and recovers when checks answer again", () => {
+  const shown = waiting();
+  const cannot = step(shown, { type: "pos", event: { kind: "verification", state: { state: "cannotVerify", reason: "region", message: "403" } } }).state;
+  assert.deepEqual(cannot.verification, { state: "cannotVerify", reason: "region", message: "403" });
+  assert.equal(cannot.status, "pending");
+  assert.equal(cannot.sale, shown.sale);
+  const back = step(cannot, { type: "pos", event: { kind: "verification", state: { state: "checking" } } }).state;
+  assert.deepEqual(back.verification, { state: "checking" });
+  const nextSale = step(step(back, key("Escape")).state, { type: "cancelReplied", saleId: "1", status: "cancelled" }).state;
+  assert.deepEqual(nextSale.verification, { state: "checking" }, "verification outlives a sale");
+});
+
+test("a bad amount is explained inline and nothing is shown to scan", () => {
+  const asked = run(initialState("KHR", true), key("0"), key("Enter")).state;
+  const failure = { code: "amount_invalid", message: "the amount must be more than zero" };
+  const after = step(asked, { type: "failed", command: "charge", failure }).state;
+  assert.equal(after.sale, null);
+  assert.equal(after.busy, false);
+  assert.deepEqual(after.problem, { kind: "failed", failure });
+  assert.equal(after.entry.text, "0", "the amount stays for correction");
+  assert.equal(step(after, key("Escape")).state.problem, null, "Esc clears the amount and the explanation");
+});
