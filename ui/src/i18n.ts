@@ -1,6 +1,8 @@
 // English and Khmer for every word on screen, switchable at run time. Elements carry
 // `data-i18n="key"` and are re-labelled by `applyLanguage`; code that builds text calls `t`.
-// The choice is remembered on this machine (localStorage) until the owner settings own it.
+// The current language lives here and nowhere else. Its one stored copy is the owner's setting
+// (config.toml): main.ts applies it at start and a saved settings form applies it again; the
+// quick switches change it for this run only. Views re-render through `onLanguageChange`.
 
 export type Lang = "en" | "km";
 
@@ -113,14 +115,18 @@ const km: Record<Key, string> = {
 export type TextKey = Key;
 
 const dictionaries: Record<Lang, Record<Key, string>> = { en, km };
-const STORAGE_KEY = "khqr-pos.lang";
 
-let current: Lang = localStorage.getItem(STORAGE_KEY) === "km" ? "km" : "en";
+let current: Lang = "en";
 const listeners: Array<() => void> = [];
 
 /** The current language. */
 export function lang(): Lang {
   return current;
+}
+
+/** Whether `value` (e.g. the language in the owner's settings) is a language the screen speaks. */
+export function isLang(value: string): value is Lang {
+  return Object.hasOwn(dictionaries, value);
 }
 
 /** The text for `key` in the current language. */
@@ -142,12 +148,17 @@ export function applyLanguage(root: ParentNode = document): void {
   }
 }
 
-/** Switches the language, remembers it and re-renders everything that listens. */
+/** Switches the language and re-renders everything that listens; the same language is a no-op. */
 export function setLanguage(next: Lang): void {
+  if (next === current) return;
   current = next;
-  localStorage.setItem(STORAGE_KEY, next);
   applyLanguage();
   for (const listener of listeners) listener();
+}
+
+/** Switches between English and Khmer (the top bar's and the owner area's button). */
+export function toggleLanguage(): void {
+  setLanguage(current === "en" ? "km" : "en");
 }
 
 /** Runs `listener` after every language switch (for text built in code). */

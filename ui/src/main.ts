@@ -1,5 +1,6 @@
-// Start-up: load the bundled fonts and styles, ask Rust what kind of shop this is, mount the
-// counter screen. A failed start shows its reason instead of an empty window.
+// Start-up: load the bundled fonts and styles, ask Rust what kind of shop this is and which
+// language the owner chose, mount the counter screen. A failed start shows its reason instead
+// of an empty window.
 import "@fontsource/nunito-sans/400.css";
 import "@fontsource/nunito-sans/700.css";
 import "@fontsource/nunito-sans/800.css";
@@ -8,17 +9,20 @@ import "@fontsource/noto-sans-khmer/700.css";
 import "./styles.css";
 
 import { byId, h } from "./dom";
-import { applyLanguage, lang, setLanguage } from "./i18n";
+import { applyLanguage, isLang, setLanguage, toggleLanguage } from "./i18n";
 import { ipc, type IpcError } from "./ipc/client";
 import { mountCounter } from "./views/counter";
+import { owner } from "./views/owner/api";
 import { mountOwner } from "./views/owner/index";
 
 async function start(): Promise<void> {
   applyLanguage();
-  byId("lang").addEventListener("click", () => setLanguage(lang() === "en" ? "km" : "en"));
+  byId("lang").addEventListener("click", toggleLanguage);
   const app = byId("app");
   try {
-    const info = await ipc.appInfo();
+    // The owner's status needs no PIN; without it the screen simply stays in English.
+    const [info, status] = await Promise.all([ipc.appInfo(), owner.status().catch(() => null)]);
+    if (status !== null && isLang(status.language)) setLanguage(status.language);
     byId("shop-name").textContent = info.merchantName;
     byId("demo-banner").hidden = !info.demo;
     document.body.classList.toggle("demo", info.demo);

@@ -3,7 +3,7 @@
 // PIN too; Rust also locks it after ten idle minutes and refuses every owner command meanwhile.
 import "../../owner.css";
 import { h } from "../../dom";
-import { lang, onLanguageChange, setLanguage, t } from "../../i18n";
+import { onLanguageChange, t, toggleLanguage } from "../../i18n";
 import { owner, type OwnerError, type OwnerStatus } from "./api";
 import { mountBakong } from "./bakong";
 import { errorBox } from "./common";
@@ -12,12 +12,22 @@ import { mountSales } from "./sales";
 import { mountSettings } from "./settings";
 import { ot, type OwnerKey } from "./text";
 
-type Tab = "sales" | "report" | "settings" | "bakong";
-const TABS: Array<[Tab, OwnerKey]> = [
-  ["sales", "owner.tabSales"],
-  ["report", "owner.tabReport"],
-  ["settings", "owner.tabSettings"],
-  ["bakong", "owner.tabBakong"],
+/** One owner screen: a tab of the owner area, shown only after the PIN. */
+interface Screen {
+  /** The tab's `data-tab` (the e2e tests select tabs by it). */
+  id: string;
+  /** Its title in ./text.ts, in both languages. */
+  title: OwnerKey;
+  /** Fills the area below the tabs; runs again on every visit and language switch. */
+  mount: (root: HTMLElement, ctx: OwnerContext) => void;
+}
+
+/** The owner screens in tab order; the first one opens first. A new screen is one entry here. */
+const SCREENS: readonly Screen[] = [
+  { id: "sales", title: "owner.tabSales", mount: mountSales },
+  { id: "report", title: "owner.tabReport", mount: mountReport },
+  { id: "settings", title: "owner.tabSettings", mount: mountSettings },
+  { id: "bakong", title: "owner.tabBakong", mount: mountBakong },
 ];
 /** The key that opens the owner area (F2 and F9 belong to the counter). */
 const OPEN_KEY = "F4";
@@ -30,7 +40,7 @@ export function mountOwner(nav: HTMLElement, topbar: HTMLElement): void {
   document.body.append(layer);
   const openBtn = h("button", { type: "button", class: "view-tab", id: "owner-open", "data-view": "owner" });
   nav.append(openBtn);
-  let tab: Tab = "sales";
+  let screen = SCREENS[0];
   let status: OwnerStatus | null = null;
 
   function label(): void {
@@ -127,10 +137,10 @@ export function mountOwner(nav: HTMLElement, topbar: HTMLElement): void {
     const tabs = h(
       "nav",
       { class: "owner-tabs", "aria-label": ot("owner.title") },
-      ...TABS.map(([id, key]) => {
-        const b = h("button", { type: "button", class: `owner-tab${id === tab ? " active" : ""}`, "data-tab": id }, ot(key));
+      ...SCREENS.map((s) => {
+        const b = h("button", { type: "button", class: `owner-tab${s === screen ? " active" : ""}`, "data-tab": s.id }, ot(s.title));
         b.addEventListener("click", () => {
-          tab = id;
+          screen = s;
           render();
         });
         return b;
@@ -140,18 +150,9 @@ export function mountOwner(nav: HTMLElement, topbar: HTMLElement): void {
     closeBtn.addEventListener("click", close);
     // The top bar's language switch is under this layer: the owner gets one here.
     const langBtn = h("button", { type: "button", class: "lang", id: "owner-lang" }, t("lang.switch"));
-    langBtn.addEventListener("click", () => setLanguage(lang() === "en" ? "km" : "en"));
+    langBtn.addEventListener("click", toggleLanguage);
     layer.replaceChildren(h("header", { class: "owner-head" }, h("h1", {}, ot("owner.title")), tabs, langBtn, closeBtn), body);
-    const ctx = { locked, refreshStatus };
-    if (tab === "sales") mountSales(body, ctx);
-    else if (tab === "report") mountReport(body, ctx);
-    else if (tab === "settings")
-      mountSettings(body, ctx, (language) => {
-        // Switching re-renders the area; only do it when the language really changed, so the
-        // "saved" message stays in view.
-        if (language !== undefined && language !== lang()) setLanguage(language);
-      });
-    else mountBakong(body, ctx);
+    screen.mount(body, { locked, refreshStatus });
   }
 
   openBtn.addEventListener("click", () => void (isOpen() ? close() : open()));

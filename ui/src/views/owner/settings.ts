@@ -2,6 +2,7 @@
 // (`fields`: code, message, field); each is shown under its own input. A saved form is applied
 // at once: Rust restarts the core with it, so the next sale uses the new profile and rate.
 import { h } from "../../dom";
+import { isLang, setLanguage } from "../../i18n";
 import { owner, type OwnerError } from "./api";
 import { errorBox } from "./common";
 import type { OwnerContext } from "./index";
@@ -39,7 +40,7 @@ function optionText(text: string): string {
   return hasOwnerText(text) ? ot(text) : text;
 }
 
-export function mountSettings(root: HTMLElement, ctx: OwnerContext, applied: (language?: "en" | "km") => void): void {
+export function mountSettings(root: HTMLElement, ctx: OwnerContext): void {
   root.replaceChildren(ot("common.loading"));
   owner
     .settings()
@@ -132,7 +133,8 @@ export function mountSettings(root: HTMLElement, ctx: OwnerContext, applied: (la
           status.replaceChildren(h("p", { class: "ok", id: "settings-saved" }, ot("set.saved")));
           const name = document.getElementById("shop-name");
           if (name) name.textContent = saved.merchantName;
-          applied(saved.language);
+          // A changed language re-renders the area; the same one keeps "saved" in view.
+          if (isLang(saved.language)) setLanguage(saved.language);
         })
         .catch((err: OwnerError) => {
           if (ctx.locked(err)) return;
