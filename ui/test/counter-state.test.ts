@@ -92,11 +92,23 @@ test("charge → waiting → paid: the QR is shown, the payment chimes, and the 
   assert.deepEqual(paid.effects, [{ kind: "playChime" }, { kind: "holdPaid", ms: PAID_HOLD_MS }]);
   const repeated = step(paid.state, { type: "pos", event: { kind: "status", saleId: "1", status: "paid", payer: "Sok Dara" } });
   assert.deepEqual(repeated.effects, [], "the same news twice chimes once");
+  assert.equal(repeated.state, paid.state);
   const next = step(paid.state, { type: "paidHoldOver" });
   assert.equal(next.state.paid, null);
   assert.equal(next.state.sale, null);
   assert.deepEqual(next.state.entry, { text: "", currency: "KHR" });
   assert.deepEqual(next.effects, [{ kind: "clearNote" }]);
+});
+
+test("a cancel that lost the race to the payment shows PAID, and the watcher's event adds the payer", () => {
+  const asked = step(waiting(), key("Escape")).state;
+  const replied = step(asked, { type: "cancelReplied", saleId: "1", status: "paid" });
+  assert.deepEqual(replied.state.paid, { card: asked.sale, payer: null, late: false });
+  assert.equal(replied.state.busy, false);
+  assert.deepEqual(replied.effects, [{ kind: "playChime" }, { kind: "holdPaid", ms: PAID_HOLD_MS }]);
+  const told = step(replied.state, { type: "pos", event: { kind: "status", saleId: "1", status: "paid", payer: "Sok Dara" } });
+  assert.equal(told.state.paid?.payer, "Sok Dara");
+  assert.deepEqual(told.effects, []);
 });
 
 test("any key on the PAID screen starts the next sale; a hold that fires later changes nothing", () => {

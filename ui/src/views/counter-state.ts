@@ -194,8 +194,10 @@ function applyStatus(state: State, saleId: string, status: SaleStatus, payer: st
   const { sale } = state;
   if (sale === null || sale.saleId !== saleId || (state.regenerating && status === "cancelled")) return same(state);
   if (status === "paid" || status === "paid_late") {
-    // The same news twice (a repeated event) must not chime twice.
-    if (state.paid !== null) return same(state);
+    // Told twice (the cancel's reply, then the watcher's event): chime once, keep any payer.
+    if (state.paid !== null) {
+      return payer === null || payer === state.paid.payer ? same(state) : to({ ...state, paid: { ...state.paid, payer } });
+    }
     const paid = { card: sale, payer, late: status === "paid_late" };
     return to({ ...state, status, paid }, { kind: "playChime" }, { kind: "holdPaid", ms: PAID_HOLD_MS });
   }
