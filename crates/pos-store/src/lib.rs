@@ -26,6 +26,7 @@ mod checks;
 mod error;
 mod receipts;
 mod report;
+mod sale_row;
 mod sales;
 mod schema;
 mod types;

@@ -5,7 +5,7 @@
 use rusqlite::{params, Connection, OptionalExtension};
 use sha2::{Digest, Sha256};
 
-use crate::sales::{sale_from_row, SALE_COLUMNS, SALE_COLUMN_COUNT};
+use crate::sale_row::{sale_from_row, SALE_COLUMNS, SALE_COLUMN_COUNT};
 use crate::{ChainProblem, ChainReport, Receipt, Result, Sale, SaleId, Store};
 
 /// The `prev_hash` of a terminal's first receipt.

@@ -9,7 +9,7 @@ use chrono_tz::Tz;
 use pos_domain::{Currency, Money, SaleStatus};
 use rusqlite::types::Value;
 
-use crate::sales::{sale_from_row, SALE_COLUMNS, SALE_FROM};
+use crate::sale_row::{sale_from_row, SALE_COLUMNS, SALE_FROM};
 use crate::{Query, Range, Result, Sale, Store, StoreError, Total};
 
 /// The shop time zone unless configured otherwise.
