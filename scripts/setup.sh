@@ -11,6 +11,8 @@ apt_packages=(
   # Tauri v2 on WebKitGTK 4.1
   libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev librsvg2-dev libsoup-3.0-dev
   libssl-dev libxdo-dev pkg-config build-essential file curl
+  # A fast linker for the many test binaries (see .cargo/config.toml)
+  mold
   # Running the app headless, screenshots and WebDriver e2e
   xvfb xauth imagemagick webkit2gtk-driver xdotool fonts-dejavu-core
 )
@@ -38,6 +40,3 @@ for dir in ui tests/e2e; do
     (cd "$dir" && npm ci --no-audit --no-fund && cp package-lock.json node_modules/.installed-lock)
   fi
 done
-if [ -d tests/e2e ] && ! command -v tauri-driver >/dev/null 2>&1; then
-  cargo install tauri-driver --version 2.1.0 --locked
-fi

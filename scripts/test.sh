@@ -3,18 +3,22 @@
 # loopback), the KHQR conformance vectors, and the WebDriver end-to-end tests of the real app.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
+# shellcheck source=scripts/timing.sh
+source scripts/timing.sh
+timed "setup" bash scripts/setup.sh
 
 if [ -f ui/package.json ]; then
-  (cd ui && npm run --silent check && npm run --silent build)
+  timed "ui check, unit tests, build" bash -c 'cd ui && npm run --silent check && npm run --silent build'
 fi
 
-cargo test --workspace --locked
+timed "cargo test (build + run)" cargo test --workspace --locked
 
 # The official SDK's conformance vectors (copied from ../shared/khqr), through the CLI as an
 # integrator would run them.
-cargo run --quiet --locked -p pos-cli -- qr conformance crates/pos-khqr/tests/vectors/vectors-public.jsonl
+timed "KHQR conformance (CLI)" cargo run --quiet --locked -p pos-cli -- qr conformance crates/pos-khqr/tests/vectors/vectors-public.jsonl
 
 if [ -d tests/e2e ]; then
-  bash tests/e2e/run.sh
+  timed "e2e (build + run)" bash tests/e2e/run.sh
 fi
+# Standalone runs print their own summary; under .ci/run the caller prints the whole list.
+[ -n "${TIMING_PARENT:-}" ] || timing_summary

@@ -1,6 +1,8 @@
-// Drives the real desktop app through WebDriver: tauri-driver (on a fixed loopback port) in
-// front of WebKitWebDriver, which launches target/debug/khqr-pos-app with a fresh data
-// directory in demo mode. Each session gets its own app, data directory and simulator.
+// Drives the real desktop app through WebDriver: WebKitWebDriver (Debian's webkit2gtk-driver,
+// on a fixed loopback port) launches target/debug/khqr-pos-app with a fresh data directory in
+// demo mode. Each session gets its own app, data directory and simulator. tauri-driver is not
+// needed on Linux: all it adds is renaming `tauri:options` to `webkitgtk:browserOptions` and
+// setting TAURI_WEBVIEW_AUTOMATION, both done here, and building it cost CI minutes.
 import { spawn, execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync, existsSync, mkdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -13,7 +15,6 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 export const APP = join(ROOT, "target/debug/khqr-pos-app");
 export const CLI = join(ROOT, "target/debug/khqr-pos");
 const DRIVER_PORT = Number(process.env.E2E_DRIVER_PORT ?? 4444);
-const NATIVE_PORT = DRIVER_PORT + 1;
 
 /** Where screenshots go: docs/screenshots when regenerating them, a temp dir otherwise. */
 export const SHOT_DIR = process.env.E2E_SCREENSHOT_DIR
@@ -23,7 +24,7 @@ export const SHOT_DIR = process.env.E2E_SCREENSHOT_DIR
 async function waitForDriver(driver) {
   const deadline = Date.now() + 15_000;
   while (Date.now() < deadline) {
-    if (driver.exitCode !== null) throw new Error(`tauri-driver exited with ${driver.exitCode}`);
+    if (driver.exitCode !== null) throw new Error(`WebKitWebDriver exited with ${driver.exitCode}`);
     try {
       const res = await fetch(`http://127.0.0.1:${DRIVER_PORT}/status`);
       if (res.ok) return;
@@ -32,7 +33,7 @@ async function waitForDriver(driver) {
     }
     await sleep(100);
   }
-  throw new Error("tauri-driver did not start within 15 s");
+  throw new Error("WebKitWebDriver did not start within 15 s");
 }
 
 /**
@@ -42,9 +43,11 @@ async function waitForDriver(driver) {
 export async function startApp(env = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), "khqr-e2e-data-"));
   const simUrlFile = join(dataDir, "sim-url");
-  const driver = spawn("tauri-driver", ["--port", String(DRIVER_PORT), "--native-port", String(NATIVE_PORT)], {
+  const driver = spawn("WebKitWebDriver", [`--port=${DRIVER_PORT}`, "--host=127.0.0.1"], {
     env: {
       ...process.env,
+      // Lets the app's web view accept the automation session.
+      TAURI_WEBVIEW_AUTOMATION: "true",
       KHQR_POS_DATA_DIR: dataDir,
       KHQR_POS_E2E_SIM_URL_FILE: simUrlFile,
       ...env,
@@ -63,7 +66,7 @@ export async function startApp(env = {}) {
       capabilities: {
         browserName: "wry",
         "wdio:enforceWebDriverClassic": true,
-        "tauri:options": { application: APP },
+        "webkitgtk:browserOptions": { binary: APP, args: [] },
       },
     });
     await browser.waitUntil(async () => (await browser.$("body").getAttribute("data-ready")) === "true", {

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# WebDriver end-to-end tests of the real desktop app under Xvfb: tauri-driver + WebKitWebDriver
-# drive target/debug/khqr-pos-app in demo mode. Set E2E_SCREENSHOT_DIR=docs/screenshots to
+# WebDriver end-to-end tests of the real desktop app under Xvfb: WebKitWebDriver
+# drives target/debug/khqr-pos-app in demo mode. Set E2E_SCREENSHOT_DIR=docs/screenshots to
 # regenerate the README screenshots from the same run (scripts/screenshots.sh does).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
