@@ -251,9 +251,9 @@ fn take<'a, U: Unit>(
     Ok(())
 }
 
-/// Fills the fields of one template. A template with at least one recognised sub-tag
-/// replaces every field of that template (as the SDK's spread of a fresh object does);
-/// one with none leaves them untouched.
+/// Fills the fields of one template, replacing every field an earlier copy set: the SDK
+/// keeps only the last copy of a tag, and a copy without a recognised sub-tag sets none of
+/// its fields, so they end `None`.
 fn decode_template<'a, U: Unit>(
     qr: &'a str,
     s: &[U],
@@ -263,7 +263,6 @@ fn decode_template<'a, U: Unit>(
     account_01: &mut Option<&'a str>,
 ) -> Result<(), KhqrError> {
     let mut found: [Option<&'a str>; 5] = [None; 5];
-    let mut any = false;
     let mut first_error = None;
     tlv::template(s, range, |t| {
         if first_error.is_some() {
@@ -283,19 +282,13 @@ fn decode_template<'a, U: Unit>(
             _ => return,
         };
         match text(qr, s, t.value.clone(), t.at) {
-            Ok(value) => {
-                found[index] = Some(value);
-                any = true;
-            }
+            Ok(value) => found[index] = Some(value),
             Err(e) => first_error = Some(e),
         }
     })
     .map_err(hang)?;
     if let Some(e) = first_error {
         return Err(e);
-    }
-    if !any {
-        return Ok(());
     }
     let [f0, f1, f2, f3, f4] = found;
     match tag {
@@ -374,11 +367,12 @@ pub fn decode_non_khqr(qr: &str) -> EmvObject {
     with_units!(qr, |u| non_khqr_level(qr, u, 0..u.len(), None))
 }
 
-/// Whether a sub-object is expanded as a template: at the top level (`parent` = `None`)
-/// tags 26–51, 62, 64 and 80–99; directly inside 62, tags 50–99; nowhere deeper.
-fn expands(parent: Option<(u8, bool)>, tag: u8) -> bool {
+/// Whether a sub-object of `len` units is expanded as a template: at the top level
+/// (`parent` = `None`) tags 26–51, 62, 64 and 80–99 of at least 6 units; directly inside
+/// 62, tags 50–99 of any length (the SDK has no minimum there); nowhere deeper.
+fn expands(parent: Option<(u8, bool)>, tag: u8, len: usize) -> bool {
     match parent {
-        None => matches!(tag, 26..=51 | 62 | 64 | 80..=99),
+        None => matches!(tag, 26..=51 | 62 | 64 | 80..=99) && len >= 6,
         Some((62, true)) => (50..=99).contains(&tag),
         Some(_) => false,
     }
@@ -409,7 +403,7 @@ fn non_khqr_level<U: Unit>(
         let mut node = EmvNode::Value(
             U::slice(qr, s, t.value.clone()).map_or_else(|| lossy(value), str::to_owned),
         );
-        if expands(parent, tag) && value.len() >= 6 {
+        if expands(parent, tag, value.len()) {
             let sub = non_khqr_level(qr, s, t.value.clone(), Some((tag, parent.is_none())));
             if !sub.0.is_empty() {
                 node = EmvNode::Template(sub);
@@ -485,6 +479,27 @@ mod tests {
                 reason: Malformation::SplitsCharacter
             }
         );
+    }
+
+    #[test]
+    fn a_later_template_copy_replaces_the_earlier_one_even_with_only_unknown_sub_tags() {
+        let d = decode("62070103INV5901A62060502XY").unwrap();
+        assert_eq!(d.bill_number, None);
+        let d = decode("62070103INV5901A62070103NEW").unwrap();
+        assert_eq!(d.bill_number.as_deref(), Some("NEW"));
+        let d = decode("29080004a@bc5901A30060502XY").unwrap();
+        assert_eq!(d.bakong_account_id, None);
+        assert_eq!(d.merchant_type, Some(MerchantType::Merchant));
+    }
+
+    #[test]
+    fn the_third_level_inside_62_has_no_minimum_length() {
+        let tree = decode_non_khqr("620950050001X");
+        let json = serde_json::to_string(&tree).unwrap();
+        assert_eq!(json, r#"{"62":{"50":{"00":"X"}}}"#);
+        // The second level keeps its 6-unit minimum.
+        let tree = decode_non_khqr("62050001X");
+        assert_eq!(serde_json::to_string(&tree).unwrap(), r#"{"62":"0001X"}"#);
     }
 
     #[test]

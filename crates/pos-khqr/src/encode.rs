@@ -219,6 +219,20 @@ impl AmountText {
         (buf.len() - start <= 13).then_some(AmountText { buf, start })
     }
 
+    /// `text` as given, when it is at most 13 characters of digits and one `.` at most.
+    fn verbatim(text: &str) -> Option<AmountText> {
+        let well_formed = (1..=13).contains(&text.len())
+            && text.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+            && text.bytes().filter(|b| *b == b'.').count() <= 1;
+        if !well_formed {
+            return None;
+        }
+        let mut buf = [0u8; 24];
+        let start = buf.len() - text.len();
+        buf[start..].copy_from_slice(text.as_bytes());
+        Some(AmountText { buf, start })
+    }
+
     /// The text.
     pub(crate) fn as_str(&self) -> &str {
         std::str::from_utf8(&self.buf[self.start..]).unwrap_or_default()
@@ -228,7 +242,19 @@ impl AmountText {
 /// Builds the KHQR for `input`, with `now_ms` (Unix milliseconds) as the creation time of a
 /// dynamic QR. Validates in the official SDK's order and returns its first error.
 pub fn encode(input: &KhqrInput, now_ms: u64) -> Result<EncodedKhqr, KhqrError> {
-    let plan = validate(input, now_ms)?;
+    encode_with_amount_text(input, now_ms, None)
+}
+
+/// [`encode`], writing `amount_text` in tag 54 of a dynamic QR instead of the text the
+/// amount alone gives: the SDK writes a string amount from its text (`"6.0"` → `6.00`),
+/// so the JSON input layer passes that text. It must denote the amount; anything but
+/// 1–13 digits with at most one `.` is [`KhqrError::AmountInvalid`].
+pub(crate) fn encode_with_amount_text(
+    input: &KhqrInput,
+    now_ms: u64,
+    amount_text: Option<&str>,
+) -> Result<EncodedKhqr, KhqrError> {
+    let plan = validate(input, now_ms, amount_text)?;
     let qr = write(input, &plan, now_ms);
     let md5 = md5_hex(&qr);
     Ok(EncodedKhqr { qr, md5 })
@@ -249,7 +275,11 @@ fn object_len(value: Option<&str>) -> usize {
     value.map_or(0, |v| 4 + units(v))
 }
 
-fn validate(input: &KhqrInput, now_ms: u64) -> Result<Plan<'_>, KhqrError> {
+fn validate<'a>(
+    input: &'a KhqrInput,
+    now_ms: u64,
+    amount_text: Option<&str>,
+) -> Result<Plan<'a>, KhqrError> {
     use KhqrError as E;
     let currency = input.payment.currency();
     check_optional(
@@ -320,7 +350,13 @@ fn validate(input: &KhqrInput, now_ms: u64) -> Result<Plan<'_>, KhqrError> {
 
     let amount = match input.payment {
         Payment::Static(_) => None,
-        Payment::Dynamic { amount, .. } => Some(AmountText::new(amount).ok_or(E::AmountInvalid)?),
+        Payment::Dynamic { amount, .. } => {
+            let canonical = AmountText::new(amount).ok_or(E::AmountInvalid)?;
+            Some(match amount_text {
+                Some(text) => AmountText::verbatim(text).ok_or(E::AmountInvalid)?,
+                None => canonical,
+            })
+        }
     };
 
     let name = &input.merchant_name;

@@ -22,9 +22,12 @@
 //! * **Amounts are exact decimals.** Tag 54 is built from integer riel or cents, so the
 //!   SDK's exponent-form output for amounts ≥ 1e21 (`54051e+21`) cannot happen: anything
 //!   over 13 plain characters is [`KhqrError::AmountInvalid`] (code 4). JSON amounts are
-//!   read from their text, so a number a double would round (`1.0000000000000001`) is
-//!   refused rather than silently rounded; a numeric string with an exponent, or a riel
-//!   string with decimals (`"2500.0"`), is refused too.
+//!   read from their text, so a value a double would round (`1.0000000000000001`) is
+//!   refused rather than silently rounded. Like the SDK, [`sdk_input`] handles a string
+//!   amount on its text (`"6.0"` → `6.00`, `".5"` → `0.50`, riel `"100.000"` → `100`),
+//!   but only plain digits with one optional point: a string with an exponent (`"1e3"`), a
+//!   sign, spaces or hex digits, or a lone `"."`, is code 4 where the SDK writes it into
+//!   tag 54 verbatim (or as `NaN`).
 //! * **A language template needs its language preference.** The SDK crashes (and returns
 //!   the exception as if it were the QR) for an alternate name without preference, and
 //!   writes a tag 64 holding only sub-tag 02 for an alternate city alone; EMV makes 64/00
@@ -37,6 +40,12 @@
 //!   digits, a value cut short, a template that does not parse) where the SDK returns a
 //!   partial guess (`decode_malformed`). [`verify`] keeps the SDK's lenient reading, so
 //!   its verdict matches wherever the SDK terminates.
+//! * **Each third-level template of the non-KHQR tree stands alone.** The SDK's
+//!   `decodeNonKhqr` keeps one third-level object per tag 62, so once a sub-tag 50–99 is
+//!   parsed, every later sub-tag of that 62 shares the object and later parses add keys
+//!   to entries already recorded. [`decode_non_khqr`] parses each sub-tag on its own: a
+//!   50–99 gets its own third level, the others keep their raw text
+//!   (`nonkhqr_shared_third_level`; the runner leaves that `62` entry uncompared).
 //! * **No character spreading.** For a template with no recognised sub-tag the SDK copies
 //!   the raw text into numbered keys `"0"`, `"1"`, …; [`DecodedKhqr`] has only the 25
 //!   fields (`decode_spread`).

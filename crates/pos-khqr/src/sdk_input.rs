@@ -4,9 +4,10 @@
 //! The SDK's input classes drop every optional entry loosely equal to `null` or `""` (which
 //! in JavaScript includes `0`, `false` and `[]`); amounts, currencies, timestamps and MCCs
 //! arrive as numbers or strings. Numbers are read from their JSON text (via
-//! [`RawValue`]), never through a float. Problems with the currency, the amount and the
-//! expiry are reported at the point of the SDK's validation order where the SDK reports
-//! them, so the first error matches the SDK's.
+//! [`RawValue`]) as exact decimals, never through a float; a string amount is handled on
+//! its text, as the SDK does (`"6.0"` is `6.00` where the number `6.0` is `6`). Problems
+//! with the currency, the amount and the expiry are reported at the point of the SDK's
+//! validation order where the SDK reports them, so the first error matches the SDK's.
 
 use std::collections::HashMap;
 
@@ -14,7 +15,8 @@ use pos_domain::{Currency, Money};
 use serde_json::value::RawValue;
 
 use crate::encode::{
-    encode, units, Account, AdditionalData, EncodedKhqr, KhqrInput, LanguageTemplate, Payment,
+    encode_with_amount_text, units, Account, AdditionalData, EncodedKhqr, KhqrInput,
+    LanguageTemplate, Payment,
 };
 use crate::error::KhqrError;
 
@@ -54,18 +56,148 @@ impl<'a> Js<'a> {
         match self {
             Js::Absent | Js::Null | Js::Bool(false) | Js::Array { empty: true } => true,
             Js::Str(s) => s.is_empty(),
-            Js::Number(n) => exact_integer(n) == Some(0),
+            Js::Number(n) => Decimal::parse(n).is_some_and(|d| d.is_zero()),
             _ => false,
         }
     }
 }
 
-/// An exact non-negative integer from decimal text (`"116"`, `"1.16e2"`, `"1700000060000"`);
-/// `None` for fractions, negatives and non-numbers. Reuses the exact money parser with a
-/// zero-decimal currency, whose minor unit is 1.
+/// A decimal number exactly as written: `[+-] digits [. digits] [e [+-] digits]`, the
+/// syntax shared by JSON numbers and JavaScript's decimal string literals.
+struct Decimal<'a> {
+    negative: bool,
+    int: &'a str,
+    frac: &'a str,
+    exponent: i64,
+}
+
+impl<'a> Decimal<'a> {
+    fn parse(text: &'a str) -> Option<Decimal<'a>> {
+        let digits = |t: &str| t.bytes().all(|b| b.is_ascii_digit());
+        let (negative, unsigned) = match text.as_bytes().first() {
+            Some(b'-') => (true, &text[1..]),
+            Some(b'+') => (false, &text[1..]),
+            _ => (false, text),
+        };
+        let (mantissa, exponent) = match unsigned.find(['e', 'E']) {
+            Some(at) => {
+                let e = &unsigned[at + 1..];
+                let e_digits = e.strip_prefix(['+', '-']).unwrap_or(e);
+                if e_digits.is_empty() || !digits(e_digits) {
+                    return None;
+                }
+                // Saturating: an exponent too large for any real amount stays too large.
+                let magnitude = e_digits.bytes().fold(0i64, |acc, b| {
+                    acc.saturating_mul(10).saturating_add(i64::from(b - b'0'))
+                });
+                let exponent = if e.starts_with('-') {
+                    -magnitude
+                } else {
+                    magnitude
+                };
+                (&unsigned[..at], exponent)
+            }
+            None => (unsigned, 0),
+        };
+        let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+        let valid = (!int.is_empty() || !frac.is_empty()) && digits(int) && digits(frac);
+        valid.then_some(Decimal {
+            negative,
+            int,
+            frac,
+            exponent,
+        })
+    }
+
+    fn is_zero(&self) -> bool {
+        self.int.bytes().chain(self.frac.bytes()).all(|b| b == b'0')
+    }
+
+    /// The value × 10^`decimals` when it is a non-negative integer that fits a `u64`.
+    fn scaled(&self, decimals: u32) -> Option<u64> {
+        if self.is_zero() {
+            return Some(0);
+        }
+        if self.negative {
+            return None;
+        }
+        let frac_len = i64::try_from(self.frac.len()).ok()?;
+        let shift = self
+            .exponent
+            .saturating_sub(frac_len)
+            .saturating_add(i64::from(decimals));
+        let all = self.int.as_bytes().iter().chain(self.frac.as_bytes());
+        let len = self.int.len() + self.frac.len();
+        // A negative shift drops that many trailing digits, which must all be zero.
+        let dropped = usize::try_from(shift.saturating_neg().max(0)).ok()?;
+        if all
+            .clone()
+            .skip(len.saturating_sub(dropped))
+            .any(|b| *b != b'0')
+        {
+            return None;
+        }
+        let mut kept = all.take(len.saturating_sub(dropped));
+        let value = kept.try_fold(0u64, |acc, b| {
+            acc.checked_mul(10)?.checked_add(u64::from(b - b'0'))
+        })?;
+        let factor = 10u64.checked_pow(u32::try_from(shift.max(0)).ok()?)?;
+        value.checked_mul(factor)
+    }
+}
+
+/// What JavaScript's `Number(text)` makes of a string, as far as the SDK's checks go.
+enum JsNumber<'a> {
+    NaN,
+    /// Zero, including the empty and the all-space string.
+    Zero,
+    /// A decimal literal other than zero.
+    Decimal(Decimal<'a>),
+    /// Any other number (`Infinity`, `0x1F`).
+    Other,
+}
+
+/// JavaScript's `WhiteSpace` and `LineTerminator`, which `Number` trims.
+fn is_js_space(c: char) -> bool {
+    (c.is_whitespace() && c != '\u{85}') || c == '\u{FEFF}'
+}
+
+fn js_number(text: &str) -> JsNumber<'_> {
+    let t = text.trim_matches(is_js_space);
+    if t.is_empty() {
+        return JsNumber::Zero;
+    }
+    if let Some(d) = Decimal::parse(t) {
+        return if d.is_zero() {
+            JsNumber::Zero
+        } else {
+            JsNumber::Decimal(d)
+        };
+    }
+    if matches!(t, "Infinity" | "+Infinity" | "-Infinity") {
+        return JsNumber::Other;
+    }
+    let radix_digits = [("0x", 16), ("0o", 8), ("0b", 2)]
+        .into_iter()
+        .find_map(|(p, r)| {
+            let prefixed = t.get(..2).is_some_and(|head| head.eq_ignore_ascii_case(p));
+            prefixed.then(|| (&t[2..], r))
+        });
+    match radix_digits {
+        Some((d, r)) if !d.is_empty() && d.chars().all(|c| c.is_digit(r)) => {
+            if d.bytes().all(|b| b == b'0') {
+                JsNumber::Zero
+            } else {
+                JsNumber::Other
+            }
+        }
+        _ => JsNumber::NaN,
+    }
+}
+
+/// An exact non-negative integer from a JSON number's text (`116`, `1.16e2`).
 fn exact_integer(text: &str) -> Option<u64> {
-    let value = Money::parse_decimal(text, Currency::Khr).ok()?;
-    u64::try_from(value.minor).ok()
+    Decimal::parse(text)?.scaled(0)
 }
 
 /// The JSON fields of one input object.
@@ -137,9 +269,14 @@ pub fn encode_json(input: &str, now_ms: u64) -> Result<EncodedKhqr, KhqrError> {
     let currency = currency(f.get("currency"));
     let amount = f.get("amount");
     let is_static = amount.is_dropped() || is_loose_zero(&amount);
-    let money = match &currency {
+    let parsed = match &currency {
         Ok(c) if !is_static => Some(parse_amount(&amount, *c)),
         _ => None,
+    };
+    let (money, amount_text) = match parsed {
+        Some(Ok(SdkAmount { money, text })) => (Some(Ok(money)), text),
+        Some(Err(e)) => (Some(Err(e)), None),
+        None => (None, None),
     };
     let expiry = if is_static {
         None
@@ -191,7 +328,10 @@ pub fn encode_json(input: &str, now_ms: u64) -> Result<EncodedKhqr, KhqrError> {
         upi_merchant_account: f.text("upiMerchantAccount")?,
     };
 
-    match (encode(&typed, now_ms), first_deferred) {
+    match (
+        encode_with_amount_text(&typed, now_ms, amount_text.as_deref()),
+        first_deferred,
+    ) {
         (Err(typed_err), Some(d)) if step(&typed_err) < step(&d) => Err(typed_err),
         (_, Some(d)) => Err(d),
         (result, None) => result,
@@ -216,13 +356,10 @@ fn step(e: &KhqrError) -> u8 {
     }
 }
 
-/// `amount == 0` in JavaScript for a value that was not dropped: numeric text of zero, or a
-/// string of spaces.
+/// `amount == 0` in JavaScript for a value that was not dropped: a string whose number is
+/// zero (`"0"`, `"0.0"`, `" "`).
 fn is_loose_zero(amount: &Js<'_>) -> bool {
-    match amount {
-        Js::Str(s) => s.trim().is_empty() || exact_integer(s.trim()) == Some(0),
-        _ => false,
-    }
+    matches!(amount, Js::Str(s) if matches!(js_number(s), JsNumber::Zero))
 }
 
 /// The currency: 116/840 as number or string; absent (or `0`) means KHR; a string over
@@ -242,42 +379,74 @@ fn currency(value: Js<'_>) -> Result<Currency, KhqrError> {
         .ok_or(KhqrError::UnsupportedCurrency)
 }
 
-/// A non-zero amount: a JSON number read exactly, or a plain decimal string (digits, and
-/// for USD at most two decimals — the SDK checks strings on their text).
-fn parse_amount(value: &Js<'_>, currency: Currency) -> Result<Money, KhqrError> {
-    let text = match value {
-        Js::Number(n) => *n,
+/// A non-zero amount, and the tag-54 text when the SDK writes one the amount alone does
+/// not give.
+struct SdkAmount {
+    money: Money,
+    text: Option<String>,
+}
+
+/// A non-zero amount: a JSON number read exactly (written as the SDK writes `String(x)`,
+/// which [`Money`] reproduces), or a string handled on its text as the SDK does. Riel must
+/// be whole (`"100.000"` is 100). Dollars take at most two decimals; a string with a point
+/// is written with two (`"6.0"` → `6.00`, `".5"` → `0.50`, `"5."` → `5.00`), one without
+/// is written as given (`"007"`). Strings other than digits with one optional point (a
+/// sign, spaces, an exponent, hex) are refused, where the SDK would write them verbatim.
+fn parse_amount(value: &Js<'_>, currency: Currency) -> Result<SdkAmount, KhqrError> {
+    let decimals = currency.decimals();
+    let (minor, text) = match value {
+        Js::Number(n) => (Decimal::parse(n).and_then(|d| d.scaled(decimals)), None),
         Js::Str(s) => {
             let (int, frac) = s.split_once('.').unwrap_or((s, ""));
             let digits = |t: &str| t.bytes().all(|b| b.is_ascii_digit());
-            let plain = !int.is_empty() && digits(int) && digits(frac);
-            let decimals_ok = if s.contains('.') {
-                !frac.is_empty() && frac.len() <= currency.decimals() as usize
-            } else {
-                true
+            let plain = (!int.is_empty() || !frac.is_empty()) && digits(int) && digits(frac);
+            // The SDK counts dollar decimals on the text, so `"1.100"` is refused.
+            let precise = currency == Currency::Khr || frac.len() <= 2;
+            let decimal = Decimal {
+                negative: false,
+                int,
+                frac,
+                exponent: 0,
             };
-            if !plain || !decimals_ok {
-                return Err(KhqrError::AmountInvalid);
-            }
-            s
+            let minor = (plain && precise)
+                .then(|| decimal.scaled(decimals))
+                .flatten();
+            let text = match currency {
+                // `String(Math.round(x))`: the canonical integer, as `Money` writes it.
+                Currency::Khr => None,
+                Currency::Usd if s.contains('.') => {
+                    minor.map(|m| format!("{}.{:02}", m / 100, m % 100))
+                }
+                Currency::Usd => Some(s.clone()),
+            };
+            (minor, text)
         }
-        _ => return Err(KhqrError::AmountInvalid),
+        _ => (None, None),
     };
-    Money::parse_decimal(text, currency)
-        .ok()
-        .filter(|m| m.minor > 0)
-        .ok_or(KhqrError::AmountInvalid)
+    let minor = minor
+        .filter(|m| *m > 0)
+        .and_then(|m| i64::try_from(m).ok())
+        .ok_or(KhqrError::AmountInvalid)?;
+    Ok(SdkAmount {
+        money: Money::new(minor, currency),
+        text,
+    })
 }
 
-/// The expiry of a dynamic QR: required (45); a number or numeric string that must be a
-/// non-negative integer (else 49, as `String(NaN)` is not 13 characters).
+/// The expiry of a dynamic QR: required, and a string whose number is `NaN` or zero
+/// counts as missing (45); otherwise an exact integer (else 49, as the SDK's
+/// `String(Number(x))` is then not 13 digits).
 fn expiry(value: Js<'_>) -> Result<u64, KhqrError> {
     if value.is_dropped() {
         return Err(KhqrError::ExpirationTimestampRequired);
     }
     match value {
         Js::Number(n) => exact_integer(n),
-        Js::Str(s) => exact_integer(&s),
+        Js::Str(s) => match js_number(&s) {
+            JsNumber::NaN | JsNumber::Zero => return Err(KhqrError::ExpirationTimestampRequired),
+            JsNumber::Decimal(d) => d.scaled(0),
+            JsNumber::Other => None,
+        },
         _ => None,
     }
     .ok_or(KhqrError::ExpirationTimestampLengthInvalid)
@@ -344,6 +513,103 @@ mod tests {
         assert_eq!(qr("\"1.100\""), Err(4));
         assert_eq!(qr("1e+21"), Err(4));
         assert_eq!(qr("-1"), Err(4));
+    }
+
+    fn dynamic(currency: u16, amount: &str, expiry: &str) -> Result<String, u16> {
+        code(&format!(
+            r#"{{"kind":"individual","bakongAccountID":"a@b","merchantName":"A","currency":{currency},"amount":{amount},"expirationTimestamp":{expiry}}}"#
+        ))
+    }
+
+    /// The tag-54 text of a dynamic QR, or the error code.
+    fn tag54(currency: u16, amount: &str) -> Result<String, u16> {
+        let qr = dynamic(currency, amount, "1700000060000")?;
+        let decoded = crate::decode(&qr).map_err(|e| e.code())?;
+        Ok(decoded.transaction_amount.unwrap_or_default())
+    }
+
+    #[test]
+    fn string_amounts_are_written_from_their_text_like_the_sdk() {
+        for (amount, written) in [
+            (r#""6.0""#, "6.00"),
+            (r#""5.""#, "5.00"),
+            (r#"".5""#, "0.50"),
+            (r#""0006.5""#, "6.50"),
+            (r#""007""#, "007"),
+            (r#""12.34""#, "12.34"),
+            ("6.0", "6"),
+            ("0.5", "0.50"),
+        ] {
+            assert_eq!(tag54(840, amount).as_deref(), Ok(written), "USD {amount}");
+        }
+        for (amount, written) in [
+            (r#""1.0""#, "1"),
+            (r#""100.000""#, "100"),
+            (r#""5.""#, "5"),
+            (r#""0100""#, "100"),
+            ("2500.0", "2500"),
+        ] {
+            assert_eq!(tag54(116, amount).as_deref(), Ok(written), "KHR {amount}");
+        }
+        for (currency, amount) in [
+            (840, r#""1.100""#),
+            (840, r#""1.005""#),
+            (840, r#"".""#),
+            (840, r#""1e3""#),
+            (840, r#""+5""#),
+            (840, r#"" 5""#),
+            (840, r#""00000000000005""#),
+            (840, r#""9999999999999.5""#),
+            (116, r#""1.5""#),
+            (116, r#""abc""#),
+            (116, r#""1e3""#),
+        ] {
+            assert_eq!(tag54(currency, amount), Err(4), "{currency} {amount}");
+        }
+    }
+
+    #[test]
+    fn a_string_amount_whose_number_is_zero_makes_a_static_qr() {
+        for amount in [r#""0.0""#, r#"".0""#, r#""00""#, r#"" ""#, "0.0", "-0"] {
+            let qr = dynamic(840, amount, "1700000060000").unwrap();
+            assert!(
+                qr.contains("010211") && !qr.contains("5303840540"),
+                "{amount}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_expiry_string_that_is_not_a_number_or_zero_is_missing_not_mis_sized() {
+        for expiry in [r#""soon""#, r#""0""#, r#"" ""#, r#""0.0""#, r#""0x0""#, "0"] {
+            assert_eq!(dynamic(840, "5", expiry), Err(45), "{expiry}");
+        }
+        for expiry in [
+            r#""1700000060""#,
+            r#""-1700000060000""#,
+            r#""Infinity""#,
+            r#""0x1F""#,
+            r#""1.5""#,
+        ] {
+            assert_eq!(dynamic(840, "5", expiry), Err(49), "{expiry}");
+        }
+        assert!(dynamic(840, "5", r#""1700000060000""#).is_ok());
+        assert!(dynamic(840, "5", r#"" 1.70000006e12 ""#).is_ok());
+    }
+
+    #[test]
+    fn json_numbers_are_read_exactly() {
+        let exact = |text: &str, decimals| Decimal::parse(text).and_then(|d| d.scaled(decimals));
+        assert_eq!(exact("1.16e2", 0), Some(116));
+        assert_eq!(exact("12.5", 2), Some(1250));
+        assert_eq!(exact("1.10", 2), Some(110));
+        assert_eq!(exact("1.005", 2), None);
+        assert_eq!(exact("1e-7", 2), None);
+        assert_eq!(exact("-1", 0), None);
+        assert_eq!(exact("-0.0", 0), Some(0));
+        assert_eq!(exact("1e30", 0), None);
+        assert_eq!(exact("1e999999999999999999999", 0), None);
+        assert_eq!(exact("1700000060000", 0), Some(1_700_000_060_000));
     }
 
     #[test]

@@ -270,18 +270,17 @@ fn check_additional<U: Unit>(s: &[U], range: Range<usize>) -> Result<(), KhqrErr
 fn check_language<U: Unit>(s: &[U], range: Range<usize>) -> Result<(), KhqrError> {
     use KhqrError as E;
     let [pref, name, city] = subs::<U, 3>(s, range, |t| (t <= 2).then_some(usize::from(t)))?;
-    match (&pref, &name) {
-        // The SDK throws a TypeError here; it is invalid all the same.
-        (None, Some(_)) => return Err(E::LanguagePreferenceLengthInvalid),
-        (Some(p), _) => {
-            sized(p, 2, E::LanguagePreferenceLengthInvalid)?;
-            let name = name
-                .as_ref()
-                .filter(|n| !n.is_empty())
-                .ok_or(E::MerchantNameAlternateLanguageRequired)?;
-            sized(name, 25, E::MerchantNameAlternateLanguageLengthInvalid)?;
-        }
-        (None, None) => {}
+    let given = |r: &Option<Range<usize>>| r.as_ref().is_some_and(|r| !r.is_empty());
+    if given(&pref) && !given(&name) {
+        return Err(E::MerchantNameAlternateLanguageRequired);
+    }
+    // The SDK checks the preference and the name only when a name is present, so a
+    // template holding just an empty 00 (`64040000`) is valid.
+    if let Some(name) = name {
+        // A name without any preference makes the SDK throw; invalid all the same.
+        let pref = pref.ok_or(E::LanguagePreferenceLengthInvalid)?;
+        sized(&pref, 2, E::LanguagePreferenceLengthInvalid)?;
+        sized(&name, 25, E::MerchantNameAlternateLanguageLengthInvalid)?;
     }
     match city {
         Some(c) => sized(&c, 15, E::MerchantCityAlternateLanguageLengthInvalid),
@@ -353,6 +352,26 @@ mod tests {
             }
         );
         assert_eq!(err.code(), 8);
+    }
+
+    /// `STATIC` with `extra` inserted before the CRC, and the CRC recomputed.
+    fn with_before_crc(extra: &str) -> String {
+        let mut qr = STATIC[..STATIC.len() - 8].to_owned() + extra + "6304";
+        let crc = crc16(qr.as_bytes());
+        crate::checksum::push_hex_upper(&mut qr, crc);
+        qr
+    }
+
+    #[test]
+    fn a_language_template_is_checked_only_as_far_as_the_sdk_does() {
+        let code = |template: &str| verify(&with_before_crc(template), 0).map_err(|e| e.code());
+        assert_eq!(code("64040000"), Ok(()));
+        assert_eq!(code("64140002km0104Cafe"), Ok(()));
+        assert_eq!(code("64060002km"), Err(39));
+        assert_eq!(code("64100002km0100"), Err(39));
+        assert_eq!(code("64060102ab"), Err(38));
+        assert_eq!(code("641000000102ab"), Err(38));
+        assert_eq!(code("6424000002160123456789012345"), Err(41));
     }
 
     #[test]

@@ -1,11 +1,13 @@
 //! Properties over random inputs: every field survives encode → decode (Khmer and astral
-//! characters included) and the result verifies; decode and verify answer — never panic,
-//! never hang — on arbitrary text and bytes.
+//! characters included) and the result verifies; any one-character corruption fails the
+//! CRC check; one injected fault gives exactly the SDK's error for it; the SDK's decode and
+//! verify rules hold on edited QRs; decode and verify answer — never panic, never hang — on
+//! arbitrary text and bytes.
 
 use pos_domain::{Currency, Money};
 use pos_khqr::{
-    decode, decode_non_khqr, encode, verify, Account, AdditionalData, KhqrInput, LanguageTemplate,
-    MerchantType, Payment,
+    decode, decode_non_khqr, encode, verify, Account, AdditionalData, KhqrError, KhqrInput,
+    LanguageTemplate, MerchantType, Payment,
 };
 use proptest::prelude::*;
 
@@ -194,5 +196,233 @@ proptest! {
         let _ = decode(&edited);
         let _ = verify(&edited, NOW_MS);
         let _ = decode_non_khqr(&edited);
+    }
+}
+
+/// The QR with `object` inserted at byte offset `at`, and the CRC recomputed.
+fn with_object(qr: &str, at: usize, object: &str) -> String {
+    let body = &qr[..qr.len() - 4];
+    let mut edited = format!("{}{object}{}", &body[..at], &body[at..]);
+    let crc = crc::Crc::<u16>::new(&crc::CRC_16_IBM_3740).checksum(edited.as_bytes());
+    edited.push_str(&format!("{crc:04X}"));
+    edited
+}
+
+/// One rule of the SDK's generation, broken on purpose, and the error code it must give.
+#[derive(Debug, Clone, Copy)]
+enum Fault {
+    NameEmpty,
+    NameTooLong,
+    IdWithoutAt,
+    IdTooLong,
+    CityTooLong,
+    MccNotDigits,
+    MccTooLong,
+    BillTooLong,
+    BillEmpty,
+    StoreLabelTooLong,
+    PreferenceWithoutName,
+    NameWithoutPreference,
+    UpiOnUsd,
+    ExpiryNotMilliseconds,
+    ExpiryBeforeNow,
+    AmountOver13Characters,
+}
+
+impl Fault {
+    /// Applies the fault; the expected code, or `None` when it cannot apply to `input`.
+    fn apply(self, input: &mut KhqrInput) -> Option<u16> {
+        let long = |n: usize| "x".repeat(n);
+        let code = match self {
+            Fault::NameEmpty => {
+                input.merchant_name.clear();
+                2
+            }
+            Fault::NameTooLong => {
+                input.merchant_name = long(26);
+                7
+            }
+            Fault::IdWithoutAt => {
+                input.bakong_account_id = input.bakong_account_id.replace('@', "_");
+                3
+            }
+            Fault::IdTooLong => {
+                input.bakong_account_id = format!("{}@b", long(31));
+                6
+            }
+            Fault::CityTooLong => {
+                input.merchant_city = Some(long(16));
+                21
+            }
+            Fault::MccNotDigits => {
+                input.merchant_category_code = Some("59a9".to_owned());
+                51
+            }
+            Fault::MccTooLong => {
+                input.merchant_category_code = Some("59999".to_owned());
+                18
+            }
+            Fault::BillTooLong => {
+                input.additional_data.bill_number = Some(long(26));
+                10
+            }
+            Fault::BillEmpty => {
+                input.additional_data.bill_number = Some(String::new());
+                10
+            }
+            Fault::StoreLabelTooLong => {
+                input.additional_data.store_label = Some(long(26));
+                11
+            }
+            Fault::PreferenceWithoutName => {
+                input.language.language_preference = Some("km".to_owned());
+                input.language.merchant_name = None;
+                39
+            }
+            Fault::NameWithoutPreference => {
+                input.language.language_preference = None;
+                input.language.merchant_name = Some("x".to_owned());
+                38
+            }
+            Fault::UpiOnUsd => {
+                if input.payment.currency() != Currency::Usd {
+                    return None;
+                }
+                input.upi_merchant_account = Some("1234567890123456".to_owned());
+                44
+            }
+            Fault::ExpiryNotMilliseconds | Fault::ExpiryBeforeNow => {
+                let Payment::Dynamic { expires_at_ms, .. } = &mut input.payment else {
+                    return None;
+                };
+                *expires_at_ms = match self {
+                    Fault::ExpiryNotMilliseconds => NOW_MS / 1000,
+                    _ => NOW_MS - 1,
+                };
+                if matches!(self, Fault::ExpiryNotMilliseconds) {
+                    49
+                } else {
+                    50
+                }
+            }
+            Fault::AmountOver13Characters => {
+                let Payment::Dynamic { amount, .. } = &mut input.payment else {
+                    return None;
+                };
+                // 14 characters: 14 riel digits, or 11 dollar digits with 2 decimals.
+                amount.minor = 10_000_000_000_000 + 1;
+                4
+            }
+        };
+        Some(code)
+    }
+}
+
+fn fault() -> impl Strategy<Value = Fault> {
+    use Fault::*;
+    proptest::sample::select(vec![
+        NameEmpty,
+        NameTooLong,
+        IdWithoutAt,
+        IdTooLong,
+        CityTooLong,
+        MccNotDigits,
+        MccTooLong,
+        BillTooLong,
+        BillEmpty,
+        StoreLabelTooLong,
+        PreferenceWithoutName,
+        NameWithoutPreference,
+        UpiOnUsd,
+        ExpiryNotMilliseconds,
+        ExpiryBeforeNow,
+        AmountOver13Characters,
+    ])
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    /// CRC-16 catches every error burst of up to 16 bits, so changing one ASCII character
+    /// (one byte) anywhere is always caught, the CRC digits included (save a change of
+    /// case there, which the SDK accepts).
+    #[test]
+    fn any_one_character_corruption_fails_the_crc_check(
+        input in input(),
+        at in any::<prop::sample::Index>(),
+        replacement in proptest::char::range(' ', '~'),
+    ) {
+        let qr = encode(&input, NOW_MS).map_err(|e| TestCaseError::fail(e.to_string()))?.qr;
+        let ascii: Vec<usize> = qr.char_indices().filter(|(_, c)| c.is_ascii()).map(|(i, _)| i).collect();
+        let i = ascii[at.index(ascii.len())];
+        let original = char::from(qr.as_bytes()[i]);
+        let in_crc = i >= qr.len() - 4;
+        prop_assume!(replacement != original);
+        prop_assume!(!(in_crc && replacement.eq_ignore_ascii_case(&original)));
+        let mut corrupted = qr.clone();
+        corrupted.replace_range(i..=i, &replacement.to_string());
+        let verdict = verify(&corrupted, NOW_MS);
+        prop_assert!(
+            matches!(verdict, Err(KhqrError::CrcMismatch { .. } | KhqrError::CrcMissing)),
+            "{} → {:?}", corrupted, verdict
+        );
+    }
+
+    /// Every other rule holds, so the injected one decides the error, as in the SDK.
+    #[test]
+    fn one_broken_rule_gives_exactly_its_sdk_error(mut input in input(), fault in fault()) {
+        // Start from an input without optional parts the fault could interact with.
+        input.language = LanguageTemplate::default();
+        input.upi_merchant_account = None;
+        let Some(code) = fault.apply(&mut input) else {
+            return Ok(());
+        };
+        let result = encode(&input, NOW_MS);
+        prop_assert_eq!(result.as_ref().map_err(KhqrError::code).err(), Some(code), "{:?}", result);
+    }
+
+    /// The SDK keeps the last copy of a template; a copy with only unknown sub-tags leaves
+    /// its fields null, and verify ignores unknown sub-tags.
+    #[test]
+    fn a_later_template_copy_with_only_unknown_sub_tags_nulls_its_fields(
+        input in input(),
+        template in prop::sample::select(vec!["62", "64", "99"]),
+        sub_tag in "0[4-6]|1[0-9]",
+    ) {
+        let qr = encode(&input, NOW_MS).map_err(|e| TestCaseError::fail(e.to_string()))?.qr;
+        // The unknown tag 80 in front keeps the copy from repeating the previous tag.
+        let copy = format!("8002ab{template}06{sub_tag}02XY");
+        let edited = with_object(&qr, qr.len() - 8, &copy);
+        let d = decode(&edited).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let fields = match template {
+            "62" => vec![d.bill_number, d.mobile_number, d.store_label, d.terminal_label, d.purpose_of_transaction],
+            "64" => vec![d.language_preference, d.merchant_name_alternate_language, d.merchant_city_alternate_language],
+            _ => vec![d.creation_timestamp, d.expiration_timestamp],
+        };
+        prop_assert!(fields.iter().all(Option::is_none), "{:?}", fields);
+        prop_assert_eq!(d.merchant_name.as_ref(), Some(&input.merchant_name));
+        if template != "99" {
+            prop_assert_eq!(verify(&edited, NOW_MS), Ok(()));
+        }
+    }
+
+    /// A tag 64 holding just an empty language preference is valid in any QR.
+    #[test]
+    fn an_empty_language_preference_alone_is_valid(input in input()) {
+        let qr = encode(&input, NOW_MS).map_err(|e| TestCaseError::fail(e.to_string()))?.qr;
+        let edited = with_object(&qr, "000201".len(), "64040000");
+        prop_assert_eq!(verify(&edited, NOW_MS), Ok(()));
+        let broken = with_object(&qr, "000201".len(), "641000000102ab");
+        prop_assert_eq!(verify(&broken, NOW_MS).map_err(|e| e.code()), Err(38));
+    }
+
+    /// The non-KHQR tree of a generated QR holds every top-level object it wrote.
+    #[test]
+    fn the_non_khqr_tree_of_a_generated_qr_has_its_top_level_objects(input in input()) {
+        let qr = encode(&input, NOW_MS).map_err(|e| TestCaseError::fail(e.to_string()))?.qr;
+        let tree = serde_json::to_value(decode_non_khqr(&qr)).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert_eq!(&tree["59"], &serde_json::Value::from(input.merchant_name.clone()));
+        prop_assert_eq!(&tree["63"], &serde_json::Value::from(&qr[qr.len() - 4..]));
+        prop_assert_eq!(&tree["00"], &serde_json::Value::from("01"));
     }
 }
