@@ -33,24 +33,6 @@ fn secs(ms: i64) -> String {
     format!("{}.{:01} s", ms / 1_000, (ms % 1_000) / 100)
 }
 
-/// The production schedule with every time divided by `k`.
-fn scaled(k: i64) -> Schedule {
-    let s = Schedule::default();
-    let div = |ms: i64| (ms / k).max(1);
-    Schedule {
-        early_offsets_ms: s.early_offsets_ms.iter().map(|&ms| div(ms)).collect(),
-        age_divisor: s.age_divisor,
-        min_gap_ms: div(s.min_gap_ms),
-        max_gap_ms: div(s.max_gap_ms),
-        final_delay_ms: div(s.final_delay_ms),
-        late_offsets_ms: s.late_offsets_ms.iter().map(|&ms| div(ms)).collect(),
-        coalesce_ms: div(s.coalesce_ms),
-        backoff_base_ms: div(s.backoff_base_ms),
-        backoff_max_ms: div(s.backoff_max_ms),
-        quota_pause_ms: div(s.quota_pause_ms),
-    }
-}
-
 fn wall_ms() -> i64 {
     let since = SystemTime::now().duration_since(UNIX_EPOCH).unwrap();
     i64::try_from(since.as_millis()).unwrap()
@@ -101,7 +83,7 @@ fn pure() {
 
 /// One sale on its own POS; returns (checks, detection delay in production ms).
 async fn live_case(k: i64, paid_after: Option<i64>) -> (u64, Option<i64>) {
-    let schedule = scaled(k);
+    let schedule = Schedule::scaled(u32::try_from(k).unwrap());
     let horizon = LIFETIME_MS + Schedule::default().final_delay_ms + 1_800_000;
     let rig = Rig::start_with(RigOptions {
         schedule,

@@ -4,7 +4,7 @@
 //!
 //! The watcher reads the wall clock, so scenarios cannot fast-forward it; instead they run the
 //! production cadence scaled down ([`fast_schedule`]), which keeps its shape (dense early
-//! checks, thinning, one final check, late rechecks, exponential backoff).
+//! checks, thinning, one final check, late rechecks, exponential backoff, the quota pause).
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -24,22 +24,15 @@ pub const MERCHANT: &str = "shop@devb";
 /// The developer email registered with the simulator (token renewal needs it).
 pub const EMAIL: &str = "dev@example.com";
 
-/// The production cadence scaled down about 60×: first check after 100 ms, early checks
-/// 100–150 ms apart, gaps growing with age to at most 1 s, a final check 150 ms after expiry,
-/// late rechecks 1 s and 3 s after closing; backoff from 100 ms doubling to 800 ms.
+/// How much faster than production the scenarios run: a five-minute QR lives 1.5 s.
+pub const SPEEDUP: u32 = 200;
+
+/// The production cadence ÷ [`SPEEDUP`]: first check after 30 ms, early checks 25–65 ms
+/// apart, gaps growing with age to at most 300 ms, a final check 40 ms after expiry, late
+/// rechecks 0.9 s and 9 s after closing; backoff from 25 ms doubling to 1.5 s, and a 4.5 s
+/// pause after Bakong says the quota is spent.
 pub fn fast_schedule() -> Schedule {
-    Schedule {
-        early_offsets_ms: vec![100, 200, 300, 450, 650, 1_000],
-        age_divisor: 2,
-        min_gap_ms: 250,
-        max_gap_ms: 1_000,
-        final_delay_ms: 150,
-        late_offsets_ms: vec![1_000, 3_000],
-        coalesce_ms: 20,
-        backoff_base_ms: 100,
-        backoff_max_ms: 800,
-        quota_pause_ms: 800,
-    }
+    Schedule::scaled(SPEEDUP)
 }
 
 /// How a rig is set up; [`RigOptions::default`] suits most scenarios.
@@ -246,6 +239,7 @@ async fn start_pos(
             schedule: options.schedule.clone(),
             resume: true,
             min_lifetime: Duration::ZERO,
+            ..StartOptions::default()
         },
     )
     .await

@@ -182,7 +182,7 @@ async fn http_429_without_retry_after_backs_off_exponentially() {
         WhileFaulty::CannotVerify(&[R::RateLimited]),
     )
     .await;
-    // Backoff 100, 200, 400, 800, 800… ms: a handful of calls in the fault's 1.6 s, not a
+    // Backoff 25, 50, 100 … ms up to 1.5 s: a handful of calls in the fault's 1.6 s, not a
     // call per scheduled check per sale.
     let calls = rig.sim.calls(MD5) + rig.sim.calls(MD5_LIST);
     assert!(
@@ -202,7 +202,7 @@ async fn http_429_with_retry_after_is_not_asked_again_before_it_passes() {
     ));
     let sales = charge_three(&rig).await;
     rig.pay(&sales.paid_early);
-    // The first check comes 100 ms after the charge and is refused with Retry-After: 2.
+    // The first check comes 30 ms after the charge and is refused with Retry-After: 2.
     tokio::time::sleep(Duration::from_millis(1_500)).await;
     let calls = rig.sim.calls(MD5) + rig.sim.calls(MD5_LIST);
     assert_eq!(calls, 1, "asked again before Retry-After passed");
@@ -226,7 +226,7 @@ async fn errorcode_17_stops_checking_and_reads_as_quota_never_as_unpaid() {
         WhileFaulty::CannotVerify(&[R::Quota]),
     )
     .await;
-    // After the quota answer the watcher pauses (800 ms here, 15 min in production) instead
+    // After the quota answer the watcher pauses (4.5 s here, 15 min in production) instead
     // of retrying on its backoff ladder.
     let calls = rig.sim.calls(MD5) + rig.sim.calls(MD5_LIST);
     assert!(calls < 20, "{calls} calls against a spent quota");

@@ -10,6 +10,7 @@ use std::time::Duration;
 use pos_domain::{Currency, Money};
 use serde::{Deserialize, Serialize};
 
+use crate::clock::{Clock, SystemClock};
 use crate::duration::{format_duration, parse_duration};
 use crate::CoreError;
 
@@ -527,7 +528,7 @@ impl Config {
     /// Whether the token file holds a token and how long it has left, without revealing it.
     pub fn token_info(&self) -> Result<TokenInfo, CoreError> {
         let token = crate::token_file::read(&self.bakong.token_file)?;
-        let now_secs = crate::watcher::now_ms() / 1_000;
+        let now_secs = SystemClock.now_ms() / 1_000;
         Ok(TokenInfo {
             file: self.bakong.token_file.clone(),
             present: token.is_some(),

@@ -60,6 +60,13 @@ pub enum CoreError {
         /// Where the token was looked for.
         path: PathBuf,
     },
+    /// No token is configured and this build has no demo mode (the `demo` feature) to fall
+    /// back to.
+    #[error("no bakong token at {token_file}, and demo mode is not built into this program: save the token from the bakong developer portal there")]
+    DemoNotBuilt {
+        /// Where the token was looked for.
+        token_file: PathBuf,
+    },
     /// The token file could not be read or written.
     #[error("token file {path}: {reason}")]
     TokenFile {
@@ -79,7 +86,7 @@ pub enum CoreError {
     Bakong(#[from] pos_bakong::BakongError),
     /// The demo simulator could not start or refused a request.
     #[error("demo simulator: {0}")]
-    Simulator(#[from] pos_bakong_sim::SimError),
+    Simulator(String),
     /// A date in a query is not `YYYY-MM-DD`, or a range is backwards.
     #[error("{text:?} is not a date range: {reason}")]
     DateInvalid {
@@ -148,7 +155,8 @@ impl CoreError {
             CoreError::SaleNotFound { .. } => "sale_not_found",
             CoreError::Transition { .. } => "invalid_transition",
             CoreError::NotDemo => "not_demo",
-            CoreError::TokenMissing { .. } => "token_missing",
+            // The remedy is the same: save a token.
+            CoreError::TokenMissing { .. } | CoreError::DemoNotBuilt { .. } => "token_missing",
             CoreError::TokenFile { .. } => "token_file",
             CoreError::Qr(_) => "qr_failed",
             CoreError::Store(_) => "ledger_failed",

@@ -9,8 +9,9 @@ use chrono::NaiveDate;
 use pos_domain::{Currency, Money, SaleStatus};
 use pos_store::{Query, Sale, SaleId, Store};
 
+use crate::clock::{Clock, SystemClock};
+use crate::store::StoreHandle;
 use crate::views::{DayReport, LedgerCheck, SaleView, SalesList, SalesQuery, TotalView};
-use crate::watcher::{now_ms, StoreHandle};
 use crate::{Config, CoreError};
 
 /// The ledger file and the configuration its days and rates are read with. Cheap to clone.
@@ -18,11 +19,20 @@ use crate::{Config, CoreError};
 pub struct Ledger {
     store: StoreHandle,
     config: Arc<Config>,
+    clock: Arc<dyn Clock>,
 }
 
 impl Ledger {
     /// Opens (creating if needed) the configured ledger file.
     pub async fn open(config: Config) -> Result<Ledger, CoreError> {
+        Ledger::open_with(config, Arc::new(SystemClock)).await
+    }
+
+    /// [`Ledger::open`], with "today" read from `clock`.
+    pub(crate) async fn open_with(
+        config: Config,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Ledger, CoreError> {
         let path = config.ledger_path();
         let store = tokio::task::spawn_blocking(move || Store::open(path))
             .await
@@ -30,7 +40,13 @@ impl Ledger {
         Ok(Ledger {
             store: StoreHandle::new(store),
             config: Arc::new(config),
+            clock,
         })
+    }
+
+    /// The current time by the POS's clock, epoch milliseconds.
+    pub(crate) fn now_ms(&self) -> i64 {
+        self.clock.now_ms()
     }
 
     pub(crate) fn store(&self) -> &StoreHandle {
@@ -172,7 +188,7 @@ impl Ledger {
 
     /// The first and last day a query covers (default: today).
     fn dates(&self, query: &SalesQuery) -> Result<(NaiveDate, NaiveDate), CoreError> {
-        let today = pos_store::shop_day(now_ms(), self.config().time_zone);
+        let today = pos_store::shop_day(self.now_ms(), self.config().time_zone);
         let (from, to) = match (&query.date, &query.from, &query.to) {
             (Some(date), None, None) => {
                 let d = parse_date(date)?;

@@ -27,7 +27,9 @@
 #![warn(missing_docs)]
 
 mod charge;
+mod clock;
 mod config;
+mod demo;
 mod duration;
 mod error;
 mod ledger;
@@ -36,10 +38,12 @@ mod pos;
 mod private_file;
 pub mod schedule;
 mod token_file;
+mod store;
 mod views;
 mod watcher;
 
 pub use config::{
+pub use clock::{Clock, SystemClock};
     BakongConfig, Config, Environment, LoadOptions, MerchantKind, MerchantProfile, TokenInfo,
     ENV_CONFIG, ENV_DATA_DIR, ENV_OVERRIDES, QR_LIFETIME_RANGE,
 };

@@ -1,28 +1,28 @@
 //! [`Pos`]: the one entry point the desktop app and the CLI share. It owns the ledger, the
-//! Bakong client (or, in demo mode, the embedded simulator) and the payment watcher; every
-//! method returns views ready for the UI or a [`CoreError`] with a stable code.
+//! Bakong client (and, in demo mode, the embedded simulator of [`crate::demo`]) and the payment
+//! watcher; every method returns views ready for the UI or a [`CoreError`] with a stable code.
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use pos_bakong::{BakongClient, ClientConfig, Token};
-use pos_bakong_sim::{PayOptions, QrInfo, RunningSim, SimConfig};
 use pos_domain::SaleEvent;
 use pos_store::{Applied, Query, Range, Sale, SaleId};
 use tokio::sync::{broadcast, mpsc, oneshot, watch};
 
 use crate::charge::{self, bill_seq};
+use crate::clock::{Clock, SystemClock};
+use crate::demo::Demo;
 use crate::schedule::Schedule;
+use crate::store::StoreHandle;
 use crate::views::{
     ChargeRequest, ChargeView, DayReport, Health, LedgerCheck, RecheckView, SaleView, SalesList,
     SalesQuery, Verification,
 };
-use crate::watcher::{self, now_ms, Command, Shared, Status, StoreHandle};
+use crate::watcher::{self, Command, Shared, Status};
 use crate::{token_file, Config, CoreError, Ledger, PosEvent};
 
-/// The developer email the embedded simulator registers, so demo tokens can be renewed.
-const DEMO_EMAIL: &str = "demo@khqr-pos.local";
 /// Events buffered per subscriber before a slow one starts missing them.
 const EVENT_BUFFER: usize = 256;
 
@@ -36,6 +36,8 @@ pub struct StartOptions {
     pub resume: bool,
     /// The shortest QR lifetime accepted. One minute; tests use less to run quickly.
     pub min_lifetime: Duration,
+    /// Where the POS reads the time: the system's wall clock.
+    pub clock: Arc<dyn Clock>,
 }
 
 impl Default for StartOptions {
@@ -44,6 +46,7 @@ impl Default for StartOptions {
             schedule: Schedule::default(),
             resume: true,
             min_lifetime: crate::QR_LIFETIME_RANGE.0,
+            clock: Arc::new(SystemClock),
         }
     }
 }
@@ -59,7 +62,7 @@ struct Inner {
     ledger: Ledger,
     commands: Mutex<Option<mpsc::UnboundedSender<Command>>>,
     watcher: Mutex<Option<tokio::task::JoinHandle<()>>>,
-    demo: Option<RunningSim>,
+    demo: Option<Demo>,
     min_lifetime: Duration,
     /// The next bill sequence number per shop day, so a charge needs no extra query.
     next_bill: Mutex<Option<(String, u32)>>,
@@ -76,21 +79,23 @@ impl std::fmt::Debug for Pos {
 }
 
 impl Pos {
-    /// Opens the ledger, connects to Bakong (or starts the demo simulator), and starts the
-    /// watcher, which resumes every unresolved sale.
+    /// Opens the ledger, connects to Bakong (or, with no token, starts the demo simulator),
+    /// and starts the watcher, which resumes every unresolved sale. Without the `demo` feature
+    /// a configuration without a token is refused with [`CoreError::DemoNotBuilt`].
     pub async fn start(config: Config) -> Result<Pos, CoreError> {
         Pos::start_with(config, StartOptions::default()).await
     }
 
     /// [`Pos::start`] with explicit options.
     pub async fn start_with(config: Config, options: StartOptions) -> Result<Pos, CoreError> {
-        let ledger = Ledger::open(config.clone()).await?;
+        let ledger = Ledger::open_with(config.clone(), Arc::clone(&options.clock)).await?;
         let store = ledger.store().clone();
         let (client, demo) = connect(&config).await?;
         let (events, _) = broadcast::channel(EVENT_BUFFER);
         let (pending_tx, pending) = watch::channel(0);
         let shared = Arc::new(Shared {
             config,
+            clock: options.clock,
             store,
             client,
             events,
@@ -100,8 +105,9 @@ impl Pos {
             }),
             pending: pending_tx,
         });
-        if let Some(sim) = &demo {
-            register_unresolved(&shared, sim).await?;
+        if let Some(demo) = &demo {
+            demo.register_unresolved(&shared.store, &shared.config, shared.now_ms())
+                .await?;
         }
         let (commands, receiver) = mpsc::unbounded_channel();
         let task = watcher::spawn(
@@ -163,7 +169,7 @@ impl Pos {
         if self.commands_closed() {
             return Err(CoreError::Stopped);
         }
-        let now = now_ms();
+        let now = shared.now_ms();
         let day = shared.day(now).format("%y%m%d").to_string();
         let first_seq = self.next_bill_seq(&day).await?;
         let config = shared.config.clone();
@@ -184,8 +190,8 @@ impl Pos {
                 .lock()
                 .unwrap_or_else(|e| e.into_inner()) = Some((day, seq.saturating_add(1)));
         }
-        if let Some(sim) = &self.inner.demo {
-            register(sim, &sale, &shared.config)?;
+        if let Some(demo) = &self.inner.demo {
+            demo.register(&sale, &shared.config)?;
         }
         let svg = pos_khqr::render_svg(&sale.qr)?;
         shared.emit_sale(&sale);
@@ -236,12 +242,13 @@ impl Pos {
 
     fn today_range(&self) -> Result<Range, CoreError> {
         let tz = self.config().time_zone;
-        Ok(pos_store::day_range(pos_store::shop_day(now_ms(), tz), tz)?)
+        let today = pos_store::shop_day(self.inner.shared.now_ms(), tz);
+        Ok(pos_store::day_range(today, tz)?)
     }
 
     /// Cancels a pending sale. A payment that still arrives is flagged paid-late.
     pub async fn cancel(&self, sale_id: i64) -> Result<SaleView, CoreError> {
-        let now = now_ms();
+        let now = self.inner.shared.now_ms();
         let applied = self
             .store()
             .run(move |s| s.apply_event(SaleId(sale_id), SaleEvent::Cancelled, None, now))
@@ -254,8 +261,8 @@ impl Pos {
         Ok(SaleView::from(&sale))
     }
 
-    /// A fresh QR for the same amount as `sale_id` (a new sale); a still-pending original is
-    /// cancelled first so only one QR can be paid.
+    /// A fresh QR for the same amount, currency, lifetime and note as `sale_id` (a new sale);
+    /// a still-pending original is cancelled first so only one QR can be paid.
     pub async fn regenerate(&self, sale_id: i64) -> Result<ChargeView, CoreError> {
         let old = self.load(sale_id).await?;
         if old.status.is_pending() {
@@ -282,10 +289,9 @@ impl Pos {
 
     /// Demo mode only: the customer "pays" the sale's QR now.
     pub async fn demo_pay(&self, sale_id: i64) -> Result<(), CoreError> {
-        let sim = self.inner.demo.as_ref().ok_or(CoreError::NotDemo)?;
+        let demo = self.inner.demo.as_ref().ok_or(CoreError::NotDemo)?;
         let sale = self.load(sale_id).await?;
-        sim.pay(PayOptions::new(&sale.md5))?;
-        Ok(())
+        demo.pay(&sale.md5)
     }
 
     /// Checks every unresolved sale now, outside the schedule (within the daily budget,
@@ -311,7 +317,7 @@ impl Pos {
     /// The Bakong connection's health.
     pub async fn health(&self) -> Result<Health, CoreError> {
         let shared = &self.inner.shared;
-        let now = now_ms();
+        let now = shared.now_ms();
         let day = shared.day(now);
         let used = self.store().run(move |s| s.checks_used(day)).await?;
         let status = shared.status();
@@ -360,8 +366,8 @@ impl Pos {
         &self.inner.ledger
     }
 
-    /// Stops the watcher (waiting for it) and the demo simulator. Other clones then answer
-    /// [`CoreError::Stopped`].
+    /// Stops the watcher, waiting for it. Other clones then answer [`CoreError::Stopped`];
+    /// the demo simulator keeps serving until the last clone is dropped.
     pub async fn shutdown(&self) {
         drop(
             self.inner
@@ -383,25 +389,12 @@ impl Pos {
 }
 
 /// The Bakong client for the configured environment; in demo mode, the simulator too.
-async fn connect(config: &Config) -> Result<(Arc<BakongClient>, Option<RunningSim>), CoreError> {
-    let timeout = config.bakong.request_timeout;
+async fn connect(config: &Config) -> Result<(Arc<BakongClient>, Option<Demo>), CoreError> {
     if config.is_demo() {
-        let sim = pos_bakong_sim::start(SimConfig {
-            email: DEMO_EMAIL.to_owned(),
-            merchant_account: config.merchant.account_id.clone(),
-            daily_quota: config.bakong.daily_check_budget,
-            autopay: config.bakong.demo_autopay,
-            ..SimConfig::default()
-        })
-        .await?;
-        let client = BakongClient::new(
-            ClientConfig::new(sim.url())
-                .with_token(Token::new(sim.token()))
-                .with_email(DEMO_EMAIL)
-                .with_timeout(timeout),
-        )?;
-        return Ok((Arc::new(client), Some(sim)));
+        let (client, demo) = Demo::start(config).await?;
+        return Ok((Arc::new(client), Some(demo)));
     }
+    let timeout = config.bakong.request_timeout;
     let url = config.bakong.environment.base_url().unwrap_or_default();
     let path = config.bakong.token_file.clone();
     let token = token_file::read(&path)?.ok_or(CoreError::TokenMissing { path: path.clone() })?;
@@ -419,28 +412,4 @@ async fn connect(config: &Config) -> Result<(Arc<BakongClient>, Option<RunningSi
         }
     }));
     Ok((Arc::new(client), None))
-}
-
-/// Tells the simulator about a QR, so it can be paid.
-fn register(sim: &RunningSim, sale: &Sale, config: &Config) -> Result<(), CoreError> {
-    sim.register_md5(
-        &sale.md5,
-        QrInfo {
-            amount: Some(sale.amount),
-            account: Some(config.merchant.account_id.clone()),
-            expires_ms: Some(sale.expires_ms),
-        },
-    )?;
-    Ok(())
-}
-
-/// A fresh simulator knows none of the ledger's QRs: register the unresolved ones so they can
-/// still be paid in the demo.
-async fn register_unresolved(shared: &Shared, sim: &RunningSim) -> Result<(), CoreError> {
-    let since = now_ms().saturating_sub(3_600_000);
-    let sales = shared.store.run(move |s| s.unresolved(since)).await?;
-    for sale in &sales {
-        register(sim, sale, &shared.config)?;
-    }
-    Ok(())
 }

@@ -100,6 +100,28 @@ impl Default for Schedule {
 }
 
 impl Schedule {
+    /// The production cadence ([`Schedule::default`]) with every duration divided by `k`
+    /// (offsets, gaps, final delay, coalescing, backoff and quota pause; at least 1 ms each),
+    /// so tests and benchmarks play a five-minute QR in seconds with the same shape and the
+    /// same checks per sale.
+    pub fn scaled(k: u32) -> Schedule {
+        let k = i64::from(k.max(1));
+        let div = |ms: i64| (ms / k).max(1);
+        let s = Schedule::default();
+        Schedule {
+            early_offsets_ms: s.early_offsets_ms.iter().map(|&ms| div(ms)).collect(),
+            age_divisor: s.age_divisor,
+            min_gap_ms: div(s.min_gap_ms),
+            max_gap_ms: div(s.max_gap_ms),
+            final_delay_ms: div(s.final_delay_ms),
+            late_offsets_ms: s.late_offsets_ms.iter().map(|&ms| div(ms)).collect(),
+            coalesce_ms: div(s.coalesce_ms),
+            backoff_base_ms: div(s.backoff_base_ms),
+            backoff_max_ms: div(s.backoff_max_ms),
+            quota_pause_ms: div(s.quota_pause_ms),
+        }
+    }
+
     /// The next check for a sale in `phase`, given when a check last got an answer for it
     /// (`None`: never, or not since a restart). `None` means the sale needs no more checks.
     pub fn next_check(&self, phase: Phase, last_answered_ms: Option<i64>) -> Option<Due> {
@@ -458,6 +480,37 @@ mod tests {
             schedule.next_allowed(Phase::Expired { at_ms: 0 }, None, |k| k != CheckKind::Late),
             None
         );
+    }
+
+    #[test]
+    fn a_scaled_schedule_divides_every_duration_backoff_included() {
+        assert_eq!(Schedule::scaled(1), Schedule::default());
+        let fast = Schedule::scaled(100);
+        assert_eq!(fast.early_offsets_ms, [60, 110, 170, 250, 380, 610]);
+        assert_eq!((fast.min_gap_ms, fast.max_gap_ms), (150, 600));
+        assert_eq!(fast.final_delay_ms, 80);
+        assert_eq!(fast.late_offsets_ms, [1_800, 18_000]);
+        assert_eq!(fast.coalesce_ms, 10);
+        assert_eq!(fast.quota_pause_ms, 9_000);
+        assert_eq!(fast.age_divisor, 2);
+        let delays: Vec<i64> = (1..=8).map(|n| fast.backoff_ms(n, None)).collect();
+        assert_eq!(delays, [50, 100, 200, 400, 800, 1_600, 3_000, 3_000]);
+        // No duration collapses to zero, however large the factor.
+        assert_eq!(Schedule::scaled(u32::MAX).coalesce_ms, 1);
+        assert_eq!(Schedule::scaled(0), Schedule::default());
+    }
+
+    #[test]
+    fn a_scaled_schedule_costs_the_same_checks_per_sale() {
+        for k in [10, 100, 300] {
+            let fast = Schedule::scaled(k);
+            let k = i64::from(k);
+            for paid in [Some(10_000), Some(60_000), Some(240_000), None] {
+                let real = Schedule::default().simulate(FIVE_MIN, paid);
+                let scaled = fast.simulate(FIVE_MIN / k, paid.map(|ms| ms / k));
+                assert_eq!(scaled.checks, real.checks, "÷{k}, paid {paid:?}");
+            }
+        }
     }
 
     #[test]

@@ -6,29 +6,21 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 use pos_core::schedule::Schedule;
 use pos_core::{
-    ChargeRequest, ChargeView, Config, Currency, Money, Pos, PosEvent, SaleStatus, SalesQuery,
-    StartOptions,
+    ChargeRequest, ChargeView, Clock, Config, Currency, Money, Pos, PosEvent, SaleStatus,
+    SalesQuery, StartOptions, SystemClock,
 };
 
 fn fast() -> StartOptions {
     StartOptions {
-        schedule: Schedule {
-            early_offsets_ms: vec![100, 200, 300],
-            min_gap_ms: 150,
-            max_gap_ms: 250,
-            final_delay_ms: 200,
-            late_offsets_ms: vec![500],
-            coalesce_ms: 20,
-            backoff_base_ms: 100,
-            backoff_max_ms: 400,
-            ..Schedule::default()
-        },
+        schedule: Schedule::scaled(200),
         resume: true,
         min_lifetime: Duration::ZERO,
+        ..StartOptions::default()
     }
 }
 
@@ -249,5 +241,45 @@ async fn the_default_lifetime_floor_refuses_qrs_shorter_than_a_minute() {
     assert_eq!(err.code(), "expiry_invalid");
     let ok = charge(&pos, "100", Currency::Khr, 60_000).await;
     assert_eq!(ok.expires_at_ms - ok.created_at_ms, 60_000);
+    pos.shutdown().await;
+}
+
+/// The system's clock shifted by a fixed amount.
+#[derive(Debug)]
+struct Shifted(i64);
+
+impl Clock for Shifted {
+    fn now_ms(&self) -> i64 {
+        SystemClock.now_ms() + self.0
+    }
+}
+
+#[tokio::test]
+async fn sales_are_stamped_numbered_and_listed_by_the_injected_clock() {
+    const TEN_DAYS_MS: i64 = 10 * 86_400_000;
+    let dir = tempfile::tempdir().unwrap();
+    let options = StartOptions {
+        clock: Arc::new(Shifted(TEN_DAYS_MS)),
+        ..fast()
+    };
+    let pos = Pos::start_with(Config::demo(dir.path()).unwrap(), options)
+        .await
+        .unwrap();
+    let before = SystemClock.now_ms() + TEN_DAYS_MS;
+    let sale = charge(&pos, "1,000", Currency::Khr, 5_000).await;
+    assert!((before..before + 60_000).contains(&sale.created_at_ms));
+    let day = pos_store::shop_day(sale.created_at_ms, pos.config().time_zone);
+    let day = day.format("%y%m%d").to_string();
+    assert!(
+        sale.bill_number.contains(&format!("-{day}-")),
+        "{}",
+        sale.bill_number
+    );
+    // The watcher judges the QR by the same clock: a payment now is on time.
+    pos.demo_pay(sale.sale_id).await.unwrap();
+    until_status(&pos, sale.sale_id, SaleStatus::Paid).await;
+    // The owner's "today" is the clock's day too.
+    let today = pos.sales(SalesQuery::default()).await.unwrap();
+    assert_eq!(today.sales.len(), 1);
     pos.shutdown().await;
 }

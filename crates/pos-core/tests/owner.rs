@@ -12,17 +12,10 @@ use pos_core::{ChargeRequest, Config, CoreError, Currency, Pos, SaleStatus, Star
 
 async fn demo(dir: &std::path::Path) -> Pos {
     let options = StartOptions {
-        schedule: Schedule {
-            early_offsets_ms: vec![100, 200, 300],
-            min_gap_ms: 150,
-            max_gap_ms: 250,
-            final_delay_ms: 200,
-            late_offsets_ms: vec![500],
-            coalesce_ms: 20,
-            ..Schedule::default()
-        },
+        schedule: Schedule::scaled(200),
         resume: true,
         min_lifetime: Duration::ZERO,
+        ..StartOptions::default()
     };
     Pos::start_with(Config::demo(dir).unwrap(), options)
         .await

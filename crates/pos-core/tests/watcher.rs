@@ -1,7 +1,7 @@
 //! The payment watcher end to end: a real simulator on loopback (run as the "custom" Bakong
 //! environment, exactly as an external simulator process would be), a real SQLite ledger in a
-//! temporary directory, and a schedule scaled down to milliseconds so each scenario runs in a
-//! second or two.
+//! temporary directory, and the production schedule scaled down 200× so each scenario runs in
+//! a second or a few.
 
 // Test helpers outside `#[test]` functions may panic too: a failed setup is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -23,21 +23,10 @@ const EMAIL: &str = "dev@example.com";
 const MD5: &str = "check_transaction_by_md5";
 const MD5_LIST: &str = "check_transaction_by_md5_list";
 
-/// The default cadence shrunk ~100×: checks every 100–250 ms, a final check 300 ms after
-/// expiry, late rechecks 600 ms and 1.5 s after closing.
+/// The production cadence ÷ 200: checks 25–300 ms apart, a final check 40 ms after expiry,
+/// late rechecks 0.9 s and 9 s after closing, a 4.5 s pause after a spent quota.
 fn fast_schedule() -> Schedule {
-    Schedule {
-        early_offsets_ms: vec![100, 200, 300, 450],
-        age_divisor: 2,
-        min_gap_ms: 150,
-        max_gap_ms: 250,
-        final_delay_ms: 300,
-        late_offsets_ms: vec![600, 1_500],
-        coalesce_ms: 20,
-        backoff_base_ms: 100,
-        backoff_max_ms: 400,
-        quota_pause_ms: 400,
-    }
+    Schedule::scaled(200)
 }
 
 struct Rig {
@@ -68,6 +57,7 @@ async fn start_pos(config: Config) -> Pos {
             schedule: fast_schedule(),
             resume: true,
             min_lifetime: Duration::ZERO,
+            ..StartOptions::default()
         },
     )
     .await
@@ -205,15 +195,13 @@ async fn an_unpaid_sale_expires_only_after_a_final_check_past_its_expiry() {
         .filter(|at| *at <= expired_at)
         .max()
         .unwrap();
-    assert!(
-        last_check >= charge.expires_at_ms + 300,
-        "final check came too early"
-    );
+    let final_at = charge.expires_at_ms + fast_schedule().final_delay_ms;
+    assert!(last_check >= final_at, "final check came too early");
     // Regular checks stopped at expiry: none between expiry and the final check.
     let between = events.iter().filter(|e| {
         matches!(e.kind, EventKind::Check(_))
             && e.at_ms >= charge.expires_at_ms
-            && e.at_ms < charge.expires_at_ms + 300
+            && e.at_ms < final_at
     });
     assert_eq!(between.count(), 0);
     rig.pos.shutdown().await;

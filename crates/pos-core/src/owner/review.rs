@@ -132,7 +132,7 @@ pub async fn summary(pos: &Pos, date: Option<String>) -> Result<EndOfDay, CoreEr
         first_receipt: numbers.iter().min().copied(),
         last_receipt: numbers.iter().max().copied(),
         gaps: gaps(numbers),
-        made_at_text: shop_time(config, crate::watcher::now_ms(), "%Y-%m-%d %H:%M"),
+        made_at_text: shop_time(config, pos.ledger().now_ms(), "%Y-%m-%d %H:%M"),
         report,
     })
 }
@@ -178,7 +178,9 @@ pub async fn sale_history(pos: &Pos, sale_id: i64) -> Result<Vec<HistoryEntry>, 
 /// pending ones and the closed ones still inside the late-payment window.
 pub async fn unresolved_count(pos: &Pos) -> Result<usize, CoreError> {
     let horizon = Schedule::default().late_horizon();
-    let since = crate::watcher::now_ms()
+    let since = pos
+        .ledger()
+        .now_ms()
         .saturating_sub(i64::try_from(horizon.as_millis()).unwrap_or(i64::MAX));
     let sales = pos
         .ledger()

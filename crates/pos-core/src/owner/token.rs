@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::files::{read_table, write_table};
 use super::settings::config_path;
-use crate::watcher::now_ms;
+use crate::clock::{Clock, SystemClock};
 use crate::{token_file, Config, CoreError, Environment};
 
 /// Days before expiry from which the owner is warned to renew.
@@ -35,7 +35,7 @@ impl TokenStatus {
     }
 
     fn describe(config: &Config, token: Option<&Token>) -> TokenStatus {
-        let now = now_ms() / 1_000;
+        let now = SystemClock.now_ms() / 1_000;
         let days_left = token.and_then(|t| t.days_left(now));
         let expires_on = token.and_then(Token::expires_at).and_then(|exp| {
             chrono::DateTime::from_timestamp(exp, 0).map(|d| {
@@ -116,7 +116,7 @@ mod tests {
                 warn: false
             }
         );
-        let token = jwt(now_ms() / 1_000 + 30 * 86_400 + 60);
+        let token = jwt(SystemClock.now_ms() / 1_000 + 30 * 86_400 + 60);
         let status = save_token(&config, &format!("  {token}\n")).unwrap();
         assert!(status.set);
         assert_eq!(status.days_left, Some(30));
@@ -140,7 +140,11 @@ mod tests {
     fn a_token_expiring_within_a_week_raises_the_warning() {
         let dir = tempfile::tempdir().unwrap();
         let config = Config::demo(dir.path()).unwrap();
-        let status = save_token(&config, &jwt(now_ms() / 1_000 + 3 * 86_400 + 60)).unwrap();
+        let status = save_token(
+            &config,
+            &jwt(SystemClock.now_ms() / 1_000 + 3 * 86_400 + 60),
+        )
+        .unwrap();
         assert_eq!(status.days_left, Some(3));
         assert!(status.warn);
     }
