@@ -1,14 +1,22 @@
 //! A pure KHQR codec, byte-compatible with the official KHQR JavaScript SDK (npm
 //! `bakong-khqr` 1.0.20): build ([`encode`]), read ([`decode`], zero-copy
 //! [`decode_borrowed`], [`decode_non_khqr`]),
-//! check ([`verify`]), hash ([`md5_hex`]) and draw ([`render_svg`], [`render_png`]) the
-//! strings Bakong and every Cambodian bank app scan.
+//! check ([`verify`]), hash ([`md5_hex`]) and draw ([`render_svg`]; `render_png` with the
+//! `png` feature) the strings Bakong and every Cambodian bank app scan.
 //!
 //! No I/O, no clock, no async: the creation time of a dynamic QR and the "now" of
 //! [`verify`] are parameters. Amounts are [`pos_domain::Money`] in integer minor units,
 //! never floats. Every failure is a [`KhqrError`] carrying the SDK's numeric code and
-//! exact message. [`sdk_input`] maps the SDK's loose JavaScript-style inputs (the format of
-//! the conformance vectors) onto the typed API, and [`conformance`] runs a vector file.
+//! exact message. With the `sdk-conformance` feature, `sdk_input` maps the SDK's loose
+//! JavaScript-style inputs (the format of the conformance vectors) onto the typed API, and
+//! `conformance` runs a vector file.
+//!
+//! # Features
+//!
+//! * `png`: `render_png`, PNG bytes of the QR code (links the `image` crate).
+//! * `sdk-conformance`: the `sdk_input` and `conformance` modules (links `serde_json`).
+//!
+//! Neither is on by default, so an app that shows SVG links neither.
 //!
 //! # Deliberate deviations from the official SDK
 //!
@@ -23,7 +31,7 @@
 //!   SDK's exponent-form output for amounts ≥ 1e21 (`54051e+21`) cannot happen: anything
 //!   over 13 plain characters is [`KhqrError::AmountInvalid`] (code 4). JSON amounts are
 //!   read from their text, so a value a double would round (`1.0000000000000001`) is
-//!   refused rather than silently rounded. Like the SDK, [`sdk_input`] handles a string
+//!   refused rather than silently rounded. Like the SDK, `sdk_input` handles a string
 //!   amount on its text (`"6.0"` → `6.00`, `".5"` → `0.50`, riel `"100.000"` → `100`),
 //!   but only plain digits with one optional point: a string with an exponent (`"1e3"`), a
 //!   sign, spaces or hex digits, or a lone `"."`, is code 4 where the SDK writes it into
@@ -64,11 +72,13 @@
 #![warn(missing_docs)]
 
 mod checksum;
+#[cfg(feature = "sdk-conformance")]
 pub mod conformance;
 mod decode;
 mod encode;
 mod error;
 mod render;
+#[cfg(feature = "sdk-conformance")]
 pub mod sdk_input;
 mod tlv;
 mod verify;
@@ -83,5 +93,7 @@ pub use encode::{
     DEFAULT_CITY, DEFAULT_MCC,
 };
 pub use error::{KhqrError, Malformation};
-pub use render::{render_png, render_svg};
+#[cfg(feature = "png")]
+pub use render::render_png;
+pub use render::render_svg;
 pub use verify::verify;
