@@ -19,17 +19,69 @@ pub const ENV_CONFIG: &str = "KHQR_POS_CONFIG";
 /// Environment variable naming the data directory (ledger, token file, default config).
 pub const ENV_DATA_DIR: &str = "KHQR_POS_DATA_DIR";
 
-/// Environment overrides of single settings, applied over the file: (variable, setting).
-pub const ENV_OVERRIDES: [(&str, &str); 8] = [
-    ("KHQR_POS_ENVIRONMENT", "bakong.environment"),
-    ("KHQR_POS_BAKONG_URL", "bakong.base_url"),
-    ("KHQR_POS_TOKEN_FILE", "bakong.token_file"),
-    ("KHQR_POS_EMAIL", "bakong.email"),
-    ("KHQR_POS_CHECK_BUDGET", "bakong.daily_check_budget"),
-    ("KHQR_POS_DEMO_AUTOPAY", "bakong.demo_autopay"),
-    ("KHQR_POS_TERMINAL_ID", "terminal_id"),
-    ("KHQR_POS_TIME_ZONE", "time_zone"),
-];
+/// A setting that a `KHQR_POS_*` environment variable overrides over the file. Every use is
+/// an exhaustive `match`, so a new override cannot fall into another's arm.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EnvOverride {
+    /// `KHQR_POS_ENVIRONMENT`: `bakong.environment`.
+    Environment,
+    /// `KHQR_POS_BAKONG_URL`: `bakong.base_url`.
+    BakongUrl,
+    /// `KHQR_POS_TOKEN_FILE`: `bakong.token_file`.
+    TokenFile,
+    /// `KHQR_POS_EMAIL`: `bakong.email`.
+    Email,
+    /// `KHQR_POS_CHECK_BUDGET`: `bakong.daily_check_budget`.
+    CheckBudget,
+    /// `KHQR_POS_DEMO_AUTOPAY`: `bakong.demo_autopay`.
+    DemoAutopay,
+    /// `KHQR_POS_TERMINAL_ID`: `terminal_id`.
+    TerminalId,
+    /// `KHQR_POS_TIME_ZONE`: `time_zone`.
+    TimeZone,
+}
+
+impl EnvOverride {
+    /// Every override, in the order they are applied.
+    pub const ALL: [EnvOverride; 8] = [
+        EnvOverride::Environment,
+        EnvOverride::BakongUrl,
+        EnvOverride::TokenFile,
+        EnvOverride::Email,
+        EnvOverride::CheckBudget,
+        EnvOverride::DemoAutopay,
+        EnvOverride::TerminalId,
+        EnvOverride::TimeZone,
+    ];
+
+    /// The environment variable.
+    pub const fn var(self) -> &'static str {
+        match self {
+            EnvOverride::Environment => "KHQR_POS_ENVIRONMENT",
+            EnvOverride::BakongUrl => "KHQR_POS_BAKONG_URL",
+            EnvOverride::TokenFile => "KHQR_POS_TOKEN_FILE",
+            EnvOverride::Email => "KHQR_POS_EMAIL",
+            EnvOverride::CheckBudget => "KHQR_POS_CHECK_BUDGET",
+            EnvOverride::DemoAutopay => "KHQR_POS_DEMO_AUTOPAY",
+            EnvOverride::TerminalId => "KHQR_POS_TERMINAL_ID",
+            EnvOverride::TimeZone => "KHQR_POS_TIME_ZONE",
+        }
+    }
+
+    /// The setting it overrides, as written in the file.
+    pub const fn setting(self) -> &'static str {
+        match self {
+            EnvOverride::Environment => "bakong.environment",
+            EnvOverride::BakongUrl => "bakong.base_url",
+            EnvOverride::TokenFile => "bakong.token_file",
+            EnvOverride::Email => "bakong.email",
+            EnvOverride::CheckBudget => "bakong.daily_check_budget",
+            EnvOverride::DemoAutopay => "bakong.demo_autopay",
+            EnvOverride::TerminalId => "terminal_id",
+            EnvOverride::TimeZone => "time_zone",
+        }
+    }
+}
 
 /// The shortest and longest QR lifetimes the POS accepts (KHQR practice: minutes, not days).
 pub const QR_LIFETIME_RANGE: (Duration, Duration) =
@@ -664,19 +716,21 @@ fn apply_env(
             .parse::<u32>()
             .map_err(|_| invalid(var, format!("{text:?} is not a whole number")))
     };
-    for (var, setting) in ENV_OVERRIDES {
-        let Some(value) = env(var) else { continue };
-        match setting {
-            "bakong.environment" => file.bakong.environment = Some(value),
-            "bakong.base_url" => file.bakong.base_url = Some(value),
-            "bakong.token_file" => file.bakong.token_file = Some(PathBuf::from(value)),
-            "bakong.email" => file.bakong.email = Some(value),
-            "bakong.daily_check_budget" => {
-                file.bakong.daily_check_budget = Some(number(var, value)?);
+    for key in EnvOverride::ALL {
+        let Some(value) = env(key.var()) else {
+            continue;
+        };
+        match key {
+            EnvOverride::Environment => file.bakong.environment = Some(value),
+            EnvOverride::BakongUrl => file.bakong.base_url = Some(value),
+            EnvOverride::TokenFile => file.bakong.token_file = Some(PathBuf::from(value)),
+            EnvOverride::Email => file.bakong.email = Some(value),
+            EnvOverride::CheckBudget => {
+                file.bakong.daily_check_budget = Some(number(key.var(), value)?);
             }
-            "bakong.demo_autopay" => file.bakong.demo_autopay = Some(value),
-            "terminal_id" => file.terminal_id = Some(value),
-            _ => file.time_zone = Some(value),
+            EnvOverride::DemoAutopay => file.bakong.demo_autopay = Some(value),
+            EnvOverride::TerminalId => file.terminal_id = Some(value),
+            EnvOverride::TimeZone => file.time_zone = Some(value),
         }
     }
     Ok(())
@@ -795,6 +849,38 @@ mod tests {
             ("riel_per_usd = 4", "riel_per_usd"),
             ("time_zone = \"Mars/Olympus\"", "time_zone"),
             ("default_currency = \"EUR\"", "default_currency"),
+    #[test]
+    fn each_override_variable_sets_its_own_setting_and_no_other() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = load(
+            dir.path(),
+            "",
+            &[
+                ("KHQR_POS_EMAIL", "dev@example.com"),
+                ("KHQR_POS_DEMO_AUTOPAY", "2s"),
+                ("KHQR_POS_TERMINAL_ID", "C3"),
+            ],
+        )
+        .unwrap();
+        assert_eq!(config.bakong.email.as_deref(), Some("dev@example.com"));
+        assert_eq!(config.bakong.demo_autopay, Some(Duration::from_secs(2)));
+        assert_eq!(config.terminal_id, "C3");
+        assert_eq!(config.time_zone, chrono_tz::Asia::Phnom_Penh);
+        let config = load(dir.path(), "", &[("KHQR_POS_TIME_ZONE", "Asia/Bangkok")]).unwrap();
+        assert_eq!(config.time_zone, chrono_tz::Asia::Bangkok);
+        // One variable per setting, none shared.
+        let distinct = |names: Vec<&str>| {
+            names
+                .iter()
+                .collect::<std::collections::BTreeSet<_>>()
+                .len()
+        };
+        let vars: Vec<&str> = EnvOverride::ALL.iter().map(|k| k.var()).collect();
+        let settings: Vec<&str> = EnvOverride::ALL.iter().map(|k| k.setting()).collect();
+        assert_eq!(distinct(vars), EnvOverride::ALL.len());
+        assert_eq!(distinct(settings), EnvOverride::ALL.len());
+    }
+
             ("terminal_id = \"T-1\"", "terminal_id"),
             (
                 "[merchant]\nname = \"A name far longer than twenty-five\"",

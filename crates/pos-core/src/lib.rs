@@ -44,8 +44,8 @@ mod watcher;
 
 pub use config::{
 pub use clock::{Clock, SystemClock};
-    BakongConfig, Config, Environment, LoadOptions, MerchantKind, MerchantProfile, TokenInfo,
-    ENV_CONFIG, ENV_DATA_DIR, ENV_OVERRIDES, QR_LIFETIME_RANGE,
+    BakongConfig, Config, EnvOverride, Environment, LoadOptions, MerchantKind, MerchantProfile,
+    TokenInfo, ENV_CONFIG, ENV_DATA_DIR, QR_LIFETIME_RANGE,
 };
 pub use duration::{format_duration, parse_duration};
 pub use error::CoreError;
