@@ -28,7 +28,8 @@ const GIVE_UP_AFTER_EXPIRY: Duration = Duration::from_secs(30);
 pub struct ChargeArgs {
     #[command(flatten)]
     core: CoreArgs,
-    /// The amount as a cashier types it: 5000, 1,500, 1.50.
+    /// The amount as a cashier types it: 5000, 1,500, 1,500,000, 1.50. Digits, at most one
+    /// '.', and ',' only between groups of three digits; no sign, exponent, '_' or inner space.
     #[arg(long)]
     amount: String,
     /// KHR or USD (default: the shop's default currency).
@@ -37,7 +38,7 @@ pub struct ChargeArgs {
     /// How long the QR can be paid, 1m to 10m (default: the configured lifetime).
     #[arg(long, value_name = "DURATION")]
     expires_in: Option<String>,
-    /// A note kept with the sale (not put in the QR).
+    /// A note kept with the sale (not put in the QR): one line of at most 200 characters.
     #[arg(long)]
     note: Option<String>,
     /// Stay until the sale is paid, failed, expired or cancelled (Ctrl-C cancels it).

@@ -210,6 +210,100 @@ async fn a_bad_amount_fails_with_its_code_and_no_sale_is_recorded() {
     assert_eq!(list["sales"].as_array().unwrap().len(), 0);
 }
 
+/// Asserts the command failed with exit code 1 and returns its stderr.
+fn refused(out: &Output) -> String {
+    let stderr = text(&out.stderr);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}\n{stderr}",
+        text(&out.stdout)
+    );
+    stderr
+}
+
+async fn sale_count(dir: &Path) -> usize {
+    let out = run(dir, &["sales", "--json"]).await;
+    let list: serde_json::Value = serde_json::from_str(&succeeded(&out)).unwrap();
+    list["sales"].as_array().unwrap().len()
+}
+
+#[tokio::test]
+async fn amounts_outside_the_cashier_grammar_are_refused_with_the_rule_and_no_sale() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(dir.path(), &["charge", "--amount=1e5", "--currency", "KHR"]).await;
+    let stderr = refused(&out);
+    assert!(
+        stderr.contains("`1e5`: not a number; amounts are digits only, and 'e' is not allowed"),
+        "{stderr}"
+    );
+    for amount in ["+5000", "1,5,0,0", "1.5e3", "4e7"] {
+        let out = run(
+            dir.path(),
+            &["charge", "--amount", amount, "--currency", "KHR"],
+        )
+        .await;
+        let stderr = refused(&out);
+        assert!(stderr.contains(&format!("`{amount}`: ")), "{stderr}");
+    }
+    let out = run(
+        dir.path(),
+        &[
+            "charge",
+            "--amount",
+            "99999999999999999999",
+            "--currency",
+            "KHR",
+        ],
+    )
+    .await;
+    let stderr = refused(&out);
+    assert!(
+        stderr.contains("`99999999999999999999`: over the shop's maximum of 40,000,000 KHR"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("9,223,372"), "{stderr}");
+    assert_eq!(sale_count(dir.path()).await, 0);
+}
+
+#[tokio::test]
+async fn a_note_with_a_terminal_escape_or_of_100000_characters_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(
+        dir.path(),
+        &[
+            "charge",
+            "--amount",
+            "5000",
+            "--note",
+            "table 4 \x1b[31mred",
+        ],
+    )
+    .await;
+    let stderr = refused(&out);
+    assert!(
+        stderr.contains("note: control character U+001B at character 9 is not allowed"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains('\x1b'),
+        "the escape reached the terminal: {stderr:?}"
+    );
+    let long = "n".repeat(100_000);
+    let out = run(dir.path(), &["charge", "--amount", "5000", "--note", &long]).await;
+    let stderr = refused(&out);
+    assert!(
+        stderr.contains("note: at most 200 characters are allowed, this has 100000"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.len() < 1_000,
+        "the note was echoed back: {} bytes",
+        stderr.len()
+    );
+    assert_eq!(sale_count(dir.path()).await, 0);
+}
+
 #[tokio::test]
 async fn config_show_names_the_token_file_but_never_prints_the_token() {
     let (dir, sim) = custom_env().await;

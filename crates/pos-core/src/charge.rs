@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+use pos_domain::text::{self, NOTE_MAX_CHARS};
 use pos_domain::{Currency, Money};
 use pos_khqr::{Account, AdditionalData, KhqrInput, Payment};
 use pos_store::{NewSale, Sale, StoreError};
@@ -23,7 +24,9 @@ pub(crate) struct Checked {
     pub note: Option<String>,
 }
 
-/// Parses and checks a request against the configuration (amount, maximum, lifetime).
+/// Parses and checks a request against the configuration (amount, maximum, lifetime, note).
+/// A note is trimmed (blank means none) and refused, never cut, when it is too long or holds
+/// control characters: a silently shortened note would differ from what the cashier typed.
 /// `min_lifetime` is the shortest lifetime accepted (1 minute outside tests).
 pub(crate) fn check_request(
     config: &Config,
@@ -45,8 +48,11 @@ pub(crate) fn check_request(
         .note
         .as_deref()
         .map(str::trim)
-        .filter(|n| !n.is_empty())
-        .map(|n| n.chars().take(200).collect());
+        .filter(|n| !n.is_empty());
+    if let Some(note) = note {
+        text::check("note", note, NOTE_MAX_CHARS)?;
+    }
+    let note = note.map(str::to_owned);
     Ok(Checked {
         amount,
         lifetime,
@@ -165,6 +171,7 @@ pub(crate) fn view(config: &Config, sale: &Sale, qr_svg: String) -> ChargeView {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use pos_domain::AmountError;
 
     fn config() -> Config {
         Config::demo("/tmp/unused").unwrap()
@@ -212,6 +219,59 @@ mod tests {
             check_request(&c, &short, min).unwrap_err().code(),
             "expiry_invalid"
         );
+    }
+
+    #[test]
+    fn amounts_outside_the_grammar_or_over_the_shop_maximum_are_refused() {
+        let c = config();
+        let min = Duration::from_secs(60);
+        for amount in ["1e5", "+5000", "1,5,0,0", "1.5e3", "4e7", "1_000"] {
+            let err = check_request(&c, &request(amount, Currency::Khr), min).unwrap_err();
+            assert!(
+                matches!(err, CoreError::Amount(AmountError::Malformed { .. })),
+                "{amount}: {err:?}"
+            );
+        }
+        let err =
+            check_request(&c, &request("99999999999999999999", Currency::Khr), min).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "`99999999999999999999`: over the shop's maximum of 40,000,000 KHR"
+        );
+        let err = check_request(&c, &request("1,500,000.25", Currency::Usd), min).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "`1,500,000.25`: over the shop's maximum of 10,000.00 USD"
+        );
+        let ok = check_request(&c, &request("9,999.99", Currency::Usd), min).unwrap();
+        assert_eq!(ok.amount, Money::new(999_999, Currency::Usd));
+    }
+
+    #[test]
+    fn notes_are_trimmed_and_refused_when_too_long_or_holding_controls() {
+        let c = config();
+        let min = Duration::from_secs(60);
+        let with_note = |note: &str| ChargeRequest {
+            note: Some(note.into()),
+            ..request("100", Currency::Khr)
+        };
+        let checked = check_request(&c, &with_note("  table 4  "), min).unwrap();
+        assert_eq!(checked.note.as_deref(), Some("table 4"));
+        assert_eq!(
+            check_request(&c, &with_note("   "), min).unwrap().note,
+            None
+        );
+        let khmer = "ក".repeat(NOTE_MAX_CHARS);
+        let checked = check_request(&c, &with_note(&khmer), min).unwrap();
+        assert_eq!(checked.note, Some(khmer));
+        for note in ["x".repeat(NOTE_MAX_CHARS + 1), "ok \x1b[31mred".to_owned()] {
+            let err = check_request(&c, &with_note(&note), min).unwrap_err();
+            assert!(
+                matches!(&err, CoreError::Text(e) if e.field == "note"),
+                "{err:?}"
+            );
+            assert!(err.to_string().starts_with("note: "), "{err}");
+        }
     }
 
     #[test]

@@ -320,12 +320,24 @@ fn invalid(field: &str, reason: impl Into<String>) -> CoreError {
     }
 }
 
-/// Checks a KHQR text field's length the way KHQR counts it (UTF-16 units).
+/// The longest custom Bakong base URL accepted, in characters.
+pub(crate) const URL_MAX_CHARS: usize = 200;
+
+/// Checks free text the way [`pos_domain::text`] does, as a setting.
+fn check_text(field: &str, value: &str, max_chars: usize) -> Result<(), CoreError> {
+    pos_domain::text::check(field, value, max_chars)
+        .map_err(|e| invalid(field, e.problem.to_string()))
+}
+
+/// Checks a KHQR text field: not blank, no control characters, and its length the way KHQR
+/// counts it (UTF-16 units).
 fn check_len(field: &str, value: &str, max: usize) -> Result<(), CoreError> {
     let len = value.encode_utf16().count();
     if value.trim().is_empty() {
         return Err(invalid(field, "must not be empty"));
     }
+    pos_domain::text::check_chars(field, value)
+        .map_err(|e| invalid(field, e.problem.to_string()))?;
     if len > max {
         return Err(invalid(
             field,
@@ -448,6 +460,7 @@ impl Config {
             },
         };
         if let Environment::Custom(url) = &environment {
+            check_text("bakong.base_url", url, URL_MAX_CHARS)?;
             if !(url.starts_with("http://") || url.starts_with("https://")) {
                 return Err(invalid(
                     "bakong.base_url",
@@ -537,6 +550,7 @@ impl Config {
             ));
         }
         if let Some(email) = &file.bakong.email {
+            check_text("bakong.email", email, 30)?;
             if !email.contains('@') || email.len() > 30 {
                 return Err(invalid(
                     "bakong.email",
@@ -608,21 +622,15 @@ fn check_lifetime(lifetime: Duration) -> Result<(), CoreError> {
     Ok(())
 }
 
+/// A shop maximum, written the way a cashier types amounts; without a shop maximum to stay
+/// under, the cashier grammar caps it at what a KHQR can carry.
 fn parse_max(text: Option<&str>, currency: Currency, default: &str) -> Result<Money, CoreError> {
     let field = match currency {
         Currency::Khr => "max_amount_khr",
         Currency::Usd => "max_amount_usd",
     };
-    let money = Money::parse_cashier(text.unwrap_or(default), currency, None)
-        .map_err(|e| invalid(field, e.to_string()))?;
-    // Tag 54 holds at most 13 characters, so a larger amount could never be encoded.
-    if money.plain().len() > 13 {
-        return Err(invalid(
-            field,
-            "too large for a KHQR amount (13 characters)",
-        ));
-    }
-    Ok(money)
+    Money::parse_cashier(text.unwrap_or(default), currency, None)
+        .map_err(|e| invalid(field, e.to_string()))
 }
 
 fn build_merchant(file: FileMerchant, demo: bool) -> Result<MerchantProfile, CoreError> {
@@ -896,6 +904,29 @@ mod tests {
             ("[bakong]\nenvironment = \"mars\"", "bakong.environment"),
             ("[bakong]\nenvironment = \"custom\"", "bakong.base_url"),
             ("surprise = 1", "unknown field"),
+            ("max_amount_khr = \"1e5\"", "`1e5`: not a number"),
+            ("max_amount_khr = \"1,5,0,0\"", "exactly three digits"),
+            (
+                "max_amount_khr = \"99999999999999999999\"",
+                "over 9,999,999,999,999 KHR, the largest amount a KHQR can carry",
+            ),
+            ("max_amount_usd = \"10,000,000,000\"", "max_amount_usd"),
+            (
+                "[merchant]\nname = \"Shop\\u001b[2J\"",
+                "merchant.name: control character U+001B at character 5",
+            ),
+            (
+                "[merchant]\ncity = \"Phnom\\u202EPenh\"",
+                "bidirectional formatting character U+202E",
+            ),
+            (
+                "[merchant]\nstore_label = \"a\\nb\"",
+                "merchant.store_label: control character U+000A",
+            ),
+            (
+                "[bakong]\nemail = \"a@b\\u0000\"",
+                "bakong.email: control character U+0000",
+            ),
         ];
         for (toml, expected) in cases {
             let err = load(dir.path(), toml, &[]).unwrap_err();

@@ -28,6 +28,9 @@ pub enum CoreError {
     /// What the cashier typed is not a chargeable amount.
     #[error("{0}")]
     Amount(#[from] AmountError),
+    /// Free text (a sale's note) that is too long or holds control characters.
+    #[error("{0}")]
+    Text(#[from] pos_domain::text::TextError),
     /// A currency other than KHR or USD.
     #[error("{0}")]
     Currency(#[from] UnknownCurrency),
@@ -150,6 +153,7 @@ impl CoreError {
         match self {
             CoreError::ConfigRead { .. } | CoreError::ConfigInvalid { .. } => "config_invalid",
             CoreError::Amount(_) => "amount_invalid",
+            CoreError::Text(_) => "text_invalid",
             CoreError::Currency(_) => "currency_invalid",
             CoreError::LifetimeOutOfRange { .. } => "expiry_invalid",
             CoreError::SaleNotFound { .. } => "sale_not_found",

@@ -5,10 +5,12 @@
 
 use std::path::{Path, PathBuf};
 
+use pos_domain::text::{self, TextError, TextProblem};
 use pos_domain::Currency;
 use serde::{Deserialize, Serialize};
 
 use super::files::{owner_file, read_table, write_atomic, write_table};
+use crate::config::URL_MAX_CHARS;
 use crate::{Config, CoreError, Environment, LoadOptions, MerchantKind};
 
 /// One problem with one form field.
@@ -75,19 +77,34 @@ fn filled(value: &Option<String>) -> Option<&str> {
     value.as_deref().map(str::trim).filter(|v| !v.is_empty())
 }
 
+/// A required KHQR text field: present, free of control characters, and at most `max` long
+/// the way KHQR counts (UTF-16 units).
 fn check_text(errors: &mut Vec<FieldError>, field: &str, value: Option<&str>, max: usize) {
     match value {
         None => errors.push(field_error(field, "required", "required")),
-        Some(v) if v.encode_utf16().count() > max => errors.push(field_error(
-            field,
-            "too_long",
-            format!(
-                "at most {max} characters (now {})",
-                v.encode_utf16().count()
-            ),
-        )),
-        Some(_) => {}
+        Some(v) => match text::check_chars(field, v) {
+            Err(error) => errors.push(text_error(error)),
+            Ok(()) if v.encode_utf16().count() > max => errors.push(field_error(
+                field,
+                "too_long",
+                format!(
+                    "at most {max} characters (now {})",
+                    v.encode_utf16().count()
+                ),
+            )),
+            Ok(()) => {}
+        },
     }
+}
+
+/// A [`text`] rule broken by a form field: `too_long`, or `format` for a forbidden character
+/// (control, bidi override…).
+fn text_error(error: TextError) -> FieldError {
+    let code = match error.problem {
+        TextProblem::TooLong { .. } => "too_long",
+        TextProblem::Forbidden { .. } => "format",
+    };
+    field_error(&error.field, code, error.problem.to_string())
 }
 
 /// `name@bank`: letters, digits, `_`, `.` or `-` before the `@`, letters and digits after.
@@ -201,8 +218,12 @@ impl Settings {
         }
         match self.environment.as_str() {
             "demo" | "sit" | "production" => {}
-            "custom" => match filled(&self.base_url) {
-                Some(url) if url.starts_with("https://") || url.starts_with("http://") => {}
+            "custom" => match filled(&self.base_url)
+                .map(|url| (url, text::check("baseUrl", url, URL_MAX_CHARS)))
+            {
+                Some((_, Err(error))) => errors.push(text_error(error)),
+                Some((url, Ok(())))
+                    if url.starts_with("https://") || url.starts_with("http://") => {}
                 _ => errors.push(field_error(
                     "baseUrl",
                     "format",
@@ -216,7 +237,9 @@ impl Settings {
             )),
         }
         if let Some(email) = filled(&self.email) {
-            if !email.contains('@') || email.len() > 30 {
+            if let Err(error) = text::check_chars("email", email) {
+                errors.push(text_error(error));
+            } else if !email.contains('@') || email.len() > 30 {
                 errors.push(field_error(
                     "email",
                     "format",
@@ -435,6 +458,74 @@ mod tests {
         let expected: Vec<(String, String)> = expected
             .iter()
             .map(|(f, c)| ((*f).to_owned(), (*c).to_owned()))
+            .collect();
+        assert_eq!(found, expected);
+    }
+
+    #[test]
+    fn control_and_bidi_characters_are_refused_in_every_text_field() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Settings::load(&demo(dir.path())).unwrap();
+        s.merchant_name = "Shop\x1b[2J".into();
+        s.city = "Phnom\u{202E}Penh".into();
+        s.merchant_kind = MerchantKind::Merchant;
+        s.merchant_id = Some("M\x0012".into());
+        s.acquiring_bank = Some("Bank\x7f".into());
+        s.store_label = Some("Store\u{9b}1".into());
+        s.terminal_label = Some("T\n1".into());
+        s.environment = "custom".into();
+        s.base_url = Some(format!("https://relay.example/{}", "a".repeat(200)));
+        s.email = Some("a@b\u{2066}".into());
+        let found: Vec<(String, String, String)> = s
+            .validate()
+            .into_iter()
+            .map(|e| (e.field, e.code, e.message))
+            .collect();
+        let expected = [
+            (
+                "merchantName",
+                "format",
+                "control character U+001B at character 5 is not allowed",
+            ),
+            (
+                "city",
+                "format",
+                "bidirectional formatting character U+202E at character 6 is not allowed",
+            ),
+            (
+                "merchantId",
+                "format",
+                "control character U+0000 at character 2 is not allowed",
+            ),
+            (
+                "acquiringBank",
+                "format",
+                "control character U+007F at character 5 is not allowed",
+            ),
+            (
+                "storeLabel",
+                "format",
+                "control character U+009B at character 6 is not allowed",
+            ),
+            (
+                "terminalLabel",
+                "format",
+                "control character U+000A at character 2 is not allowed",
+            ),
+            (
+                "baseUrl",
+                "too_long",
+                "at most 200 characters are allowed, this has 222",
+            ),
+            (
+                "email",
+                "format",
+                "bidirectional formatting character U+2066 at character 4 is not allowed",
+            ),
+        ];
+        let expected: Vec<(String, String, String)> = expected
+            .iter()
+            .map(|(f, c, m)| ((*f).to_owned(), (*c).to_owned(), (*m).to_owned()))
             .collect();
         assert_eq!(found, expected);
     }
