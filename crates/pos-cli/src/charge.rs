@@ -29,7 +29,8 @@ pub struct ChargeArgs {
     #[command(flatten)]
     core: CoreArgs,
     /// The amount as a cashier types it: 5000, 1,500, 1,500,000, 1.50. Digits, at most one
-    /// '.', and ',' only between groups of three digits; no sign, exponent, '_' or inner space.
+    /// '.', and ',' only between groups of three digits; no sign, exponent, '_' or inner space
+    /// (spaces around it are ignored).
     #[arg(long)]
     amount: String,
     /// KHR or USD (default: the shop's default currency).
