@@ -40,7 +40,8 @@ pub async fn charge(state: State<'_, AppState>, input: ChargeInput) -> Result<Sa
     Ok(state.pos()?.charge(request).await?.into())
 }
 
-/// Cancels a pending sale and returns where it ended up (a sale paid meanwhile stays paid).
+/// Cancels a pending sale and returns its new status; a sale already closed (paid meanwhile,
+/// expired) stays as it is and the cancel is refused with `invalid_transition`.
 #[tauri::command]
 pub async fn cancel_sale(
     state: State<'_, AppState>,
@@ -50,7 +51,8 @@ pub async fn cancel_sale(
     Ok(state.pos()?.cancel(id).await?.status)
 }
 
-/// A fresh QR for the same amount (a new sale; the old one stays as it was).
+/// A fresh QR for the same amount (a new sale); a still-pending old one is cancelled first,
+/// so only one QR can be paid.
 #[tauri::command]
 pub async fn regenerate(state: State<'_, AppState>, sale_id: String) -> Result<SaleCard, IpcError> {
     let id = self::sale_id(&sale_id)?;

@@ -91,7 +91,8 @@ pub const QR_LIFETIME_RANGE: (Duration, Duration) =
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", content = "baseUrl", rename_all = "camelCase")]
 pub enum Environment {
-    /// The embedded simulator on loopback: no token, no network, payments on demand.
+    /// The embedded simulator on loopback (the `demo` feature): no network, payments on
+    /// demand. The default while no token is saved.
     Demo,
     /// NBC's sandbox.
     Sit,

@@ -1,6 +1,6 @@
-//! Demo mode: with no Bakong token configured, the POS starts the Bakong simulator on a
-//! loopback port and talks to it exactly as to the real service, so a shop can try the POS
-//! and the cashier can "pay" a QR from the counter screen.
+//! Demo mode: in the demo environment (the default while no Bakong token is saved), the POS
+//! starts the Bakong simulator on a loopback port and talks to it exactly as to the real
+//! service, so a shop can try the POS and the cashier can "pay" a QR from the counter screen.
 //!
 //! This is the only module that names `pos-bakong-sim`, and only with the `demo` feature.
 //! Without it, [`Demo`] has no values and [`Demo::start`] explains that demo mode is not
@@ -91,7 +91,7 @@ mod absent {
     pub(crate) enum Demo {}
 
     impl Demo {
-        /// Refuses: a configuration without a token needs the simulator.
+        /// Refuses: the demo environment needs the simulator.
         pub(crate) async fn start(config: &Config) -> Result<(BakongClient, Demo), CoreError> {
             Err(CoreError::DemoNotBuilt {
                 token_file: config.bakong.token_file.clone(),

@@ -22,6 +22,10 @@
 //! # }
 //! ```
 //!
+//! Demo mode (the embedded Bakong simulator, used above) is the `demo` feature, on by
+//! default; without it the crate links no simulator and [`Pos::start`] refuses the demo
+//! environment with [`CoreError::DemoNotBuilt`].
+//!
 //! Money and the sale state machine come from `pos-domain` and are re-exported here, so
 //! callers need only this crate.
 #![warn(missing_docs)]

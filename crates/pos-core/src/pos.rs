@@ -79,9 +79,9 @@ impl std::fmt::Debug for Pos {
 }
 
 impl Pos {
-    /// Opens the ledger, connects to Bakong (or, with no token, starts the demo simulator),
-    /// and starts the watcher, which resumes every unresolved sale. Without the `demo` feature
-    /// a configuration without a token is refused with [`CoreError::DemoNotBuilt`].
+    /// Opens the ledger, connects to Bakong (or, in the demo environment, starts the embedded
+    /// simulator), and starts the watcher, which resumes every unresolved sale. Without the
+    /// `demo` feature the demo environment is refused with [`CoreError::DemoNotBuilt`].
     pub async fn start(config: Config) -> Result<Pos, CoreError> {
         Pos::start_with(config, StartOptions::default()).await
     }
@@ -135,7 +135,8 @@ impl Pos {
         &self.inner.shared.config
     }
 
-    /// Whether payments are simulated (no token configured).
+    /// Whether payments are simulated: the demo environment, served by the embedded
+    /// simulator (the default while no token is saved; it stays chosen after one is).
     pub fn is_demo(&self) -> bool {
         self.inner.demo.is_some()
     }

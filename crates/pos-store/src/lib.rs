@@ -88,7 +88,7 @@ impl Store {
         Store::prepare(conn)
     }
 
-    /// A ledger that lives in memory only, for tests and demos.
+    /// A ledger that lives in memory only, for tests (demo mode uses a real file).
     pub fn open_in_memory() -> Result<Store> {
         Store::prepare(Connection::open_in_memory()?)
     }
