@@ -1,16 +1,30 @@
-//! Generates `ui/src/ipc/bindings.ts` from the IPC types and checks that the committed file is
-//! fresh. Run `UPDATE_IPC_BINDINGS=1 cargo test -p khqr-pos-app bindings` after changing
-//! `ipc.rs`; CI runs the same test without the variable and fails on a stale file.
+//! Generates `ui/src/ipc/bindings.ts` from every type that crosses IPC (the screen's own types
+//! in `ipc.rs` and the core's views, derived with `ts-rs` behind pos-core's `ts` feature) and
+//! checks that the committed file is fresh. Run `UPDATE_IPC_BINDINGS=1 cargo test -p
+//! khqr-pos-app bindings` after changing one; CI runs the same test without the variable and
+//! fails on a stale file.
 
 use std::path::PathBuf;
 
-use pos_domain::{Currency, SaleStatus};
+use pos_core::owner::{
+    EndOfDay, ExportResult, FieldError, HistoryEntry, OwnerHealth, OwnerStatus, ReceiptView,
+    RecheckPreview, Settings, TokenStatus,
+};
+use pos_core::{
+    DayReport, ErrorCode, ErrorDetails, ErrorView, MerchantKind, OwnerQuery, PaymentView,
+    RecheckView, SaleView, SalesList, TotalView,
+};
+use pos_domain::{Currency, Money, SaleStatus};
 use serde::Serialize;
 use ts_rs::{Config, TS};
 
-use crate::ipc::{
-    AppInfo, CannotVerifyReason, ChargeInput, IpcError, SaleCard, UiEvent, Verification,
-};
+use crate::ipc::{AppInfo, CannotVerifyReason, ChargeInput, SaleCard, UiEvent, Verification};
+
+/// `pos_domain::Money` has no ts-rs derive (the domain crate stays free of it); its JSON is
+/// pinned against this by [`money_serializes_as_declared`].
+const MONEY: &str =
+    "/** An exact amount in minor units (riel, cents), as `pos_domain::Money` serializes. */\n\
+                     export type Money = { minor: number, currency: Currency };\n";
 
 /// Where the bindings live, relative to this crate.
 fn bindings_path() -> PathBuf {
@@ -33,31 +47,50 @@ fn declaration<T: TS + 'static>(cfg: &Config) -> String {
 
 /// The whole bindings file.
 fn generate() -> String {
-    let cfg = Config::default();
+    // Counts, amounts in minor units and epoch milliseconds stay far below 2^53; ids, which
+    // may not, are declared (and serialized) as strings one by one.
+    let cfg = Config::default().with_large_int("number");
     let mut out = String::from(
-        "// Generated from src-tauri/src/ipc.rs by `UPDATE_IPC_BINDINGS=1 cargo test -p khqr-pos-app bindings`.\n\
+        "// Generated from the IPC types (src-tauri/src/ipc.rs and pos-core's views) by\n\
+         // `UPDATE_IPC_BINDINGS=1 cargo test -p khqr-pos-app bindings`.\n\
          // Do not edit: a test fails when this file and the Rust types disagree.\n\n",
     );
     out.push_str("/** KHR or USD, as `pos_domain::Currency` serializes. */\n");
     out.push_str(&union_of("Currency", &Currency::ALL));
     out.push_str("/** Where a sale stands, as `pos_domain::SaleStatus` serializes. */\n");
     out.push_str(&union_of("SaleStatus", &SaleStatus::ALL));
+    out.push_str(MONEY);
     for decl in [
+        // The cashier screen.
         declaration::<AppInfo>(&cfg),
         declaration::<ChargeInput>(&cfg),
         declaration::<SaleCard>(&cfg),
         declaration::<CannotVerifyReason>(&cfg),
         declaration::<Verification>(&cfg),
         declaration::<UiEvent>(&cfg),
-        declaration::<IpcError>(&cfg),
-        declaration::<crate::owner::OwnerError>(&cfg),
-        declaration::<crate::owner::OwnerFieldError>(&cfg),
-        declaration::<crate::owner::OwnerStatus>(&cfg),
-        declaration::<crate::owner::TokenInfoView>(&cfg),
-        declaration::<crate::owner::OwnerQuery>(&cfg),
-        declaration::<crate::owner::ExportResult>(&cfg),
-        declaration::<crate::owner::RecheckPreview>(&cfg),
-        declaration::<crate::owner::OwnerHealth>(&cfg),
+        // Every command's failure.
+        declaration::<ErrorView>(&cfg),
+        declaration::<ErrorCode>(&cfg),
+        declaration::<ErrorDetails>(&cfg),
+        declaration::<FieldError>(&cfg),
+        // The owner screens.
+        declaration::<OwnerStatus>(&cfg),
+        declaration::<TokenStatus>(&cfg),
+        declaration::<OwnerQuery>(&cfg),
+        declaration::<SalesList>(&cfg),
+        declaration::<SaleView>(&cfg),
+        declaration::<PaymentView>(&cfg),
+        declaration::<TotalView>(&cfg),
+        declaration::<HistoryEntry>(&cfg),
+        declaration::<ReceiptView>(&cfg),
+        declaration::<EndOfDay>(&cfg),
+        declaration::<DayReport>(&cfg),
+        declaration::<ExportResult>(&cfg),
+        declaration::<RecheckPreview>(&cfg),
+        declaration::<RecheckView>(&cfg),
+        declaration::<OwnerHealth>(&cfg),
+        declaration::<Settings>(&cfg),
+        declaration::<MerchantKind>(&cfg),
     ] {
         out.push('\n');
         out.push_str(&decl);
@@ -77,5 +110,17 @@ fn committed_typescript_bindings_match_the_rust_ipc_types() {
         committed == fresh,
         "{} is stale: run `UPDATE_IPC_BINDINGS=1 cargo test -p khqr-pos-app bindings`",
         path.display()
+    );
+}
+
+#[test]
+fn money_serializes_as_declared() {
+    let money = Money {
+        minor: 250,
+        currency: Currency::Usd,
+    };
+    assert_eq!(
+        serde_json::to_value(money).unwrap(),
+        serde_json::json!({"minor": 250, "currency": "USD"})
     );
 }

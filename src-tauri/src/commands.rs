@@ -1,23 +1,15 @@
-//! The commands the web view may invoke. Each is a few lines: parse the IPC input, call
-//! `pos-core`, convert the answer. Errors reach the UI as `{code, message}`.
+//! The cashier screen's commands. Each is a few lines: parse the IPC input, call `pos-core`,
+//! convert the answer. Failures reach the UI as the core's `ErrorView`.
 
-use pos_core::ChargeRequest;
+use pos_core::{sale_id_from_text, ChargeRequest, ErrorView};
 use tauri::State;
 
-use crate::ipc::{AppInfo, ChargeInput, IpcError, SaleCard};
+use crate::ipc::{AppInfo, ChargeInput, SaleCard};
 use crate::state::AppState;
-
-/// Sale ids travel as text (JavaScript numbers would round large ids).
-fn sale_id(text: &str) -> Result<i64, IpcError> {
-    text.parse().map_err(|_| IpcError {
-        code: "sale_not_found".into(),
-        message: format!("{text:?} is not a sale id"),
-    })
-}
 
 /// What the cashier screen needs at start.
 #[tauri::command]
-pub fn app_info(state: State<'_, AppState>) -> Result<AppInfo, IpcError> {
+pub fn app_info(state: State<'_, AppState>) -> Result<AppInfo, ErrorView> {
     let pos = state.pos()?;
     let config = pos.config();
     Ok(AppInfo {
@@ -30,7 +22,7 @@ pub fn app_info(state: State<'_, AppState>) -> Result<AppInfo, IpcError> {
 
 /// Records a pending sale and returns its KHQR card.
 #[tauri::command]
-pub async fn charge(state: State<'_, AppState>, input: ChargeInput) -> Result<SaleCard, IpcError> {
+pub async fn charge(state: State<'_, AppState>, input: ChargeInput) -> Result<SaleCard, ErrorView> {
     let request = ChargeRequest {
         amount: input.amount,
         currency: Some(input.currency),
@@ -46,22 +38,28 @@ pub async fn charge(state: State<'_, AppState>, input: ChargeInput) -> Result<Sa
 pub async fn cancel_sale(
     state: State<'_, AppState>,
     sale_id: String,
-) -> Result<pos_core::SaleStatus, IpcError> {
-    let id = self::sale_id(&sale_id)?;
+) -> Result<pos_core::SaleStatus, ErrorView> {
+    let id = sale_id_from_text(&sale_id)?;
     Ok(state.pos()?.cancel(id).await?.status)
 }
 
 /// A fresh QR for the same amount (a new sale); a still-pending old one is cancelled first,
 /// so only one QR can be paid.
 #[tauri::command]
-pub async fn regenerate(state: State<'_, AppState>, sale_id: String) -> Result<SaleCard, IpcError> {
-    let id = self::sale_id(&sale_id)?;
+pub async fn regenerate(
+    state: State<'_, AppState>,
+    sale_id: String,
+) -> Result<SaleCard, ErrorView> {
+    let id = sale_id_from_text(&sale_id)?;
     Ok(state.pos()?.regenerate(id).await?.into())
 }
 
 /// Demo mode only: the simulated customer pays the sale's QR.
 #[tauri::command]
-pub async fn simulate_payment(state: State<'_, AppState>, sale_id: String) -> Result<(), IpcError> {
-    let id = self::sale_id(&sale_id)?;
+pub async fn simulate_payment(
+    state: State<'_, AppState>,
+    sale_id: String,
+) -> Result<(), ErrorView> {
+    let id = sale_id_from_text(&sale_id)?;
     Ok(state.pos()?.demo_pay(id).await?)
 }

@@ -1,11 +1,10 @@
-//! The IPC contract between Rust and the web view: every type a command takes or returns and
-//! every event payload. TypeScript bindings are generated from these types (`ts-rs`) into
-//! `ui/src/ipc/bindings.ts`; a test fails when the committed file is stale.
-//!
-//! These are views made for the screen, not the core's types: the token, file paths and
-//! anything else the web view has no business knowing never appear here.
+//! The cashier screen's side of the IPC contract: what its commands take and return and the
+//! event payloads. These are made for the screen (ids as text, the four reasons a cashier
+//! needs) rather than the core's types; the owner screens use the core's views directly, and
+//! every command fails with the core's `ErrorView`. TypeScript bindings are generated from
+//! all of them (`bindings.rs`); a test fails when the committed file is stale.
 
-use pos_core::{ChargeView, CoreError, PosEvent};
+use pos_core::{ChargeView, PosEvent};
 use pos_domain::{Currency, SaleStatus};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -125,24 +124,6 @@ pub enum UiEvent {
         /// The new state.
         state: Verification,
     },
-}
-
-/// A failed command as the UI receives it: branch on `code`, show `message`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-pub struct IpcError {
-    /// Stable, machine-readable (`amount_invalid`, `sale_not_found`, …).
-    pub code: String,
-    /// For people, in English.
-    pub message: String,
-}
-
-impl From<CoreError> for IpcError {
-    fn from(err: CoreError) -> Self {
-        IpcError {
-            code: err.code().to_owned(),
-            message: err.to_string(),
-        }
-    }
 }
 
 impl From<ChargeView> for SaleCard {

@@ -51,20 +51,26 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>, launch: Launch) -> tauri:
             owner::owner_save_settings,
         ])
         .setup(move |app| {
-            app.manage(owner::OwnerState::new(launch.options.clone()));
-            let started = tauri::async_runtime::block_on(state::start(launch));
+            let started =
+                tauri::async_runtime::block_on(state::start(launch.config, launch.options.clone()));
             if let Ok(pos) = &started {
-                forward_events(app.handle().clone(), pos.subscribe());
+                serve(app.handle(), pos);
                 if let Some(window) = app.get_webview_window("main") {
                     let demo = if pos.is_demo() { " — DEMO" } else { "" };
                     let title = format!("KHQR POS — {}{demo}", pos.config().merchant.name);
                     window.set_title(&title)?;
                 }
-                e2e_hooks::announce(pos);
             }
-            app.manage(state::AppState::new(started));
+            app.manage(state::AppState::new(started, launch.options));
             Ok(())
         })
+}
+
+/// Connects a freshly started POS to the window: its events are pushed, and the e2e tests
+/// learn its simulator.
+fn serve<R: Runtime>(app: &tauri::AppHandle<R>, pos: &pos_core::Pos) {
+    forward_events(app.clone(), pos.subscribe());
+    e2e_hooks::announce(pos);
 }
 
 /// Pushes every core event the screen cares about to the web view, for the app's lifetime.

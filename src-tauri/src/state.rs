@@ -1,9 +1,8 @@
 //! The app's state, built once in `setup()`: the running POS, or why it could not start (shown
-//! by the UI instead of an empty window).
+//! by the UI instead of an empty window), and the owner gate.
 
-use pos_core::{Config, CoreError, Pos, StartOptions};
-
-use crate::ipc::IpcError;
+use pos_core::owner::OwnerGate;
+use pos_core::{Config, CoreError, ErrorView, Pos, StartOptions};
 
 /// What the app starts the POS with.
 pub struct Launch {
@@ -14,30 +13,50 @@ pub struct Launch {
 }
 
 /// Starts the POS (opens the ledger, starts the demo simulator or connects to Bakong).
-pub async fn start(launch: Launch) -> Result<Pos, IpcError> {
-    let config = launch.config?;
-    Ok(Pos::start_with(config, launch.options).await?)
+pub async fn start(
+    config: Result<Config, CoreError>,
+    options: StartOptions,
+) -> Result<Pos, ErrorView> {
+    Ok(Pos::start_with(config?, options).await?)
 }
 
 /// Managed state: the POS, or the start-up failure every command reports.
 pub struct AppState {
-    started: std::sync::RwLock<Result<Pos, IpcError>>,
+    started: std::sync::RwLock<Result<Pos, ErrorView>>,
+    /// What the POS is started with, again after a settings save.
+    options: StartOptions,
+    /// The owner area's PIN and session, for the app's lifetime.
+    pub gate: OwnerGate,
 }
 
 impl AppState {
     /// Wraps the outcome of [`start`].
-    pub fn new(started: Result<Pos, IpcError>) -> Self {
+    pub fn new(started: Result<Pos, ErrorView>, options: StartOptions) -> Self {
         AppState {
             started: std::sync::RwLock::new(started),
+            options,
+            gate: OwnerGate::new(),
         }
     }
 
     /// The running POS (a cheap clone), or the reason it is not running.
-    pub fn pos(&self) -> Result<Pos, IpcError> {
+    pub fn pos(&self) -> Result<Pos, ErrorView> {
         self.started
             .read()
             .unwrap_or_else(|e| e.into_inner())
             .clone()
+    }
+
+    /// The running POS, if the owner area is open (which it then stays a while longer).
+    pub fn owner_pos(&self) -> Result<Pos, ErrorView> {
+        let pos = self.pos()?;
+        self.gate.require_open()?;
+        Ok(pos)
+    }
+
+    /// The options the POS runs with.
+    pub fn options(&self) -> StartOptions {
+        self.options.clone()
     }
 
     /// Swaps in a POS restarted with new settings; later commands use it.

@@ -127,6 +127,7 @@ impl Environment {
 
 /// Whose account the QR pays into: KHQR tag 29 (individual) or tag 30 (merchant).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum MerchantKind {
     /// A personal Bakong account (tag 29).

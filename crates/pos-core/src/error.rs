@@ -1,10 +1,14 @@
-//! [`CoreError`]: every way a POS operation can fail. The UI receives it as
-//! `{"code": …, "message": …}` and branches on the stable `code`, never on the message.
+//! [`CoreError`]: every way a POS operation can fail, and [`ErrorView`], the one shape every
+//! failure reaches the UI (and the CLI's JSON) in: a stable [`ErrorCode`] to branch on, an
+//! English message for support, the field at fault, and the numbers a translated text needs
+//! as typed [`ErrorDetails`], so no client ever reads them out of the message.
 
 use std::path::PathBuf;
 
 use pos_domain::{AmountError, InvalidTransition, UnknownCurrency};
-use serde::ser::SerializeStruct;
+use serde::Serialize;
+
+use crate::owner::FieldError;
 
 /// A failure of a POS operation.
 #[derive(Debug, thiserror::Error)]
@@ -145,38 +149,232 @@ pub enum CoreError {
         /// The sale.
         sale_id: i64,
     },
+    /// Text that should be a sale id (ids travel as text) is not one.
+    #[error("{text:?} is not a sale id")]
+    SaleIdInvalid {
+        /// The text given.
+        text: String,
+    },
+    /// The owner area is closed (never opened, locked, or idle too long): give the PIN.
+    #[error("enter the owner pin first")]
+    OwnerLocked,
+    /// A CSV export could not be written.
+    #[error("export {path}: {reason}")]
+    ExportFailed {
+        /// The file.
+        path: PathBuf,
+        /// What went wrong.
+        reason: String,
+    },
+}
+
+/// The stable, machine-readable code of a failure. The UI keys its English and Khmer texts on
+/// it; a code, once released, keeps its meaning.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// The configuration cannot be read or has an unusable value.
+    ConfigInvalid,
+    /// What the cashier typed is not a chargeable amount.
+    AmountInvalid,
+    /// Free text (a sale's note) is too long or holds control characters; `field` names it.
+    TextInvalid,
+    /// A currency other than KHR or USD.
+    CurrencyInvalid,
+    /// A QR lifetime outside the allowed range.
+    ExpiryInvalid,
+    /// No such sale (or the text is not a sale id).
+    SaleNotFound,
+    /// The sale's status does not allow this.
+    InvalidTransition,
+    /// A demo-only action outside demo mode.
+    NotDemo,
+    /// A real Bakong environment without a token.
+    TokenMissing,
+    /// The token file could not be read or written, or the pasted token is unusable.
+    TokenFile,
+    /// The KHQR could not be built.
+    QrFailed,
+    /// The ledger failed.
+    LedgerFailed,
+    /// The Bakong client failed outright.
+    BakongFailed,
+    /// The demo simulator failed.
+    SimulatorFailed,
+    /// A date or date range is not valid.
+    DateInvalid,
+    /// A background task failed.
+    Internal,
+    /// The POS was shut down.
+    Stopped,
+    /// An owner PIN must be 4 to 8 digits.
+    PinInvalid,
+    /// No owner PIN yet.
+    PinNotSet,
+    /// The first PIN is already set.
+    PinAlreadySet,
+    /// Wrong PIN; `details` says how many tries are left.
+    PinWrong,
+    /// Too many wrong PINs; `details` says when to try again.
+    PinLocked,
+    /// The settings form has invalid fields; `details` lists them.
+    SettingsInvalid,
+    /// An owner file could not be read or written.
+    OwnerFile,
+    /// The sale was not paid, so it has no receipt.
+    NoReceipt,
+    /// The owner area is closed.
+    OwnerLocked,
+    /// A CSV export could not be written.
+    ExportFailed,
+    /// Not a POS error at all (an IPC failure before the core was reached); made by the UI.
+    Unexpected,
+}
+
+/// The code as it travels (`pin_wrong`): serde's name is the only spelling.
+impl std::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.serialize(f)
+    }
+}
+
+/// Lets callers and tests compare with the code as written in the contract.
+impl PartialEq<&str> for ErrorCode {
+    // Error paths and tests only: a short allocation beats a second spelling of every code.
+    #[allow(clippy::cmp_owned)]
+    fn eq(&self, other: &&str) -> bool {
+        self.to_string() == *other
+    }
+}
+
+/// The numbers and lists a failure carries, for clients to build their own words from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum ErrorDetails {
+    /// `pin_wrong`.
+    #[serde(rename_all = "camelCase")]
+    PinWrong {
+        /// Tries left before the gate pauses.
+        attempts_left: u32,
+    },
+    /// `pin_locked`.
+    #[serde(rename_all = "camelCase")]
+    PinLocked {
+        /// Seconds until the next try is accepted.
+        retry_after_secs: u64,
+    },
+    /// `settings_invalid`: every field's problem.
+    Fields {
+        /// One entry per invalid field, in form order.
+        fields: Vec<FieldError>,
+    },
+}
+
+/// A failure as every command (and the CLI's JSON) reports it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ErrorView {
+    /// What went wrong, stably: branch and translate on this.
+    pub code: ErrorCode,
+    /// For people, in English (support calls, logs); never parsed.
+    pub message: String,
+    /// The field at fault: a settings form field, or a configuration key.
+    pub field: Option<String>,
+    /// Numbers and lists behind the code, when it has any.
+    pub details: Option<ErrorDetails>,
+}
+
+impl ErrorView {
+    /// A failure that does not come from a [`CoreError`].
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> ErrorView {
+        ErrorView {
+            code,
+            message: message.into(),
+            field: None,
+            details: None,
+        }
+    }
+}
+
+impl From<&CoreError> for ErrorView {
+    fn from(err: &CoreError) -> Self {
+        let (field, details) = match err {
+            CoreError::PinWrong { attempts_left } => (
+                None,
+                Some(ErrorDetails::PinWrong {
+                    attempts_left: *attempts_left,
+                }),
+            ),
+            CoreError::PinLocked { retry_after_secs } => (
+                None,
+                Some(ErrorDetails::PinLocked {
+                    retry_after_secs: *retry_after_secs,
+                }),
+            ),
+            CoreError::SettingsInvalid { errors } => (
+                errors.first().map(|e| e.field.clone()),
+                Some(ErrorDetails::Fields {
+                    fields: errors.clone(),
+                }),
+            ),
+            CoreError::ConfigInvalid { field, .. } => (Some(field.clone()), None),
+            CoreError::Text(error) => (Some(error.field.clone()), None),
+            _ => (None, None),
+        };
+        ErrorView {
+            code: err.code(),
+            message: err.to_string(),
+            field,
+            details,
+        }
+    }
+}
+
+impl From<CoreError> for ErrorView {
+    fn from(err: CoreError) -> Self {
+        ErrorView::from(&err)
+    }
 }
 
 impl CoreError {
     /// The stable, machine-readable code the UI branches on.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            CoreError::ConfigRead { .. } | CoreError::ConfigInvalid { .. } => "config_invalid",
-            CoreError::Amount(_) => "amount_invalid",
-            CoreError::Text(_) => "text_invalid",
-            CoreError::Currency(_) => "currency_invalid",
-            CoreError::LifetimeOutOfRange { .. } => "expiry_invalid",
-            CoreError::SaleNotFound { .. } => "sale_not_found",
-            CoreError::Transition { .. } => "invalid_transition",
-            CoreError::NotDemo => "not_demo",
+            CoreError::ConfigRead { .. } | CoreError::ConfigInvalid { .. } => {
+                ErrorCode::ConfigInvalid
+            }
+            CoreError::Amount(_) => ErrorCode::AmountInvalid,
+            CoreError::Text(_) => ErrorCode::TextInvalid,
+            CoreError::Currency(_) => ErrorCode::CurrencyInvalid,
+            CoreError::LifetimeOutOfRange { .. } => ErrorCode::ExpiryInvalid,
+            CoreError::SaleNotFound { .. } => ErrorCode::SaleNotFound,
+            CoreError::Transition { .. } => ErrorCode::InvalidTransition,
+            CoreError::NotDemo => ErrorCode::NotDemo,
             // The remedy is the same: save a token.
-            CoreError::TokenMissing { .. } | CoreError::DemoNotBuilt { .. } => "token_missing",
-            CoreError::TokenFile { .. } => "token_file",
-            CoreError::Qr(_) => "qr_failed",
-            CoreError::Store(_) => "ledger_failed",
-            CoreError::Bakong(_) => "bakong_failed",
-            CoreError::Simulator(_) => "simulator_failed",
-            CoreError::DateInvalid { .. } => "date_invalid",
-            CoreError::Task(_) => "internal",
-            CoreError::Stopped => "stopped",
-            CoreError::PinFormat => "pin_invalid",
-            CoreError::PinNotSet => "pin_not_set",
-            CoreError::PinAlreadySet => "pin_already_set",
-            CoreError::PinWrong { .. } => "pin_wrong",
-            CoreError::PinLocked { .. } => "pin_locked",
-            CoreError::SettingsInvalid { .. } => "settings_invalid",
-            CoreError::OwnerFile { .. } => "owner_file",
-            CoreError::NoReceipt { .. } => "no_receipt",
+            CoreError::TokenMissing { .. } | CoreError::DemoNotBuilt { .. } => {
+                ErrorCode::TokenMissing
+            }
+            CoreError::TokenFile { .. } => ErrorCode::TokenFile,
+            CoreError::Qr(_) => ErrorCode::QrFailed,
+            CoreError::Store(_) => ErrorCode::LedgerFailed,
+            CoreError::Bakong(_) => ErrorCode::BakongFailed,
+            CoreError::Simulator(_) => ErrorCode::SimulatorFailed,
+            CoreError::DateInvalid { .. } => ErrorCode::DateInvalid,
+            CoreError::Task(_) => ErrorCode::Internal,
+            CoreError::Stopped => ErrorCode::Stopped,
+            CoreError::PinFormat => ErrorCode::PinInvalid,
+            CoreError::PinNotSet => ErrorCode::PinNotSet,
+            CoreError::PinAlreadySet => ErrorCode::PinAlreadySet,
+            CoreError::PinWrong { .. } => ErrorCode::PinWrong,
+            CoreError::PinLocked { .. } => ErrorCode::PinLocked,
+            CoreError::SettingsInvalid { .. } => ErrorCode::SettingsInvalid,
+            CoreError::OwnerFile { .. } => ErrorCode::OwnerFile,
+            CoreError::NoReceipt { .. } => ErrorCode::NoReceipt,
+            CoreError::SaleIdInvalid { .. } => ErrorCode::SaleNotFound,
+            CoreError::OwnerLocked => ErrorCode::OwnerLocked,
+            CoreError::ExportFailed { .. } => ErrorCode::ExportFailed,
         }
     }
 }
@@ -195,13 +393,10 @@ impl From<pos_store::StoreError> for CoreError {
     }
 }
 
-/// Serialized as `{"code": …, "message": …}` for the UI.
-impl serde::Serialize for CoreError {
+/// Serialized as its [`ErrorView`].
+impl Serialize for CoreError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut s = serializer.serialize_struct("CoreError", 2)?;
-        s.serialize_field("code", self.code())?;
-        s.serialize_field("message", &self.to_string())?;
-        s.end()
+        ErrorView::from(self).serialize(serializer)
     }
 }
 
@@ -210,23 +405,29 @@ mod tests {
     use super::*;
     use pos_domain::{Currency, SaleEvent, SaleStatus};
 
+    /// The JSON every client receives, pinned per representative variant: changing a code,
+    /// a key or the shape of `details` breaks the UI and integrators, so it must show here.
     #[test]
-    fn errors_reach_the_ui_as_code_and_message() {
+    fn errors_reach_clients_as_code_message_field_and_details() {
         let cases: Vec<(CoreError, &str)> = vec![
             (
                 CoreError::Amount(AmountError::TooManyDecimals {
                     currency: Currency::Khr,
                     max: 0,
                 }),
-                r#"{"code":"amount_invalid","message":"KHR takes at most 0 decimal places"}"#,
+                r#"{"code":"amount_invalid","message":"KHR takes at most 0 decimal places","field":null,"details":null}"#,
             ),
             (
                 CoreError::LifetimeOutOfRange { secs: 30 },
-                r#"{"code":"expiry_invalid","message":"a qr must stay valid between 1 and 10 minutes, not 30 seconds"}"#,
+                r#"{"code":"expiry_invalid","message":"a qr must stay valid between 1 and 10 minutes, not 30 seconds","field":null,"details":null}"#,
             ),
             (
                 CoreError::SaleNotFound { sale_id: 7 },
-                r#"{"code":"sale_not_found","message":"no sale with id 7"}"#,
+                r#"{"code":"sale_not_found","message":"no sale with id 7","field":null,"details":null}"#,
+            ),
+            (
+                CoreError::SaleIdInvalid { text: "x".into() },
+                r#"{"code":"sale_not_found","message":"\"x\" is not a sale id","field":null,"details":null}"#,
             ),
             (
                 CoreError::Transition {
@@ -236,18 +437,56 @@ mod tests {
                         event: SaleEvent::Cancelled,
                     },
                 },
-                r#"{"code":"invalid_transition","message":"sale 3: a paid sale cannot take Cancelled"}"#,
+                r#"{"code":"invalid_transition","message":"sale 3: a paid sale cannot take Cancelled","field":null,"details":null}"#,
             ),
             (
                 CoreError::NotDemo,
-                r#"{"code":"not_demo","message":"simulated payments exist only in demo mode"}"#,
+                r#"{"code":"not_demo","message":"simulated payments exist only in demo mode","field":null,"details":null}"#,
             ),
             (
                 CoreError::ConfigInvalid {
                     field: "merchant.name".into(),
                     reason: "must not be empty".into(),
                 },
-                r#"{"code":"config_invalid","message":"invalid setting merchant.name: must not be empty"}"#,
+                r#"{"code":"config_invalid","message":"invalid setting merchant.name: must not be empty","field":"merchant.name","details":null}"#,
+            ),
+            (
+                CoreError::PinWrong { attempts_left: 4 },
+                r#"{"code":"pin_wrong","message":"wrong pin: 4 attempts left before a pause","field":null,"details":{"kind":"pinWrong","attemptsLeft":4}}"#,
+            ),
+            (
+                CoreError::PinLocked {
+                    retry_after_secs: 30,
+                },
+                r#"{"code":"pin_locked","message":"too many wrong pins: try again in 30 seconds","field":null,"details":{"kind":"pinLocked","retryAfterSecs":30}}"#,
+            ),
+            (
+                CoreError::SettingsInvalid {
+                    errors: vec![
+                        FieldError {
+                            code: "format".into(),
+                            message: "name@bank".into(),
+                            field: "accountId".into(),
+                        },
+                        FieldError {
+                            code: "required".into(),
+                            message: "required".into(),
+                            field: "city".into(),
+                        },
+                    ],
+                },
+                r#"{"code":"settings_invalid","message":"settings not saved: accountId: name@bank; city: required","field":"accountId","details":{"kind":"fields","fields":[{"code":"format","message":"name@bank","field":"accountId"},{"code":"required","message":"required","field":"city"}]}}"#,
+            ),
+            (
+                CoreError::OwnerLocked,
+                r#"{"code":"owner_locked","message":"enter the owner pin first","field":null,"details":null}"#,
+            ),
+            (
+                CoreError::ExportFailed {
+                    path: "/x/sales.csv".into(),
+                    reason: "read-only file system".into(),
+                },
+                r#"{"code":"export_failed","message":"export /x/sales.csv: read-only file system","field":null,"details":null}"#,
             ),
         ];
         for (error, json) in cases {

@@ -40,26 +40,29 @@ mod ledger;
 pub mod owner;
 mod pos;
 mod private_file;
+mod restart;
 pub mod schedule;
-mod token_file;
 mod store;
+mod token_file;
 mod views;
 mod watcher;
 
-pub use config::{
 pub use clock::{Clock, SystemClock};
+pub use config::{
     BakongConfig, Config, EnvOverride, Environment, LoadOptions, MerchantKind, MerchantProfile,
     TokenInfo, ENV_CONFIG, ENV_DATA_DIR, QR_LIFETIME_RANGE,
 };
 pub use duration::{format_duration, parse_duration};
-pub use error::CoreError;
+pub use error::{CoreError, ErrorCode, ErrorDetails, ErrorView};
 pub use ledger::Ledger;
 pub use pos::{Pos, StartOptions};
 pub use pos_domain::{
     AmountError, Currency, InvalidTransition, Money, SaleEvent, SaleStatus, Transition,
     UnknownCurrency, UnknownStatus,
 };
+pub use restart::Restarted;
 pub use views::{
-    CannotVerifyReason, ChargeRequest, ChargeView, DayReport, Health, LedgerCheck, PaymentView,
-    PosEvent, RecheckView, SaleView, SalesList, SalesQuery, TotalView, Verification,
+    sale_id_from_text, CannotVerifyReason, ChargeRequest, ChargeView, DayReport, Health,
+    LedgerCheck, OwnerQuery, PaymentView, PosEvent, RecheckView, SaleView, SalesList, SalesQuery,
+    TotalView, Verification,
 };

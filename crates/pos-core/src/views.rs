@@ -5,6 +5,30 @@ use pos_domain::{Currency, Money, SaleStatus};
 use pos_store::{PaymentDetails, Sale, Total};
 use serde::{Deserialize, Serialize};
 
+use crate::CoreError;
+
+/// Sale ids travel as text: JavaScript numbers round integers above 2^53.
+mod id_text {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(id: &i64, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(id)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<i64, D::Error> {
+        String::deserialize(deserializer)?
+            .parse()
+            .map_err(serde::de::Error::custom)
+    }
+}
+
+/// A sale id that travelled as text, back as the ledger's number.
+pub fn sale_id_from_text(text: &str) -> Result<i64, CoreError> {
+    text.trim().parse().map_err(|_| CoreError::SaleIdInvalid {
+        text: text.to_owned(),
+    })
+}
+
 /// What the cashier asks for.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -55,6 +79,7 @@ pub struct ChargeView {
 
 /// A payment as Bakong reported it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct PaymentView {
     /// The Bakong transaction hash.
@@ -64,6 +89,7 @@ pub struct PaymentView {
     /// The account paid.
     pub payee_account: Option<String>,
     /// The amount actually paid.
+    #[cfg_attr(feature = "ts", ts(type = "Money"))]
     pub amount: Money,
     /// Its display text.
     pub amount_text: String,
@@ -92,9 +118,12 @@ impl From<&PaymentDetails> for PaymentView {
 
 /// A sale as the UI and CLI list it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct SaleView {
-    /// The ledger id.
+    /// The ledger id, as text (JavaScript numbers would round large ids).
+    #[serde(with = "id_text")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub id: i64,
     /// The bill number.
     pub bill_number: String,
@@ -107,12 +136,15 @@ pub struct SaleView {
     /// When its status last changed (epoch ms).
     pub updated_at_ms: i64,
     /// The amount asked for.
+    #[cfg_attr(feature = "ts", ts(type = "Money"))]
     pub amount: Money,
     /// Its display text.
     pub amount_text: String,
     /// Its currency.
+    #[cfg_attr(feature = "ts", ts(type = "Currency"))]
     pub currency: Currency,
     /// Where it stands.
+    #[cfg_attr(feature = "ts", ts(type = "SaleStatus"))]
     pub status: SaleStatus,
     /// Paid late or mismatched: the owner must look at it.
     pub needs_attention: bool,
@@ -284,17 +316,52 @@ pub struct SalesQuery {
     pub limit: Option<u32>,
 }
 
+/// The owner's sale filter as the screens send it; blank text means "not given".
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct OwnerQuery {
+    /// First day, `YYYY-MM-DD` (default today).
+    pub from: Option<String>,
+    /// Last day, included (default: the first).
+    pub to: Option<String>,
+    /// Only this status.
+    #[cfg_attr(feature = "ts", ts(type = "SaleStatus | null"))]
+    pub status: Option<SaleStatus>,
+    /// Bill number, hash, md5 or amount.
+    pub search: Option<String>,
+}
+
+impl From<OwnerQuery> for SalesQuery {
+    fn from(q: OwnerQuery) -> Self {
+        let given = |v: Option<String>| v.filter(|s| !s.trim().is_empty());
+        let from = given(q.from);
+        SalesQuery {
+            date: None,
+            to: given(q.to).or_else(|| from.clone()),
+            from,
+            status: q.status,
+            search: given(q.search),
+            limit: None,
+        }
+    }
+}
+
 /// Count and sum for one currency and status.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct TotalView {
     /// The currency.
+    #[cfg_attr(feature = "ts", ts(type = "Currency"))]
     pub currency: Currency,
     /// The status.
+    #[cfg_attr(feature = "ts", ts(type = "SaleStatus"))]
     pub status: SaleStatus,
     /// Number of sales.
     pub count: u64,
     /// Their total.
+    #[cfg_attr(feature = "ts", ts(type = "Money"))]
     pub sum: Money,
     /// Its display text.
     pub sum_text: String,
@@ -314,6 +381,7 @@ impl From<&Total> for TotalView {
 
 /// The owner's list: matching sales, their totals, and what needs attention on top.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct SalesList {
     /// The first day covered.
@@ -330,6 +398,7 @@ pub struct SalesList {
 
 /// The end-of-day report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct DayReport {
     /// The day, `YYYY-MM-DD`.
@@ -351,6 +420,7 @@ pub struct DayReport {
     /// The shop rate, riel per dollar.
     pub riel_per_usd: i64,
     /// All takings in riel at the shop rate (for VAT invoices).
+    #[cfg_attr(feature = "ts", ts(type = "Money"))]
     pub takings_in_khr: Money,
     /// Its display text.
     pub takings_in_khr_text: String,
@@ -358,6 +428,7 @@ pub struct DayReport {
 
 /// The result of a manual recheck.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct RecheckView {
     /// Sales looked at.

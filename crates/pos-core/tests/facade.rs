@@ -215,7 +215,7 @@ async fn errors_carry_stable_codes_for_the_ui() {
     assert_eq!(bad.code(), "amount_invalid");
     assert_eq!(
         serde_json::to_value(&bad).unwrap(),
-        serde_json::json!({"code": "amount_invalid", "message": "the amount cannot be negative"})
+        serde_json::json!({"code": "amount_invalid", "message": "the amount cannot be negative", "field": null, "details": null})
     );
     assert_eq!(pos.sale(999).await.unwrap_err().code(), "sale_not_found");
     assert_eq!(

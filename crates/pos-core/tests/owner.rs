@@ -1,14 +1,17 @@
 //! The owner's review against a real demo POS (SQLite file, simulator on loopback): the
-//! end-of-day summary with gap-free receipt numbers, a sale's history, and receipts that say
-//! COPY from the second print on.
+//! end-of-day summary with gap-free receipt numbers, a sale's history, receipts that say
+//! COPY from the second print on, CSV export to a file, and the restart after a settings save.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::time::Duration;
 
-use pos_core::owner::{receipt, sale_history, summary, unresolved_count};
+use pos_core::owner::{export_csv, receipt, sale_history, summary, unresolved_count};
 use pos_core::schedule::Schedule;
-use pos_core::{ChargeRequest, Config, CoreError, Currency, Pos, SaleStatus, StartOptions};
+use pos_core::{
+    ChargeRequest, Config, CoreError, Currency, OwnerQuery, Pos, Restarted, SaleStatus,
+    StartOptions,
+};
 
 async fn demo(dir: &std::path::Path) -> Pos {
     let options = StartOptions {
@@ -93,5 +96,56 @@ async fn the_day_summary_counts_receipts_without_gaps_and_receipts_reprint_as_co
         sale_history(&pos, 999).await,
         Err(CoreError::SaleNotFound { sale_id: 999 })
     ));
+    pos.shutdown().await;
+}
+
+#[tokio::test]
+async fn an_export_writes_the_days_sales_as_csv_with_a_byte_order_mark() {
+    let dir = tempfile::tempdir().unwrap();
+    let pos = demo(dir.path()).await;
+    paid_sale(&pos, "5000", Currency::Khr).await;
+    let out = dir.path().join("exports");
+    let result = export_csv(&pos, OwnerQuery::default().into(), &out)
+        .await
+        .unwrap();
+    assert_eq!(result.rows, 1);
+    let name = std::path::Path::new(&result.path).file_name().unwrap();
+    assert!(name.to_string_lossy().starts_with("khqr-pos-"), "{name:?}");
+    let bytes = std::fs::read(&result.path).unwrap();
+    assert!(bytes.starts_with("\u{feff}".as_bytes()));
+    assert!(String::from_utf8_lossy(&bytes).contains("5000"));
+    // A file where the folder should be: the owner is told which file failed.
+    let blocked = dir.path().join("blocked");
+    std::fs::write(&blocked, "").unwrap();
+    assert!(matches!(
+        export_csv(&pos, OwnerQuery::default().into(), &blocked).await,
+        Err(CoreError::ExportFailed { .. })
+    ));
+    pos.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_restart_runs_on_the_new_configuration_or_keeps_the_old_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let pos = demo(dir.path()).await;
+    let mut renamed = pos.config().clone();
+    renamed.merchant.name = "Sokha Coffee".into();
+    let Restarted { pos, refused } = pos
+        .restart_with(renamed, StartOptions::default())
+        .await
+        .unwrap();
+    assert!(refused.is_none());
+    assert_eq!(pos.config().merchant.name, "Sokha Coffee");
+    // A data directory that cannot hold a ledger cannot start: the shop keeps running.
+    let mut broken = pos.config().clone();
+    broken.data_dir = dir.path().join("file");
+    std::fs::write(&broken.data_dir, "").unwrap();
+    let Restarted { pos, refused } = pos
+        .restart_with(broken, StartOptions::default())
+        .await
+        .unwrap();
+    assert!(refused.is_some());
+    assert_eq!(pos.config().merchant.name, "Sokha Coffee");
+    paid_sale(&pos, "100", Currency::Khr).await;
     pos.shutdown().await;
 }

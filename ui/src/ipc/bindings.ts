@@ -1,10 +1,13 @@
-// Generated from src-tauri/src/ipc.rs by `UPDATE_IPC_BINDINGS=1 cargo test -p khqr-pos-app bindings`.
+// Generated from the IPC types (src-tauri/src/ipc.rs and pos-core's views) by
+// `UPDATE_IPC_BINDINGS=1 cargo test -p khqr-pos-app bindings`.
 // Do not edit: a test fails when this file and the Rust types disagree.
 
 /** KHR or USD, as `pos_domain::Currency` serializes. */
 export type Currency = "KHR" | "USD";
 /** Where a sale stands, as `pos_domain::SaleStatus` serializes. */
 export type SaleStatus = "pending" | "paid" | "failed" | "expired" | "cancelled" | "paid_late" | "mismatch";
+/** An exact amount in minor units (riel, cents), as `pos_domain::Money` serializes. */
+export type Money = { minor: number, currency: Currency };
 
 /**
  * What the cashier screen needs once at start.
@@ -142,45 +145,55 @@ payer: string | null, } | { "kind": "verification",
 state: Verification, };
 
 /**
- * A failed command as the UI receives it: branch on `code`, show `message`.
+ * A failure as every command (and the CLI's JSON) reports it.
  */
-export type IpcError = { 
+export type ErrorView = { 
 /**
- * Stable, machine-readable (`amount_invalid`, `sale_not_found`, …).
+ * What went wrong, stably: branch and translate on this.
  */
-code: string, 
+code: ErrorCode, 
 /**
- * For people, in English.
- */
-message: string, };
-
-/**
- * A refused owner command: `field` names the settings field at fault, when there is one.
- */
-export type OwnerError = { 
-/**
- * Stable, machine-readable (`pin_wrong`, `owner_locked`, `required`, …).
- */
-code: string, 
-/**
- * For people, in English.
+ * For people, in English (support calls, logs); never parsed.
  */
 message: string, 
 /**
- * The settings field, for field-level errors.
+ * The field at fault: a settings form field, or a configuration key.
  */
 field: string | null, 
 /**
- * Every field-level problem of a settings form.
+ * Numbers and lists behind the code, when it has any.
  */
-fields: Array<OwnerFieldError>, };
+details: ErrorDetails | null, };
 
 /**
- * One settings field's problem.
+ * The stable, machine-readable code of a failure. The UI keys its English and Khmer texts on
+ * it; a code, once released, keeps its meaning.
  */
-export type OwnerFieldError = { 
+export type ErrorCode = "config_invalid" | "amount_invalid" | "text_invalid" | "currency_invalid" | "expiry_invalid" | "sale_not_found" | "invalid_transition" | "not_demo" | "token_missing" | "token_file" | "qr_failed" | "ledger_failed" | "bakong_failed" | "simulator_failed" | "date_invalid" | "internal" | "stopped" | "pin_invalid" | "pin_not_set" | "pin_already_set" | "pin_wrong" | "pin_locked" | "settings_invalid" | "owner_file" | "no_receipt" | "owner_locked" | "export_failed" | "unexpected";
+
 /**
- * `required`, `too_long`, `format`, `range`, `token_missing`.
+ * The numbers and lists a failure carries, for clients to build their own words from.
+ */
+export type ErrorDetails = { "kind": "pinWrong", 
+/**
+ * Tries left before the gate pauses.
+ */
+attemptsLeft: number, } | { "kind": "pinLocked", 
+/**
+ * Seconds until the next try is accepted.
+ */
+retryAfterSecs: number, } | { "kind": "fields", 
+/**
+ * One entry per invalid field, in form order.
+ */
+fields: Array<FieldError>, };
+
+/**
+ * One problem with one form field.
+ */
+export type FieldError = { 
+/**
+ * Stable: `required`, `too_long`, `format`, `range`, `token_missing`.
  */
 code: string, 
 /**
@@ -188,7 +201,7 @@ code: string,
  */
 message: string, 
 /**
- * The form field.
+ * The form field (`accountId`, `merchantName`, …).
  */
 field: string, };
 
@@ -211,18 +224,18 @@ language: string,
 /**
  * The token, described (never the token itself).
  */
-token: TokenInfoView, };
+token: TokenStatus, };
 
 /**
- * The Bakong token as the UI may know it.
+ * What the owner may know about the token.
  */
-export type TokenInfoView = { 
+export type TokenStatus = { 
 /**
  * Whether a token is saved.
  */
 set: boolean, 
 /**
- * Its expiry day, `YYYY-MM-DD`.
+ * Its expiry day (`YYYY-MM-DD`, shop time), when it is a readable JWT.
  */
 expiresOn: string | null, 
 /**
@@ -230,12 +243,12 @@ expiresOn: string | null,
  */
 daysLeft: number | null, 
 /**
- * Show the renewal banner (expired or within seven days).
+ * Expired or expiring within seven days: show the renewal banner.
  */
 warn: boolean, };
 
 /**
- * The owner's sale filter.
+ * The owner's sale filter as the screens send it; blank text means "not given".
  */
 export type OwnerQuery = { 
 /**
@@ -254,6 +267,330 @@ status: SaleStatus | null,
  * Bill number, hash, md5 or amount.
  */
 search: string | null, };
+
+/**
+ * The owner's list: matching sales, their totals, and what needs attention on top.
+ */
+export type SalesList = { 
+/**
+ * The first day covered.
+ */
+from: string, 
+/**
+ * The last day covered.
+ */
+to: string, 
+/**
+ * Sales needing review (paid late, mismatch), listed first by the UI.
+ */
+attention: Array<SaleView>, 
+/**
+ * Every matching sale, oldest first.
+ */
+sales: Array<SaleView>, 
+/**
+ * Totals of the whole range per currency and status (independent of the filter).
+ */
+totals: Array<TotalView>, };
+
+/**
+ * A sale as the UI and CLI list it.
+ */
+export type SaleView = { 
+/**
+ * The ledger id, as text (JavaScript numbers would round large ids).
+ */
+id: string, 
+/**
+ * The bill number.
+ */
+billNumber: string, 
+/**
+ * The terminal that charged.
+ */
+terminalId: string, 
+/**
+ * When the sale was made (epoch ms).
+ */
+createdAtMs: number, 
+/**
+ * When its QR expires (epoch ms).
+ */
+expiresAtMs: number, 
+/**
+ * When its status last changed (epoch ms).
+ */
+updatedAtMs: number, 
+/**
+ * The amount asked for.
+ */
+amount: Money, 
+/**
+ * Its display text.
+ */
+amountText: string, 
+/**
+ * Its currency.
+ */
+currency: Currency, 
+/**
+ * Where it stands.
+ */
+status: SaleStatus, 
+/**
+ * Paid late or mismatched: the owner must look at it.
+ */
+needsAttention: boolean, 
+/**
+ * The QR's md5.
+ */
+md5: string, 
+/**
+ * The cashier's note.
+ */
+note: string | null, 
+/**
+ * The receipt number, once paid.
+ */
+receiptNumber: number | null, 
+/**
+ * The payment, once reported.
+ */
+payment: PaymentView | null, };
+
+/**
+ * A payment as Bakong reported it.
+ */
+export type PaymentView = { 
+/**
+ * The Bakong transaction hash.
+ */
+hash: string, 
+/**
+ * The payer's account, when given.
+ */
+payerAccount: string | null, 
+/**
+ * The account paid.
+ */
+payeeAccount: string | null, 
+/**
+ * The amount actually paid.
+ */
+amount: Money, 
+/**
+ * Its display text.
+ */
+amountText: string, 
+/**
+ * When the payer sent it (epoch ms).
+ */
+paidAtMs: number | null, 
+/**
+ * When Bakong recorded it (epoch ms).
+ */
+acknowledgedAtMs: number | null, 
+/**
+ * The payer bank's reference.
+ */
+externalRef: string | null, };
+
+/**
+ * Count and sum for one currency and status.
+ */
+export type TotalView = { 
+/**
+ * The currency.
+ */
+currency: Currency, 
+/**
+ * The status.
+ */
+status: SaleStatus, 
+/**
+ * Number of sales.
+ */
+count: number, 
+/**
+ * Their total.
+ */
+sum: Money, 
+/**
+ * Its display text.
+ */
+sumText: string, };
+
+/**
+ * One entry of a sale's history.
+ */
+export type HistoryEntry = { 
+/**
+ * When (epoch ms).
+ */
+atMs: number, 
+/**
+ * When, shop time (`HH:MM:SS`).
+ */
+atText: string, 
+/**
+ * `status` or `check`.
+ */
+kind: string, 
+/**
+ * What happened, in English (`pending → paid`, `check: http 200, not found`).
+ */
+detail: string, };
+
+/**
+ * A printable receipt: payment proof for one paid sale.
+ */
+export type ReceiptView = { 
+/**
+ * The shop.
+ */
+shopName: string, 
+/**
+ * Its city.
+ */
+city: string, 
+/**
+ * The terminal whose sequence the number belongs to.
+ */
+terminalId: string, 
+/**
+ * The gap-free receipt number.
+ */
+receiptNumber: number, 
+/**
+ * The bill number in the QR.
+ */
+billNumber: string, 
+/**
+ * When it was paid (or made), shop time.
+ */
+timeText: string, 
+/**
+ * The amount paid, for people.
+ */
+amountText: string, 
+/**
+ * Its currency.
+ */
+currency: Currency, 
+/**
+ * For USD, the riel equivalent at the shop rate.
+ */
+khrEquivalentText: string | null, 
+/**
+ * The shop rate used for it.
+ */
+rielPerUsd: number, 
+/**
+ * The Bakong transaction hash.
+ */
+hash: string, 
+/**
+ * Its first eight characters, as bank apps show it.
+ */
+shortHash: string, 
+/**
+ * The payer's account, when Bakong says.
+ */
+payer: string | null, 
+/**
+ * Paid or paid late.
+ */
+status: SaleStatus, 
+/**
+ * A reprint: the receipt was printed before.
+ */
+copy: boolean, };
+
+/**
+ * The printable end-of-day report.
+ */
+export type EndOfDay = { 
+/**
+ * Totals, takings and what needs attention.
+ */
+report: DayReport, 
+/**
+ * The shop's name for the report's heading.
+ */
+shopName: string, 
+/**
+ * Sales made that day.
+ */
+saleCount: number, 
+/**
+ * Receipts issued that day on this terminal.
+ */
+receipts: number, 
+/**
+ * The day's first receipt number.
+ */
+firstReceipt: number | null, 
+/**
+ * The day's last receipt number.
+ */
+lastReceipt: number | null, 
+/**
+ * Receipt numbers missing between the first and the last (should be none).
+ */
+gaps: Array<number>, 
+/**
+ * When the report was made, shop time.
+ */
+madeAtText: string, };
+
+/**
+ * The end-of-day report.
+ */
+export type DayReport = { 
+/**
+ * The day, `YYYY-MM-DD`.
+ */
+date: string, 
+/**
+ * The shop's time zone.
+ */
+timeZone: string, 
+/**
+ * The terminal.
+ */
+terminalId: string, 
+/**
+ * Takings: paid totals per currency.
+ */
+takings: Array<TotalView>, 
+/**
+ * Every currency and status.
+ */
+totals: Array<TotalView>, 
+/**
+ * Sales needing review.
+ */
+attention: Array<SaleView>, 
+/**
+ * Sales still pending.
+ */
+pending: number, 
+/**
+ * Bakong checks spent that day.
+ */
+checksUsed: number, 
+/**
+ * The shop rate, riel per dollar.
+ */
+rielPerUsd: number, 
+/**
+ * All takings in riel at the shop rate (for VAT invoices).
+ */
+takingsInKhr: Money, 
+/**
+ * Its display text.
+ */
+takingsInKhrText: string, };
 
 /**
  * Where a CSV export was written.
@@ -291,6 +628,23 @@ checksUsed: number,
 budget: number, };
 
 /**
+ * The result of a manual recheck.
+ */
+export type RecheckView = { 
+/**
+ * Sales looked at.
+ */
+sales: number, 
+/**
+ * API calls spent.
+ */
+checksSpent: number, 
+/**
+ * Sales that got a verdict (paid, failed, still unpaid).
+ */
+answered: number, };
+
+/**
  * The Bakong connection for the owner's health panel.
  */
 export type OwnerHealth = { 
@@ -309,7 +663,7 @@ regionBlocked: boolean,
 /**
  * The token, described.
  */
-token: TokenInfoView, 
+token: TokenStatus, 
 /**
  * Checks spent today.
  */
@@ -326,3 +680,81 @@ lastError: string | null,
  * Sales still waiting for payment.
  */
 pendingSales: number, };
+
+/**
+ * The owner's settings form.
+ */
+export type Settings = { 
+/**
+ * Individual (KHQR tag 29) or merchant (tag 30) account.
+ */
+merchantKind: MerchantKind, 
+/**
+ * The Bakong account id, `name@bank`.
+ */
+accountId: string, 
+/**
+ * Shown in the customer's bank app, at most 25 characters.
+ */
+merchantName: string, 
+/**
+ * At most 15 characters.
+ */
+city: string, 
+/**
+ * Merchant accounts only.
+ */
+merchantId: string | null, 
+/**
+ * Merchant accounts only.
+ */
+acquiringBank: string | null, 
+/**
+ * Optional KHQR store label.
+ */
+storeLabel: string | null, 
+/**
+ * Optional KHQR terminal label.
+ */
+terminalLabel: string | null, 
+/**
+ * Merchant category code, 4 digits.
+ */
+mcc: string, 
+/**
+ * The currency the keypad starts in.
+ */
+defaultCurrency: Currency, 
+/**
+ * Riel per US dollar.
+ */
+rielPerUsd: number, 
+/**
+ * How long a QR can be paid, 1–10 minutes.
+ */
+qrLifetimeMinutes: number, 
+/**
+ * Bakong checks the POS may spend per day.
+ */
+dailyCheckBudget: number, 
+/**
+ * `en` or `km`.
+ */
+language: string, 
+/**
+ * `demo`, `sit`, `production` or `custom`.
+ */
+environment: string, 
+/**
+ * The base URL of a custom environment.
+ */
+baseUrl: string | null, 
+/**
+ * The email registered with Bakong, for token renewal.
+ */
+email: string | null, };
+
+/**
+ * Whose account the QR pays into: KHQR tag 29 (individual) or tag 30 (merchant).
+ */
+export type MerchantKind = "individual" | "merchant";

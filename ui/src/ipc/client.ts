@@ -1,26 +1,29 @@
 // The only module that talks to Rust. Every command is typed with the bindings generated from
-// the Rust types (./bindings.ts), and every failure becomes an `IpcError` with a stable code.
+// the Rust types (./bindings.ts), and every failure becomes an `ErrorView`: the core's own, or
+// `unexpected` for a rejection that never reached it (Tauri refusing the arguments).
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
-import type { AppInfo, ChargeInput, IpcError, SaleCard, SaleStatus, UiEvent } from "./bindings";
+import type { AppInfo, ChargeInput, ErrorView, SaleCard, SaleStatus, UiEvent } from "./bindings";
 
-export type { AppInfo, ChargeInput, IpcError, SaleCard, SaleStatus, UiEvent } from "./bindings";
+export type { AppInfo, ChargeInput, ErrorView, SaleCard, SaleStatus, UiEvent } from "./bindings";
 export type { Currency, CannotVerifyReason } from "./bindings";
+/** The counter screen's name for a failed command. */
+export type IpcError = ErrorView;
 
-/** The event name Rust emits payment progress on (see src-tauri `events.rs`). */
+/** The event name Rust emits payment progress on (see src-tauri `lib.rs`). */
 const EVENT = "pos://event";
 
-function isIpcError(value: unknown): value is IpcError {
+function isErrorView(value: unknown): value is ErrorView {
   return typeof value === "object" && value !== null && "code" in value && "message" in value;
 }
 
-/** Calls a command; a rejection that is not already `{code, message}` becomes `unexpected`. */
-async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+/** Calls a command; a rejection that is not an `ErrorView` becomes `unexpected`. */
+export async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
   try {
     return await invoke<T>(command, args);
   } catch (err) {
-    if (isIpcError(err)) throw err;
-    throw { code: "unexpected", message: String(err) } satisfies IpcError;
+    if (isErrorView(err)) throw err;
+    throw { code: "unexpected", message: String(err), field: null, details: null } satisfies ErrorView;
   }
 }
 
@@ -34,4 +37,4 @@ export const ipc = {
     listen<UiEvent>(EVENT, (e) => handler(e.payload)),
 };
 
-export { isIpcError };
+export { isErrorView };

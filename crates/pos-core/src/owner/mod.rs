@@ -1,17 +1,24 @@
-//! The shop owner's side of the POS: the owner PIN that keeps cashiers out of the owner
-//! screens, the editable settings (validated field by field and saved atomically into the
+//! The shop owner's side of the POS: the owner PIN and the gate it opens (closing itself when
+//! idle), the editable settings (validated field by field and saved atomically into the
 //! configuration file), the end-of-day summary with receipt numbering, printable receipts,
-//! and the Bakong token entry that never hands the token back.
+//! CSV export, the Bakong connection's health, and the token entry that never hands the
+//! token back.
 
+mod export;
 mod files;
+mod health;
 mod pin;
 mod review;
+mod session;
 mod settings;
 mod token;
 
+pub use export::{export_csv, export_dir, ExportResult, ENV_EXPORT_DIR};
+pub use health::{health, recheck_preview, OwnerHealth, RecheckPreview};
 pub use pin::{OwnerPin, PIN_LENGTH, PIN_LOCKOUT};
 pub use review::{
     receipt, sale_history, summary, unresolved_count, EndOfDay, HistoryEntry, ReceiptView,
 };
+pub use session::{OwnerGate, OwnerSession, OwnerStatus, IDLE_LOCK};
 pub use settings::{FieldError, Settings};
 pub use token::{save_token, TokenStatus};

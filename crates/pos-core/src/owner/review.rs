@@ -17,6 +17,7 @@ const PRINTED: &str = "printed_receipts";
 
 /// The printable end-of-day report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct EndOfDay {
     /// Totals, takings and what needs attention.
@@ -39,6 +40,7 @@ pub struct EndOfDay {
 
 /// One entry of a sale's history.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct HistoryEntry {
     /// When (epoch ms).
@@ -53,6 +55,7 @@ pub struct HistoryEntry {
 
 /// A printable receipt: payment proof for one paid sale.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ReceiptView {
     /// The shop.
@@ -70,6 +73,7 @@ pub struct ReceiptView {
     /// The amount paid, for people.
     pub amount_text: String,
     /// Its currency.
+    #[cfg_attr(feature = "ts", ts(type = "Currency"))]
     pub currency: Currency,
     /// For USD, the riel equivalent at the shop rate.
     pub khr_equivalent_text: Option<String>,
@@ -82,6 +86,7 @@ pub struct ReceiptView {
     /// The payer's account, when Bakong says.
     pub payer: Option<String>,
     /// Paid or paid late.
+    #[cfg_attr(feature = "ts", ts(type = "SaleStatus"))]
     pub status: SaleStatus,
     /// A reprint: the receipt was printed before.
     pub copy: bool,

@@ -15,6 +15,7 @@ use crate::{Config, CoreError, Environment, LoadOptions, MerchantKind};
 
 /// One problem with one form field.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct FieldError {
     /// Stable: `required`, `too_long`, `format`, `range`, `token_missing`.
     pub code: String,
@@ -34,6 +35,7 @@ fn field_error(field: &str, code: &str, message: impl Into<String>) -> FieldErro
 
 /// The owner's settings form.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Settings {
     /// Individual (KHQR tag 29) or merchant (tag 30) account.
@@ -55,6 +57,7 @@ pub struct Settings {
     /// Merchant category code, 4 digits.
     pub mcc: String,
     /// The currency the keypad starts in.
+    #[cfg_attr(feature = "ts", ts(type = "Currency"))]
     pub default_currency: Currency,
     /// Riel per US dollar.
     pub riel_per_usd: i64,
@@ -279,7 +282,7 @@ impl Settings {
                 _ => "form",
             };
             return Err(CoreError::SettingsInvalid {
-                errors: vec![field_error(field, err.code(), err.to_string())],
+                errors: vec![field_error(field, &err.code().to_string(), err.to_string())],
             });
         }
         write_atomic(&path, text.as_bytes())?;

@@ -15,6 +15,7 @@ const WARN_DAYS: i64 = 7;
 
 /// What the owner may know about the token.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct TokenStatus {
     /// Whether a token is saved.

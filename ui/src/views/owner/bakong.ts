@@ -2,12 +2,13 @@
 // left, checks used, last error) and token entry. The token goes to Rust in a password field
 // that is cleared at once; the screen only ever learns "set, expires on D, N days left".
 import { h } from "../../dom";
-import { owner, type OwnerError, type OwnerHealth, type TokenInfoView } from "./api";
+import type { ErrorView, OwnerHealth, TokenStatus } from "../../ipc/bindings";
+import { owner } from "./api";
 import { errorBox, line } from "./common";
 import type { OwnerContext } from "./index";
 import { ot, type OwnerKey } from "./text";
 
-function tokenText(t: TokenInfoView): string {
+function tokenText(t: TokenStatus): string {
   if (!t.set) return ot("bk.tokenNone");
   if (t.expiresOn === null) return ot("bk.tokenUnknown");
   return `${ot("bk.tokenSet")} ${t.expiresOn} · ${t.daysLeft ?? "?"} ${ot("bk.daysLeft")}`;
@@ -49,7 +50,7 @@ export function mountBakong(root: HTMLElement, ctx: OwnerContext): void {
     ),
   );
 
-  function failed(err: OwnerError, where: HTMLElement): void {
+  function failed(err: ErrorView, where: HTMLElement): void {
     if (!ctx.locked(err)) where.replaceChildren(errorBox(err));
   }
 
@@ -59,7 +60,7 @@ export function mountBakong(root: HTMLElement, ctx: OwnerContext): void {
       health.replaceChildren(healthView(x));
       tokenState.textContent = tokenText(x.token);
     } catch (err) {
-      failed(err as OwnerError, health);
+      failed(err as ErrorView, health);
     }
   }
 
@@ -77,7 +78,7 @@ export function mountBakong(root: HTMLElement, ctx: OwnerContext): void {
         await ctx.refreshStatus();
         await load();
       })
-      .catch((err: OwnerError) => failed(err, notice))
+      .catch((err: ErrorView) => failed(err, notice))
       .finally(() => {
         saveBtn.disabled = false;
       });

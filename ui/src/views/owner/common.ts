@@ -1,23 +1,31 @@
 // Small pieces every owner screen uses: error text, status labels, tables and the print area.
 import { h } from "../../dom";
-import type { OwnerError } from "./api";
+import type { ErrorView, FieldError, SaleStatus } from "../../ipc/bindings";
 import { hasOwnerText, ot, type OwnerKey } from "./text";
-import type { SaleStatus } from "../../ipc/bindings";
 
-/** The owner's words for a failure; counts (tries left, seconds) are taken from the message. */
-export function errorText(err: OwnerError): string {
+/** The owner's words for a failure, from its code and the numbers in its details. */
+export function errorText(err: ErrorView): string {
   const key = `error.${err.code}`;
   if (!hasOwnerText(key)) return err.message;
-  if (err.code === "pin_wrong" || err.code === "pin_locked") {
-    const n = /\d+/.exec(err.message)?.[0] ?? "";
-    return `${ot(key)} ${n}`;
-  }
+  const details = err.details;
+  if (details?.kind === "pinWrong") return `${ot(key)} ${details.attemptsLeft}`;
+  if (details?.kind === "pinLocked") return `${ot(key)} ${details.retryAfterSecs}`;
   return ot(key);
 }
 
-/** An alert line showing `err`, with the English detail for the owner's support call. */
-export function errorBox(err: OwnerError): HTMLElement {
-  return h("p", { class: "owner-error", role: "alert", "data-code": err.code, title: err.message }, errorText(err));
+/** Every invalid field of a refused settings form (none for other failures). */
+export function fieldErrors(err: ErrorView): FieldError[] {
+  return err.details?.kind === "fields" ? err.details.fields : [];
+}
+
+/** An alert line: `text` for the owner, `detail` (English) on hover for a support call. */
+export function alertLine(text: string, code: string, detail = ""): HTMLElement {
+  return h("p", { class: "owner-error", role: "alert", "data-code": code, title: detail }, text);
+}
+
+/** An alert line showing `err`, with the English message for the owner's support call. */
+export function errorBox(err: ErrorView): HTMLElement {
+  return alertLine(errorText(err), err.code, err.message);
 }
 
 export function statusText(status: SaleStatus): string {

@@ -4,9 +4,10 @@
 import "../../owner.css";
 import { h } from "../../dom";
 import { onLanguageChange, t, toggleLanguage } from "../../i18n";
-import { owner, type OwnerError, type OwnerStatus } from "./api";
+import type { ErrorView, OwnerStatus } from "../../ipc/bindings";
+import { owner } from "./api";
 import { mountBakong } from "./bakong";
-import { errorBox } from "./common";
+import { alertLine, errorBox } from "./common";
 import { mountReport } from "./report";
 import { mountSales } from "./sales";
 import { mountSettings } from "./settings";
@@ -83,7 +84,7 @@ export function mountOwner(nav: HTMLElement, topbar: HTMLElement): void {
     void owner.lock();
   }
 
-  function gate(err?: OwnerError): void {
+  function gate(err?: ErrorView): void {
     const first = status?.pinSet === false;
     const pin = h("input", { type: "password", inputmode: "numeric", autocomplete: "off", maxlength: 8, id: "owner-pin", class: "pin-input", "aria-label": ot("gate.pin") });
     const confirm = h("input", { type: "password", inputmode: "numeric", autocomplete: "off", maxlength: 8, id: "owner-pin-confirm", class: "pin-input", "aria-label": ot("gate.confirm") });
@@ -102,7 +103,7 @@ export function mountOwner(nav: HTMLElement, topbar: HTMLElement): void {
     form.addEventListener("submit", (e) => {
       e.preventDefault();
       if (first && pin.value !== confirm.value) {
-        problem.replaceChildren(errorBox({ code: "mismatch", message: ot("gate.mismatch"), field: null, fields: [] }));
+        problem.replaceChildren(alertLine(ot("gate.mismatch"), "mismatch"));
         return;
       }
       submit.disabled = true;
@@ -112,7 +113,7 @@ export function mountOwner(nav: HTMLElement, topbar: HTMLElement): void {
           await refreshStatus();
           render();
         })
-        .catch((e2: OwnerError) => {
+        .catch((e2: ErrorView) => {
           submit.disabled = false;
           pin.value = "";
           confirm.value = "";
@@ -126,7 +127,7 @@ export function mountOwner(nav: HTMLElement, topbar: HTMLElement): void {
   }
 
   /** When Rust says the area locked itself (idle), go back to the gate. */
-  function locked(err: OwnerError): boolean {
+  function locked(err: ErrorView): boolean {
     if (err.code !== "owner_locked") return false;
     gate(err);
     return true;
@@ -191,7 +192,7 @@ export function mountOwner(nav: HTMLElement, topbar: HTMLElement): void {
 
 export interface OwnerContext {
   /** Handles `owner_locked` (back to the gate); true when it did. */
-  locked: (err: OwnerError) => boolean;
+  locked: (err: ErrorView) => boolean;
   /** Re-reads the gate's state and the token banner. */
   refreshStatus: () => Promise<void>;
 }

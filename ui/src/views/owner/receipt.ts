@@ -4,7 +4,7 @@
 import { h } from "../../dom";
 import { owner } from "./api";
 import { printOut } from "./common";
-import type { Receipt } from "./types";
+import type { ReceiptView } from "../../ipc/bindings";
 
 /** Khmer and English label, both printed whatever the screen language. */
 function both(km: string, en: string): HTMLElement {
@@ -16,7 +16,7 @@ function row(km: string, en: string, value: string, cls = ""): HTMLElement {
 }
 
 /** The receipt as printed. */
-export function receiptView(r: Receipt): HTMLElement {
+export function receiptView(r: ReceiptView): HTMLElement {
   return h(
     "article",
     { class: "receipt", id: "receipt", "data-copy": r.copy },
@@ -38,7 +38,7 @@ export function receiptView(r: Receipt): HTMLElement {
 }
 
 /** Fetches the receipt (recording the print) and sends it to the printer. */
-export async function printReceipt(saleId: string): Promise<Receipt> {
+export async function printReceipt(saleId: string): Promise<ReceiptView> {
   const r = await owner.receipt(saleId);
   printOut(receiptView(r), "80");
   return r;

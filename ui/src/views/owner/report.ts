@@ -3,11 +3,11 @@
 // needs attention, and the checks spent. Printable at 80 mm, 58 mm or A4; CSV for the
 // accountant is written by Rust to the Downloads folder.
 import { h } from "../../dom";
-import { owner, type OwnerError } from "./api";
+import type { EndOfDay, ErrorView } from "../../ipc/bindings";
+import { owner } from "./api";
 import { errorBox, line, printOut, setShopTimeZone, statusBadge, table, today, type Paper } from "./common";
 import type { OwnerContext } from "./index";
 import { ot } from "./text";
-import type { EndOfDay } from "./types";
 
 function reportView(day: EndOfDay): HTMLElement {
   const r = day.report;
@@ -65,7 +65,7 @@ export function mountReport(root: HTMLElement, ctx: OwnerContext): void {
   root.replaceChildren(h("div", { class: "report-page" }, form, notice, body));
   let current: EndOfDay | null = null;
 
-  function failed(err: OwnerError, where: HTMLElement): void {
+  function failed(err: ErrorView, where: HTMLElement): void {
     if (!ctx.locked(err)) where.replaceChildren(errorBox(err));
   }
 
@@ -75,7 +75,7 @@ export function mountReport(root: HTMLElement, ctx: OwnerContext): void {
       body.replaceChildren(reportView(current));
     } catch (err) {
       current = null;
-      failed(err as OwnerError, body);
+      failed(err as ErrorView, body);
     }
   }
 
@@ -93,7 +93,7 @@ export function mountReport(root: HTMLElement, ctx: OwnerContext): void {
     owner
       .exportCsv({ from: day, to: day, status: null, search: null })
       .then((done) => notice.replaceChildren(h("p", { class: "ok", id: "report-export-done" }, `${ot("sales.exported")} `, h("code", {}, done.path), ` (${done.rows} ${ot("sales.rows")})`)))
-      .catch((err: OwnerError) => failed(err, notice));
+      .catch((err: ErrorView) => failed(err, notice));
   });
   void load();
 }

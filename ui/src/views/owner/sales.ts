@@ -3,18 +3,17 @@
 // attention (paid late, wrong amount, or still unverified after the QR expired), then every
 // sale. A row opens its details with the full history and, when paid, a printable receipt.
 import { h } from "../../dom";
-import type { SaleStatus } from "../../ipc/bindings";
-import { owner, type OwnerError, type OwnerQuery } from "./api";
+import type { ErrorView, OwnerQuery, SaleStatus, SaleView, SalesList } from "../../ipc/bindings";
+import { owner } from "./api";
 import { clock, errorBox, statusBadge, statusText, table, today } from "./common";
 import type { OwnerContext } from "./index";
 import { printReceipt } from "./receipt";
 import { ot } from "./text";
-import type { Sale, SalesList } from "./types";
 
 const STATUSES: SaleStatus[] = ["pending", "paid", "paid_late", "mismatch", "expired", "cancelled", "failed"];
 
 /** Sales the owner must look at: flagged by the core, or pending past their QR's expiry. */
-function needsLook(sale: Sale, now: number): boolean {
+function needsLook(sale: SaleView, now: number): boolean {
   return sale.needsAttention || (sale.status === "pending" && sale.expiresAtMs < now);
 }
 
@@ -54,7 +53,7 @@ export function mountSales(root: HTMLElement, ctx: OwnerContext): void {
     search: search.value.trim() || null,
   });
 
-  function failed(err: OwnerError, where: HTMLElement): void {
+  function failed(err: ErrorView, where: HTMLElement): void {
     if (!ctx.locked(err)) where.replaceChildren(errorBox(err));
   }
 
@@ -62,12 +61,12 @@ export function mountSales(root: HTMLElement, ctx: OwnerContext): void {
     try {
       renderList(await owner.sales(query()));
     } catch (err) {
-      failed(err as OwnerError, results);
+      failed(err as ErrorView, results);
     }
   }
 
-  function saleRow(sale: Sale): Array<Node | string> {
-    const pick = h("button", { type: "button", class: "link", "data-sale": String(sale.id) }, sale.billNumber);
+  function saleRow(sale: SaleView): Array<Node | string> {
+    const pick = h("button", { type: "button", class: "link", "data-sale": sale.id }, sale.billNumber);
     pick.addEventListener("click", () => void openDetail(sale));
     return [
       clock(sale.createdAtMs),
@@ -106,18 +105,18 @@ export function mountSales(root: HTMLElement, ctx: OwnerContext): void {
     );
   }
 
-  async function openDetail(sale: Sale): Promise<void> {
+  async function openDetail(sale: SaleView): Promise<void> {
     detail.hidden = false;
     detail.replaceChildren(ot("common.loading"));
     try {
-      const history = await owner.history(String(sale.id));
+      const history = await owner.history(sale.id);
       const closeBtn = h("button", { type: "button", class: "btn btn-small btn-secondary" }, ot("detail.close"));
       closeBtn.addEventListener("click", () => {
         detail.hidden = true;
       });
       const printBtn = h("button", { type: "button", class: "btn btn-small", id: "detail-print" }, ot("detail.print"));
       printBtn.addEventListener("click", () => {
-        printReceipt(String(sale.id)).catch((err: OwnerError) => failed(err, detail));
+        printReceipt(sale.id).catch((err: ErrorView) => failed(err, detail));
       });
       detail.replaceChildren(
         h("h2", {}, ot("detail.title")),
@@ -139,7 +138,7 @@ export function mountSales(root: HTMLElement, ctx: OwnerContext): void {
         h("div", { class: "actions" }, sale.receiptNumber !== null ? printBtn : null, closeBtn),
       );
     } catch (err) {
-      failed(err as OwnerError, detail);
+      failed(err as ErrorView, detail);
     }
   }
 
@@ -149,7 +148,7 @@ export function mountSales(root: HTMLElement, ctx: OwnerContext): void {
       const done = await owner.exportCsv(query());
       notice.replaceChildren(h("p", { class: "ok", id: "export-done", "data-path": done.path }, `${ot("sales.exported")} `, h("code", {}, done.path), ` (${done.rows} ${ot("sales.rows")})`));
     } catch (err) {
-      failed(err as OwnerError, notice);
+      failed(err as ErrorView, notice);
     } finally {
       exportBtn.disabled = false;
     }
@@ -173,7 +172,7 @@ export function mountSales(root: HTMLElement, ctx: OwnerContext): void {
             notice.replaceChildren(h("p", { class: "ok", id: "recheck-done" }, `${ot("sales.recheckDone")} ${done.sales} / ${done.checksSpent}`));
             await load();
           })
-          .catch((err: OwnerError) => failed(err, notice));
+          .catch((err: ErrorView) => failed(err, notice));
       });
       notice.replaceChildren(
         h(
@@ -185,7 +184,7 @@ export function mountSales(root: HTMLElement, ctx: OwnerContext): void {
         ),
       );
     } catch (err) {
-      failed(err as OwnerError, notice);
+      failed(err as ErrorView, notice);
     }
   }
 

@@ -3,11 +3,11 @@
 // at once: Rust restarts the core with it, so the next sale uses the new profile and rate.
 import { h } from "../../dom";
 import { isLang, setLanguage } from "../../i18n";
-import { owner, type OwnerError } from "./api";
-import { errorBox } from "./common";
+import type { ErrorView, Settings } from "../../ipc/bindings";
+import { owner } from "./api";
+import { errorBox, fieldErrors } from "./common";
 import type { OwnerContext } from "./index";
 import { hasOwnerText, ot, type OwnerKey } from "./text";
-import type { Settings } from "./types";
 
 type Field = keyof Settings;
 type Kind = "text" | "number" | { options: Array<[string, OwnerKey | string]> };
@@ -45,7 +45,7 @@ export function mountSettings(root: HTMLElement, ctx: OwnerContext): void {
   owner
     .settings()
     .then((settings) => render(settings))
-    .catch((err: OwnerError) => {
+    .catch((err: ErrorView) => {
       if (!ctx.locked(err)) root.replaceChildren(errorBox(err));
     });
 
@@ -136,10 +136,10 @@ export function mountSettings(root: HTMLElement, ctx: OwnerContext): void {
           // A changed language re-renders the area; the same one keeps "saved" in view.
           if (isLang(saved.language)) setLanguage(saved.language);
         })
-        .catch((err: OwnerError) => {
+        .catch((err: ErrorView) => {
           if (ctx.locked(err)) return;
           status.replaceChildren(errorBox(err));
-          for (const f of err.fields) {
+          for (const f of fieldErrors(err)) {
             const field = f.field as Field;
             const el = problems.get(field);
             if (el === undefined) continue;
