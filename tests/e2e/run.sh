@@ -5,7 +5,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 [ -f ui/dist/index.html ] || (cd ui && npm run --silent build)
-cargo build --quiet --locked -p khqr-pos-app -p pos-cli
+# The same target selection as `cargo test --workspace` (tests included, so dev-dependency
+# features unify the same way): right after the test step only the two binaries link, instead
+# of tauri and the workspace being rebuilt with a second feature set.
+cargo build --quiet --locked --workspace --bins --tests
 cd tests/e2e
 [ -d node_modules ] || npm ci --no-audit --no-fund
 # A hung WebKit must not eat the CI budget: the whole run is bounded.
