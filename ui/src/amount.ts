@@ -2,8 +2,10 @@
 // keyboard share it) and the display formatting of amounts. The Rust side parses the final text
 // again and is the authority; this only stops impossible keystrokes early and explains why.
 
-/** The two currencies a KHQR can carry. */
-export type Currency = "KHR" | "USD";
+import type { Currency } from "./ipc/bindings.js";
+
+/** The two currencies a KHQR can carry (generated from `pos_domain::Currency`). */
+export type { Currency };
 
 /** The amount being typed: the raw text (digits and at most one `.`) and its currency. */
 export interface Entry {
