@@ -347,13 +347,17 @@ async fn malformed_truncated_html_or_mislabelled_replies_are_parse_errors_never_
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn odd_envelopes_are_parsed_tolerantly_and_verification_goes_on() {
-    for fault in [
-        Fault::ResponseCodeString,
-        Fault::MissingErrorCode,
-        Fault::DataOnFailure,
+    // A "not found" without its errorCode cannot be told from a failure, so a single check
+    // that meets one (the first checks come before the md5-list has two sales to batch)
+    // reads as "cannot verify", by the client's design; never as unpaid.
+    for (fault, allowed) in [
+        (Fault::ResponseCodeString, &[][..]),
+        (Fault::MissingErrorCode, &[R::Server][..]),
+        (Fault::DataOnFailure, &[][..]),
     ] {
         let rig = play(everywhere(fault), WhileFaulty::Tolerate).await;
-        assert!(rig.cannot_verify_reasons().is_empty());
+        let seen = rig.cannot_verify_reasons();
+        assert!(seen.iter().all(|r| allowed.contains(r)), "{seen:?}");
     }
 }
 
