@@ -851,15 +851,6 @@ mod tests {
     }
 
     #[test]
-    fn invalid_settings_are_refused_with_the_setting_named() {
-        let dir = tempfile::tempdir().unwrap();
-        let cases = [
-            ("qr_lifetime = \"30s\"", "expiry"),
-            ("qr_lifetime = \"11m\"", "expiry"),
-            ("riel_per_usd = 4", "riel_per_usd"),
-            ("time_zone = \"Mars/Olympus\"", "time_zone"),
-            ("default_currency = \"EUR\"", "default_currency"),
-    #[test]
     fn each_override_variable_sets_its_own_setting_and_no_other() {
         let dir = tempfile::tempdir().unwrap();
         let config = load(
@@ -891,6 +882,15 @@ mod tests {
         assert_eq!(distinct(settings), EnvOverride::ALL.len());
     }
 
+    #[test]
+    fn invalid_settings_are_refused_with_the_setting_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let cases = [
+            ("qr_lifetime = \"30s\"", "expiry"),
+            ("qr_lifetime = \"11m\"", "expiry"),
+            ("riel_per_usd = 4", "riel_per_usd"),
+            ("time_zone = \"Mars/Olympus\"", "time_zone"),
+            ("default_currency = \"EUR\"", "default_currency"),
             ("terminal_id = \"T-1\"", "terminal_id"),
             (
                 "[merchant]\nname = \"A name far longer than twenty-five\"",
