@@ -484,3 +484,92 @@ async fn a_simulator_clock_ten_minutes_ahead_does_not_make_an_in_time_payment_la
     }
     settle_paid_expired_paid(&rig, &sales).await;
 }
+
+/// The cashier's key ("customer shows paid") while one fault class lasts: it reads as
+/// "cannot verify" with the fault's reason and changes nothing; once the fault is gone the
+/// same key confirms the payment, exactly once.
+// A helper of the tests below: its panics are their failures.
+#[allow(clippy::expect_used, clippy::panic)]
+async fn key_through(rules: Vec<FaultRule>, reasons: &[CannotVerifyReason]) {
+    let rig = Rig::start_with(RigOptions {
+        // The production cadence: the only checks within the test are the key's.
+        schedule: pos_core::schedule::Schedule::default(),
+        ..RigOptions::default()
+    })
+    .await;
+    let sales = charge_three(&rig).await;
+    rig.pay(&sales.paid_early);
+    for rule in rules {
+        rig.sim.add_fault(rule);
+    }
+    let answer = rig
+        .pos
+        .check_now(sales.paid_early.sale_id)
+        .await
+        .expect("check");
+    match answer {
+        pos_core::CheckNow::CannotVerify { sale, reason, .. } => {
+            assert!(reasons.contains(&reason), "{reason:?} not in {reasons:?}");
+            assert_eq!(
+                sale.status,
+                SaleStatus::Pending,
+                "a key without an answer is not unpaid"
+            );
+        }
+        other => panic!("the key during a fault answered {other:?}"),
+    }
+    rig.sim.clear_faults();
+    let answer = rig
+        .pos
+        .check_now(sales.paid_early.sale_id)
+        .await
+        .expect("check");
+    assert!(
+        matches!(answer, pos_core::CheckNow::Found { .. }),
+        "{answer:?}"
+    );
+    assert_eq!(rig.status(&sales.paid_early).await, SaleStatus::Paid);
+    assert_eq!(rig.audit().receipts, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_key_during_a_fault_reads_as_cannot_verify_and_confirms_the_payment_after_it() {
+    for (fault, reasons) in [
+        (
+            Fault::ServerError {
+                status: 503,
+                empty: false,
+            },
+            &[R::Server][..],
+        ),
+        (Fault::Hang, &[R::Timeout][..]),
+        (Fault::QuotaExhausted, &[R::Quota][..]),
+        (Fault::RegionBlocked, &[R::Region][..]),
+        (Fault::TokenRevoked, &[R::Token][..]),
+    ] {
+        key_through(everywhere(fault), reasons).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_key_falls_back_to_a_single_check_when_the_md5_list_is_blocked() {
+    let rig = Rig::start_with(RigOptions {
+        schedule: pos_core::schedule::Schedule::default(),
+        ..RigOptions::default()
+    })
+    .await;
+    rig.sim
+        .add_fault(FaultRule::on(MD5_LIST, When::Always, Fault::RegionBlocked));
+    let sales = charge_three(&rig).await;
+    rig.pay(&sales.paid_early);
+    let answer = rig
+        .pos
+        .check_now(sales.paid_early.sale_id)
+        .await
+        .expect("check");
+    assert!(
+        matches!(answer, pos_core::CheckNow::Found { .. }),
+        "{answer:?}"
+    );
+    assert_eq!(rig.sim.calls(MD5), 1);
+}

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod charge;
+mod check;
 mod common;
 mod config_cmd;
 mod ledger;
@@ -35,6 +36,8 @@ enum Command {
     Sales(sales::SalesArgs),
     /// The end-of-day report.
     Report(sales::ReportArgs),
+    /// The customer shows paid: check one sale with Bakong now (one check).
+    Check(check::CheckArgs),
     /// Check every unresolved sale with Bakong now.
     Recheck(watch::RecheckArgs),
     /// Watch every unresolved sale until Ctrl-C (or until none is pending).
@@ -55,6 +58,7 @@ fn main() -> ExitCode {
         Command::Charge(args) => charge::run(args),
         Command::Sales(args) => sales::run_sales(args),
         Command::Report(args) => sales::run_report(args),
+        Command::Check(args) => check::run(args),
         Command::Recheck(args) => watch::run_recheck(args),
         Command::Watch(args) => watch::run_watch(args),
         Command::Ledger(command) => ledger::run(command),

@@ -195,6 +195,28 @@ async fn watch_until_idle_finalizes_a_sale_left_pending_by_an_earlier_process() 
 }
 
 #[tokio::test]
+async fn check_bill_says_not_found_yet_then_paid_with_one_check_each() {
+    let (dir, sim) = custom_env().await;
+    let out = run(dir.path(), &["charge", "--amount", "4000", "--json"]).await;
+    let charge: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let bill = charge["billNumber"].as_str().unwrap();
+    let out = run(dir.path(), &["check", bill]).await;
+    assert_eq!(out.status.code(), Some(8), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("not found yet"));
+    sim.pay(PayOptions {
+        amount: Some(Money::new(4000, Currency::Khr)),
+        ..PayOptions::new(charge["md5"].as_str().unwrap())
+    })
+    .unwrap();
+    let out = run(dir.path(), &["check", bill, "--json"]).await;
+    let answer: serde_json::Value = serde_json::from_str(&succeeded(&out)).unwrap();
+    assert_eq!(answer["check"]["outcome"], "found");
+    assert_eq!(answer["check"]["sale"]["status"], "paid");
+    assert_eq!(answer["checksUsedToday"], 2);
+    assert_eq!(sim.calls("check_transaction_by_md5"), 2);
+}
+
+#[tokio::test]
 async fn a_bad_amount_fails_with_its_code_and_no_sale_is_recorded() {
     let dir = tempfile::tempdir().unwrap();
     let out = run(

@@ -38,6 +38,7 @@ mod duration;
 mod error;
 mod ledger;
 pub mod owner;
+pub mod pace;
 mod pos;
 mod private_file;
 mod restart;
@@ -66,3 +67,4 @@ pub use views::{
     LedgerCheck, OwnerQuery, PaymentView, PosEvent, RecheckView, SaleView, SalesList, SalesQuery,
     TotalView, Verification,
 };
+pub use watcher::CheckNow;

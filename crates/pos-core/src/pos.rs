@@ -14,13 +14,14 @@ use tokio::sync::{broadcast, mpsc, oneshot, watch};
 use crate::charge::{self, bill_seq};
 use crate::clock::{Clock, SystemClock};
 use crate::demo::Demo;
+use crate::pace::Volume;
 use crate::schedule::Schedule;
 use crate::store::StoreHandle;
 use crate::views::{
     ChargeRequest, ChargeView, DayReport, Health, LedgerCheck, RecheckView, SaleView, SalesList,
     SalesQuery, Verification,
 };
-use crate::watcher::{self, Command, Shared, Status};
+use crate::watcher::{self, CheckNow, Command, Shared, Status};
 use crate::{token_file, Config, CoreError, Ledger, PosEvent};
 
 /// Events buffered per subscriber before a slow one starts missing them.
@@ -38,6 +39,9 @@ pub struct StartOptions {
     pub min_lifetime: Duration,
     /// Where the POS reads the time: the system's wall clock.
     pub clock: Arc<dyn Clock>,
+    /// The shop's usual volume the check pace plans with; `None`: learned from the ledger's
+    /// recent days. Tests and benches give the day they play.
+    pub volume: Option<Volume>,
 }
 
 impl Default for StartOptions {
@@ -47,6 +51,7 @@ impl Default for StartOptions {
             resume: true,
             min_lifetime: crate::QR_LIFETIME_RANGE.0,
             clock: Arc::new(SystemClock),
+            volume: None,
         }
     }
 }
@@ -113,6 +118,7 @@ impl Pos {
         let task = watcher::spawn(
             Arc::clone(&shared),
             options.schedule,
+            options.volume,
             receiver,
             options.resume,
         );
@@ -301,6 +307,16 @@ impl Pos {
         let (reply, answer) = oneshot::channel();
         self.send(Command::Recheck(reply))?;
         answer.await.map_err(|_| CoreError::Stopped)
+    }
+
+    /// "The customer shows paid": checks one sale with Bakong now, spending one check (in
+    /// one md5-list call with every other watched sale where that endpoint works). It runs in
+    /// the watcher, so a payment is finalized exactly once however it races the schedule.
+    /// The budget it may use keeps one final check for every other pending sale.
+    pub async fn check_now(&self, sale_id: i64) -> Result<CheckNow, CoreError> {
+        let (reply, answer) = oneshot::channel();
+        self.send(Command::CheckNow(SaleId(sale_id), reply))?;
+        answer.await.map_err(|_| CoreError::Stopped)?
     }
 
     /// How many sales are still pending.

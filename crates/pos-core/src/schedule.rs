@@ -80,6 +80,9 @@ pub struct Schedule {
     pub backoff_max_ms: i64,
     /// After Bakong says the daily quota is spent, do not ask again sooner than this.
     pub quota_pause_ms: i64,
+    /// At most this many regular checks per sale (the first ones); `None`: no limit. Set by
+    /// [`Schedule::paced`] when the day's budget is tight.
+    pub regular_limit: Option<u32>,
 }
 
 impl Default for Schedule {
@@ -95,6 +98,7 @@ impl Default for Schedule {
             backoff_base_ms: 5_000,
             backoff_max_ms: 300_000,
             quota_pause_ms: 15 * 60_000,
+            regular_limit: None,
         }
     }
 }
@@ -119,6 +123,7 @@ impl Schedule {
             backoff_base_ms: div(s.backoff_base_ms),
             backoff_max_ms: div(s.backoff_max_ms),
             quota_pause_ms: div(s.quota_pause_ms),
+            regular_limit: s.regular_limit,
         }
     }
 
@@ -211,6 +216,9 @@ impl Schedule {
     /// Offsets from creation of the regular checks of a QR living `lifetime_ms`, ascending.
     fn regular_offsets(&self, lifetime_ms: i64) -> impl Iterator<Item = i64> + '_ {
         let early_end = self.early_offsets_ms.last().copied().unwrap_or(0);
+        let limit = self
+            .regular_limit
+            .map_or(usize::MAX, |n| usize::try_from(n).unwrap_or(usize::MAX));
         let grown = std::iter::successors(Some(early_end), move |&age| {
             let gap = (age / self.age_divisor.max(1)).clamp(self.min_gap_ms, self.max_gap_ms);
             Some(age.saturating_add(gap.max(1)))
@@ -221,6 +229,7 @@ impl Schedule {
             .copied()
             .chain(grown)
             .take_while(move |&offset| offset < lifetime_ms)
+            .take(limit)
     }
 
     /// Plays a sale through the schedule with every check answered: how many checks it

@@ -6,11 +6,18 @@
 //! answer into a ledger event. An error never reads as "unpaid": it becomes the
 //! [`Verification::CannotVerify`] state with a backoff, and the sales stay as they are.
 //!
-//! This module is the task and its state; [`round`] is one round of checks, and [`verdict`]
-//! the pure decision of what an answer means for a sale.
+//! How hard it checks follows the day: the cadence is held back by a [`Pace`] planned from
+//! the budget left and the shop's usual volume ([`Volume`], learned from the ledger).
+//!
+//! This module is the task and its state; [`round`] is one round of checks, [`key`] the
+//! cashier's "customer shows paid" check, and [`verdict`] the pure decision of what an answer
+//! means for a sale.
 
+mod key;
 mod round;
 mod verdict;
+
+pub use key::CheckNow;
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -22,14 +29,17 @@ use pos_store::{Sale, SaleId};
 use tokio::sync::{broadcast, mpsc, oneshot, watch};
 
 use crate::clock::Clock;
-use crate::schedule::{Budget, Phase, Schedule};
+use crate::pace::{Pace, Volume};
+use crate::schedule::{Budget, CheckKind, Phase, Schedule};
 use crate::store::StoreHandle;
 use crate::views::{CannotVerifyReason, PosEvent, RecheckView, SaleView, Verification};
-use crate::Config;
+use crate::{Config, CoreError};
 
 /// The longest the watcher sleeps without looking at the clock again, so a suspended PC or
 /// a corrected system clock delays checks by at most this much.
 const MAX_SLEEP_MS: i64 = 15_000;
+/// How many past days the shop's usual volume is learned from.
+const VOLUME_DAYS: u32 = 14;
 
 /// What the facade and the watcher share.
 pub(crate) struct Shared {
@@ -108,6 +118,8 @@ pub(crate) enum Command {
     Recheck(oneshot::Sender<RecheckView>),
     /// Answer once no sale is pending (commands sent before this one are taken into account).
     WhenIdle(oneshot::Sender<()>),
+    /// The customer shows paid: check this sale now.
+    CheckNow(SaleId, oneshot::Sender<Result<CheckNow, CoreError>>),
 }
 
 /// A sale the watcher looks after.
@@ -117,6 +129,8 @@ struct Watched {
     md5: String,
     phase: Phase,
     last_answered: Option<i64>,
+    /// Answers it got, so the pace can plan each open sale's whole life.
+    answers: u32,
 }
 
 impl Watched {
@@ -139,6 +153,7 @@ impl Watched {
             md5: sale.md5.clone(),
             phase,
             last_answered: None,
+            answers: 0,
         })
     }
 
@@ -152,6 +167,7 @@ impl Watched {
 pub(crate) fn spawn(
     shared: Arc<Shared>,
     schedule: Schedule,
+    volume: Option<Volume>,
     commands: mpsc::UnboundedReceiver<Command>,
     resume: bool,
 ) -> tokio::task::JoinHandle<()> {
@@ -159,7 +175,7 @@ pub(crate) fn spawn(
     tokio::spawn(async move {
         let mut restarts: u32 = 0;
         loop {
-            let watcher = Watcher::new(Arc::clone(&shared), schedule.clone());
+            let watcher = Watcher::new(Arc::clone(&shared), schedule.clone(), volume.clone());
             let task = tokio::spawn(watcher.run(Arc::clone(&commands), resume || restarts > 0));
             match task.await {
                 Err(error) if error.is_panic() => {
@@ -177,7 +193,17 @@ pub(crate) fn spawn(
 
 struct Watcher {
     shared: Arc<Shared>,
+    /// The cadence as configured…
+    base: Schedule,
+    /// …and as the day's [`Pace`] holds it back now.
     schedule: Schedule,
+    pace: Pace,
+    /// The shop's usual volume: given, or learned from the ledger for `learned_on`.
+    volume: Option<Volume>,
+    given_volume: bool,
+    learned_on: Option<pos_store::NaiveDate>,
+    /// When a round last spent a check, so paced rounds keep their gap.
+    last_round_ms: Option<i64>,
     budget: Budget,
     sales: BTreeMap<SaleId, Watched>,
     failures: u32,
@@ -188,14 +214,20 @@ struct Watcher {
 }
 
 impl Watcher {
-    fn new(shared: Arc<Shared>, schedule: Schedule) -> Self {
+    fn new(shared: Arc<Shared>, schedule: Schedule, volume: Option<Volume>) -> Self {
         let budget = Budget {
             daily: shared.config.bakong.daily_check_budget,
             reserve: shared.config.bakong.check_reserve,
         };
         Watcher {
             shared,
+            base: schedule.clone(),
             schedule,
+            pace: Pace::FULL,
+            given_volume: volume.is_some(),
+            volume,
+            learned_on: None,
+            last_round_ms: None,
             budget,
             sales: BTreeMap::new(),
             failures: 0,
@@ -229,6 +261,10 @@ impl Watcher {
                         let _ = reply.send(report);
                     }
                     Some(Command::WhenIdle(reply)) => self.idle_waiters.push(reply),
+                    Some(Command::CheckNow(id, reply)) => {
+                        let answer = self.check_now(id).await;
+                        let _ = reply.send(answer);
+                    }
                 },
                 () = tokio::time::sleep(Duration::from_millis(sleep_ms.unsigned_abs())) => {
                     if wake.is_some_and(|at| at <= self.shared.now_ms()) {
@@ -288,13 +324,89 @@ impl Watcher {
             .unwrap_or(u32::MAX)
     }
 
+    /// Learns the shop's usual volume from the ledger's last [`VOLUME_DAYS`] days, once a
+    /// shop day (unless a test or bench gave one).
+    async fn learn_volume(&mut self, now: i64) {
+        let tz = self.shared.config.time_zone;
+        let today = self.shared.day(now);
+        if self.given_volume || self.learned_on == Some(today) {
+            return;
+        }
+        self.learned_on = Some(today);
+        let first = today - chrono::Days::new(u64::from(VOLUME_DAYS));
+        let (Ok(past), Ok(anchor)) = (
+            pos_store::days_range(first, today.pred_opt().unwrap_or(today), tz),
+            pos_store::day_range(today, tz),
+        ) else {
+            return;
+        };
+        let query = pos_store::Query {
+            range: Some(past),
+            ..pos_store::Query::default()
+        };
+        match self.shared.store.run(move |s| s.sales(&query)).await {
+            Ok(sales) => {
+                self.volume = Some(Volume::learn(
+                    anchor.from_ms,
+                    VOLUME_DAYS,
+                    sales.iter().map(|sale| sale.created_ms),
+                ));
+            }
+            Err(error) => self.shared.set_last_error(error.to_string()),
+        }
+    }
+
+    /// Plans the pace for `used` checks spent today and holds the cadence back by it.
+    fn plan_pace(&mut self, now: i64, used: u32) {
+        // The open sales' own checks count as theirs again: the per-sale limit is on a sale's
+        // whole life, not on what is left of it.
+        let (pending, answered) = self
+            .sales
+            .values()
+            .filter(|w| w.is_pending())
+            .fold((0, 0_u32), |(n, a), w| (n + 1, a.saturating_add(w.answers)));
+        let regular_left = self
+            .budget
+            .limit(CheckKind::Regular)
+            .saturating_sub(used)
+            .saturating_add(answered);
+        let outlook = self.volume.as_ref().map_or(
+            crate::pace::Outlook {
+                sales: 0,
+                horizon_ms: 0,
+            },
+            |v| v.outlook(now),
+        );
+        let batched = now >= self.list_usable_at;
+        let pace = Pace::plan(
+            regular_left,
+            outlook,
+            pending,
+            self.base.full_cost(),
+            batched,
+        );
+        if pace != self.pace {
+            tracing::info!(?pace, regular_left, ?outlook, "check pace");
+            self.pace = pace;
+            self.schedule = self.base.paced(&pace);
+        }
+    }
+
+    /// The earliest a paced automatic round may start.
+    fn paced_from(&self) -> Option<i64> {
+        self.last_round_ms
+            .map(|last| last.saturating_add(self.pace.round_gap_ms))
+    }
+
     /// When the next round is due: the earliest check the budget allows, not before the
-    /// backoff ends. Reports a spent budget as "cannot verify".
-    async fn next_wake(&self, now: i64) -> Option<i64> {
+    /// backoff ends nor before the pace allows. Reports a spent budget as "cannot verify".
+    async fn next_wake(&mut self, now: i64) -> Option<i64> {
         if self.sales.is_empty() {
             return None;
         }
+        self.learn_volume(now).await;
         let used = self.checks_used(now).await;
+        self.plan_pace(now, used);
         let mut earliest: Option<i64> = None;
         let mut starved = false;
         for watched in self.sales.values() {
@@ -323,6 +435,8 @@ impl Watcher {
                 retry_at_ms: None,
             });
         }
-        earliest.map(|at| self.blocked_until.map_or(at, |b| at.max(b)))
+        earliest
+            .map(|at| self.blocked_until.map_or(at, |b| at.max(b)))
+            .map(|at| self.paced_from().map_or(at, |p| at.max(p)))
     }
 }

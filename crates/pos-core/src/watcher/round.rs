@@ -19,7 +19,7 @@ const RENEW_DAYS_BEFORE: i64 = 7;
 type Answer = Result<CheckOutcome, BakongError>;
 
 /// How a list round ended.
-enum ListResult {
+pub(super) enum ListResult {
     /// Every sale in the batch got its answer (or its per-item error).
     Done,
     /// The endpoint itself is unusable here; check the sales one by one.
@@ -35,6 +35,12 @@ impl Watcher {
         if manual {
             self.blocked_until = None;
             self.failures = 0;
+        } else if self.paced_from().is_some_and(|from| now < from) {
+            return RecheckView {
+                sales: 0,
+                checks_spent: 0,
+                answered: 0,
+            };
         }
         let used = self.checks_used(now).await;
         let mut due: Vec<(SaleId, CheckKind, i64)> = self
@@ -101,35 +107,49 @@ impl Watcher {
             }
         }
         for id in singles {
-            if !self.spend(limit, &mut report).await {
+            if !self.single(id, limit, &mut report).await {
                 break;
-            }
-            let Some(md5) = self.sales.get(&id).map(|w| w.md5.clone()) else {
-                continue;
-            };
-            self.shared.set_verification(Verification::Checking {
-                sale_ids: vec![id.0],
-            });
-            let answer = self.shared.client.check_transaction_by_md5(&md5).await;
-            let now = self.shared.now_ms();
-            match answer {
-                Ok(outcome) => {
-                    self.answered();
-                    report.answered += 1;
-                    self.settle(id, Ok(outcome), now, None).await;
-                }
-                Err(error) => {
-                    self.settle(id, Err(error.clone()), now, None).await;
-                    self.fault(&error, now);
-                    break;
-                }
             }
         }
         self.finish_round(report, used)
     }
 
+    /// One single-md5 check for sale `id`; false when the round should stop (budget spent or
+    /// a fault).
+    pub(super) async fn single(
+        &mut self,
+        id: SaleId,
+        limit: u32,
+        report: &mut RecheckView,
+    ) -> bool {
+        let Some(md5) = self.sales.get(&id).map(|w| w.md5.clone()) else {
+            return true;
+        };
+        if !self.spend(limit, report).await {
+            return false;
+        }
+        self.shared.set_verification(Verification::Checking {
+            sale_ids: vec![id.0],
+        });
+        let answer = self.shared.client.check_transaction_by_md5(&md5).await;
+        let now = self.shared.now_ms();
+        match answer {
+            Ok(outcome) => {
+                self.answered();
+                report.answered += 1;
+                self.settle(id, Ok(outcome), now, None).await;
+                true
+            }
+            Err(error) => {
+                self.settle(id, Err(error.clone()), now, None).await;
+                self.fault(&error, now);
+                false
+            }
+        }
+    }
+
     /// Tries one md5-list call for `batch`.
-    async fn list_round(
+    pub(super) async fn list_round(
         &mut self,
         batch: &[SaleId],
         limit: u32,
@@ -209,8 +229,11 @@ impl Watcher {
         }
     }
 
-    fn finish_round(&mut self, report: RecheckView, used_before: u32) -> RecheckView {
+    pub(super) fn finish_round(&mut self, report: RecheckView, used_before: u32) -> RecheckView {
         let used = used_before.saturating_add(report.checks_spent);
+        if report.checks_spent > 0 {
+            self.last_round_ms = Some(self.shared.now_ms());
+        }
         let starved = self.sales.values().any(|w| {
             self.schedule
                 .next_check(w.phase, w.last_answered)
@@ -275,7 +298,7 @@ impl Watcher {
     }
 
     /// Renews the token ahead of expiry (at most once an hour), so it never lapses mid-day.
-    async fn renew_if_expiring(&mut self, now: i64) {
+    pub(super) async fn renew_if_expiring(&mut self, now: i64) {
         let Some(token) = self.shared.client.token() else {
             return;
         };
@@ -318,6 +341,7 @@ impl Watcher {
         };
         if let Some(w) = self.sales.get_mut(&id) {
             w.last_answered = Some(now);
+            w.answers = w.answers.saturating_add(1);
         }
         let expected = Expected {
             amount: watched.amount,

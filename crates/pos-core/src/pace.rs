@@ -1,0 +1,329 @@
+//! How hard the automatic schedule may check right now, from what is left of the day's budget
+//! and the sales the shop usually still makes today. Pure: the shop's volume and the clock's
+//! "now" are parameters, so the watcher, the unit tests and the day bench drive the same value.
+//!
+//! Why: at the full cadence a sale costs about six checks, so a 100-check token lasts about 16
+//! sales. When the forecast fits the budget nothing changes; when it does not, each sale gets
+//! only its first few (dense) checks and no late rechecks, and when there are fewer checks
+//! left than sales, automatic rounds are spread over the rest of the day. Every round is one
+//! md5-list call covering every pending sale, and the cashier's key (one check when the
+//! customer shows the paid screen) does the rest.
+
+use crate::schedule::Schedule;
+
+/// The shop's usual volume: sales counted per slot of the day (an hour in production),
+/// summed over `days` recent days. Learned from the ledger, or given by a test or bench.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Volume {
+    /// The start of some shop day (epoch ms); the slots repeat every day from it.
+    pub anchor_ms: i64,
+    /// How long one slot is.
+    pub slot_ms: i64,
+    /// Sales per slot of the day, summed over `days`.
+    pub sales: Vec<u32>,
+    /// How many days were counted.
+    pub days: u32,
+}
+
+/// What the rest of the day holds, as [`Volume::outlook`] sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Outlook {
+    /// Sales still expected today (rounded up).
+    pub sales: u32,
+    /// From now until the end of the last slot with sales (ms).
+    pub horizon_ms: i64,
+}
+
+/// Hours in a production day.
+pub const HOUR_SLOTS: usize = 24;
+/// One production slot.
+pub const HOUR_MS: i64 = 3_600_000;
+
+impl Volume {
+    /// Counts `sale_times` (creation times, epoch ms) into hourly slots of the day starting at
+    /// `anchor_ms`, over the `days` days they span.
+    pub fn learn(anchor_ms: i64, days: u32, sale_times: impl IntoIterator<Item = i64>) -> Volume {
+        let mut volume = Volume {
+            anchor_ms,
+            slot_ms: HOUR_MS,
+            sales: vec![0; HOUR_SLOTS],
+            days: days.max(1),
+        };
+        for at in sale_times {
+            let slot = volume.slot_of(at);
+            if let Some(count) = volume.sales.get_mut(slot) {
+                *count = count.saturating_add(1);
+            }
+        }
+        volume
+    }
+
+    fn day_ms(&self) -> i64 {
+        self.slot_ms
+            .max(1)
+            .saturating_mul(i64::try_from(self.sales.len()).unwrap_or(i64::MAX))
+            .max(1)
+    }
+
+    fn slot_of(&self, at_ms: i64) -> usize {
+        let into_day = (at_ms - self.anchor_ms).rem_euclid(self.day_ms());
+        usize::try_from(into_day / self.slot_ms.max(1)).unwrap_or(0)
+    }
+
+    /// The sales expected from `now_ms` to the end of the day (the current slot counted in
+    /// proportion to what is left of it) and how long until the last of them.
+    pub fn outlook(&self, now_ms: i64) -> Outlook {
+        let slot_ms = self.slot_ms.max(1);
+        let into_day = (now_ms - self.anchor_ms).rem_euclid(self.day_ms());
+        let current = usize::try_from(into_day / slot_ms).unwrap_or(0);
+        let left_in_slot = slot_ms - into_day % slot_ms;
+        let mut total: i64 = 0;
+        let mut last_busy_end = into_day;
+        for (slot, &count) in self.sales.iter().enumerate().skip(current) {
+            let count = i64::from(count);
+            let end = i64::try_from(slot + 1)
+                .unwrap_or(i64::MAX)
+                .saturating_mul(slot_ms);
+            total += if slot == current {
+                count * left_in_slot / slot_ms
+            } else {
+                count
+            };
+            if count > 0 {
+                last_busy_end = end;
+            }
+        }
+        let days = i64::from(self.days.max(1));
+        Outlook {
+            sales: u32::try_from((total + days - 1) / days).unwrap_or(u32::MAX),
+            horizon_ms: last_busy_end - into_day,
+        }
+    }
+}
+
+/// How the automatic schedule is held back; [`Pace::FULL`] is the unrestrained cadence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pace {
+    /// At most this many regular checks per sale (its first, densest ones); `None`: all.
+    pub regular_per_sale: Option<u32>,
+    /// Late rechecks of closed sales are made (else only ride-alongs in list calls see them).
+    pub late_rechecks: bool,
+    /// The least time between two automatic rounds.
+    pub round_gap_ms: i64,
+}
+
+impl Pace {
+    /// The cadence as [`Schedule`] has it.
+    pub const FULL: Pace = Pace {
+        regular_per_sale: None,
+        late_rechecks: true,
+        round_gap_ms: 0,
+    };
+
+    /// The pace for a day with `regular_left` regular checks left, the `outlook` of the
+    /// shop's usual volume, `pending` sales open now, and `full_cost` checks a sale costs at
+    /// the full cadence. `batched`: one md5-list call covers every sale in a round, so a
+    /// round costs one check; otherwise each sale checked costs one.
+    pub fn plan(
+        regular_left: u32,
+        outlook: Outlook,
+        pending: usize,
+        full_cost: u32,
+        batched: bool,
+    ) -> Pace {
+        let sales = outlook
+            .sales
+            .max(u32::try_from(pending).unwrap_or(u32::MAX))
+            .max(1);
+        if regular_left >= sales.saturating_mul(full_cost) {
+            return Pace::FULL;
+        }
+        let per_sale = regular_left / sales;
+        if per_sale >= 1 {
+            return Pace {
+                regular_per_sale: Some(per_sale),
+                late_rechecks: false,
+                round_gap_ms: 0,
+            };
+        }
+        // Fewer checks than sales: spread the rounds over the rest of the day.
+        let sales_per_round = if batched {
+            1
+        } else {
+            u32::try_from(pending).unwrap_or(u32::MAX).max(1)
+        };
+        let rounds = (regular_left / sales_per_round).max(1);
+        Pace {
+            regular_per_sale: Some(1),
+            late_rechecks: false,
+            round_gap_ms: outlook.horizon_ms.max(0) / i64::from(rounds),
+        }
+    }
+}
+
+impl Schedule {
+    /// This cadence held back by `pace`: the first `regular_per_sale` regular checks only,
+    /// and no late rechecks unless the pace allows them. Final checks always stay.
+    pub fn paced(&self, pace: &Pace) -> Schedule {
+        let mut paced = self.clone();
+        if let Some(limit) = pace.regular_per_sale {
+            paced.regular_limit = Some(limit);
+        }
+        if !pace.late_rechecks {
+            paced.late_offsets_ms.clear();
+        }
+        paced
+    }
+
+    /// What a sale is planned to cost at the full cadence: its first minute's checks, the
+    /// early ladder (customers mostly pay within it).
+    pub fn full_cost(&self) -> u32 {
+        u32::try_from(self.early_offsets_ms.len()).unwrap_or(u32::MAX)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schedule::{CheckKind, Phase};
+
+    const DAY_START: i64 = 1_000 * HOUR_MS;
+
+    /// A shop open 8:00–18:00 with `per_hour` sales an hour, seen over 7 days.
+    fn shop(per_hour: u32) -> Volume {
+        let mut sales = vec![0; HOUR_SLOTS];
+        for count in &mut sales[8..18] {
+            *count = per_hour * 7;
+        }
+        Volume {
+            anchor_ms: DAY_START,
+            slot_ms: HOUR_MS,
+            sales,
+            days: 7,
+        }
+    }
+
+    #[test]
+    fn sale_times_are_counted_by_hour_of_the_shop_day_whatever_the_date() {
+        let at = |day: i64, hour: i64, min: i64| {
+            DAY_START + day * 24 * HOUR_MS + hour * HOUR_MS + min * 60_000
+        };
+        let volume = Volume::learn(
+            DAY_START,
+            2,
+            [at(-1, 9, 5), at(-1, 9, 59), at(-2, 9, 0), at(-1, 17, 30)],
+        );
+        assert_eq!(volume.sales[9], 3);
+        assert_eq!(volume.sales[17], 1);
+        assert_eq!(volume.sales.iter().sum::<u32>(), 4);
+        assert_eq!(volume.days, 2);
+    }
+
+    #[test]
+    fn the_outlook_counts_the_rest_of_the_day_and_ends_with_its_last_busy_hour() {
+        let volume = shop(12);
+        let morning = volume.outlook(DAY_START + 6 * HOUR_MS);
+        assert_eq!(
+            morning,
+            Outlook {
+                sales: 120,
+                horizon_ms: 12 * HOUR_MS
+            }
+        );
+        // Half past four: half of this hour and all of the next.
+        let late = volume.outlook(DAY_START + 16 * HOUR_MS + HOUR_MS / 2);
+        assert_eq!(
+            late,
+            Outlook {
+                sales: 18,
+                horizon_ms: 3 * HOUR_MS / 2
+            }
+        );
+        // The next day looks the same.
+        assert_eq!(volume.outlook(DAY_START + 30 * HOUR_MS), morning);
+        // After closing nothing is expected.
+        assert_eq!(volume.outlook(DAY_START + 20 * HOUR_MS).sales, 0);
+    }
+
+    #[test]
+    fn a_forecast_that_fits_the_budget_keeps_the_full_cadence() {
+        let outlook = Outlook {
+            sales: 10,
+            horizon_ms: HOUR_MS,
+        };
+        assert_eq!(Pace::plan(90, outlook, 1, 6, true), Pace::FULL);
+    }
+
+    #[test]
+    fn a_tighter_budget_keeps_each_sales_first_checks_and_drops_late_rechecks() {
+        let outlook = Outlook {
+            sales: 30,
+            horizon_ms: 10 * HOUR_MS,
+        };
+        let pace = Pace::plan(90, outlook, 1, 6, true);
+        assert_eq!(
+            pace,
+            Pace {
+                regular_per_sale: Some(3),
+                late_rechecks: false,
+                round_gap_ms: 0
+            }
+        );
+        // The checks kept are the first, dense ones: the first-minute cadence stays.
+        let schedule = Schedule::default().paced(&pace);
+        let phase = Phase::Pending {
+            created_ms: 0,
+            expires_ms: 300_000,
+        };
+        let mut last = None;
+        let mut checks = Vec::new();
+        while let Some(due) = schedule.next_check(phase, last) {
+            last = Some(due.at_ms);
+            checks.push((due.kind, due.at_ms));
+        }
+        assert_eq!(
+            checks,
+            [
+                (CheckKind::Regular, 6_000),
+                (CheckKind::Regular, 11_000),
+                (CheckKind::Regular, 17_000),
+                (CheckKind::Final, 308_000)
+            ]
+        );
+        assert_eq!(schedule.next_check(Phase::Expired { at_ms: 0 }, None), None);
+    }
+
+    #[test]
+    fn fewer_checks_than_sales_spread_the_rounds_over_the_rest_of_the_day() {
+        let outlook = Outlook {
+            sales: 120,
+            horizon_ms: 10 * HOUR_MS,
+        };
+        let batched = Pace::plan(60, outlook, 2, 6, true);
+        assert_eq!(batched.round_gap_ms, 10 * HOUR_MS / 60);
+        assert_eq!(batched.regular_per_sale, Some(1));
+        assert!(!batched.late_rechecks);
+        // Single checks cost one per pending sale, so rounds are further apart.
+        let single = Pace::plan(60, outlook, 3, 6, false);
+        assert_eq!(single.round_gap_ms, 10 * HOUR_MS / 20);
+        // As the budget runs down the rounds thin out, until the last check.
+        let last = Pace::plan(1, outlook, 1, 6, true);
+        assert_eq!(last.round_gap_ms, 10 * HOUR_MS);
+    }
+
+    #[test]
+    fn sales_open_now_count_even_when_the_forecast_expects_none() {
+        let closed = Outlook {
+            sales: 0,
+            horizon_ms: 0,
+        };
+        assert_eq!(Pace::plan(5, closed, 1, 6, true).regular_per_sale, Some(5));
+        assert_eq!(Pace::plan(6, closed, 1, 6, true), Pace::FULL);
+    }
+
+    #[test]
+    fn a_sale_is_planned_at_its_first_minutes_checks_whatever_the_scale() {
+        assert_eq!(Schedule::default().full_cost(), 6);
+        assert_eq!(Schedule::scaled(200).full_cost(), 6);
+    }
+}
