@@ -18,7 +18,9 @@ use pos_domain::{Currency, Money, SaleStatus};
 use serde::Serialize;
 use ts_rs::{Config, TS};
 
-use crate::ipc::{AppInfo, CannotVerifyReason, ChargeInput, SaleCard, UiEvent, Verification};
+use crate::ipc::{
+    AppInfo, CannotVerifyReason, ChargeInput, CheckReply, SaleCard, UiEvent, Verification,
+};
 
 /// `pos_domain::Money` has no ts-rs derive (the domain crate stays free of it); its JSON is
 /// pinned against this by [`money_serializes_as_declared`].
@@ -65,6 +67,7 @@ fn generate() -> String {
         declaration::<AppInfo>(&cfg),
         declaration::<ChargeInput>(&cfg),
         declaration::<SaleCard>(&cfg),
+        declaration::<CheckReply>(&cfg),
         declaration::<CannotVerifyReason>(&cfg),
         declaration::<Verification>(&cfg),
         declaration::<UiEvent>(&cfg),

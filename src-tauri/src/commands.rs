@@ -4,7 +4,7 @@
 use pos_core::{sale_id_from_text, ChargeRequest, ErrorView};
 use tauri::State;
 
-use crate::ipc::{AppInfo, ChargeInput, SaleCard};
+use crate::ipc::{AppInfo, ChargeInput, CheckReply, SaleCard};
 use crate::state::AppState;
 
 /// What the cashier screen needs at start.
@@ -52,6 +52,16 @@ pub async fn regenerate(
 ) -> Result<SaleCard, ErrorView> {
     let id = sale_id_from_text(&sale_id)?;
     Ok(state.pos()?.regenerate(id).await?.into())
+}
+
+/// "Customer shows paid": one check with Bakong for the sale, now.
+#[tauri::command]
+pub async fn check_now(
+    state: State<'_, AppState>,
+    sale_id: String,
+) -> Result<CheckReply, ErrorView> {
+    let id = sale_id_from_text(&sale_id)?;
+    Ok(state.pos()?.check_now(id).await?.into())
 }
 
 /// Demo mode only: the simulated customer pays the sale's QR.

@@ -4,7 +4,7 @@
 //! every command fails with the core's `ErrorView`. TypeScript bindings are generated from
 //! all of them (`bindings.rs`); a test fails when the committed file is stale.
 
-use pos_core::{ChargeView, PosEvent};
+use pos_core::{ChargeView, CheckNow, PosEvent};
 use pos_domain::{Currency, SaleStatus};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -124,6 +124,44 @@ pub enum UiEvent {
         /// The new state.
         state: Verification,
     },
+}
+
+/// What the "customer shows paid" key found for the sale on screen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(tag = "outcome", rename_all = "camelCase")]
+pub enum CheckReply {
+    /// The sale is closed: Bakong has the payment (or reported it failed), or it already was.
+    Found {
+        /// Where the sale stands now; the `pos://event` says the same.
+        #[ts(type = "SaleStatus")]
+        status: SaleStatus,
+    },
+    /// Bakong has no payment for this QR yet; the automatic checks continue.
+    NotFoundYet,
+    /// No answer: NOT unpaid.
+    CannotVerify {
+        /// The kind of problem, for the translated text.
+        reason: CannotVerifyReason,
+        /// The detail, in English.
+        message: String,
+    },
+}
+
+impl From<CheckNow> for CheckReply {
+    fn from(answer: CheckNow) -> Self {
+        match answer {
+            CheckNow::Found { sale } | CheckNow::Closed { sale } => CheckReply::Found {
+                status: sale.status,
+            },
+            CheckNow::NotFoundYet { .. } => CheckReply::NotFoundYet,
+            CheckNow::CannotVerify {
+                reason, message, ..
+            } => CheckReply::CannotVerify {
+                reason: reason.into(),
+                message,
+            },
+        }
+    }
 }
 
 impl From<ChargeView> for SaleCard {

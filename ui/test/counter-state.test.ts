@@ -228,3 +228,54 @@ test("a bad amount is explained inline and nothing is shown to scan", () => {
   assert.equal(after.entry.text, "0", "the amount stays for correction");
   assert.equal(step(after, key("Escape")).state.problem, null, "Esc clears the amount and the explanation");
 });
+
+test("Space or F8 on the waiting screen checks the sale now, once per press; a payment found shows PAID", () => {
+  const shown = waiting();
+  for (const k of [" ", "F8"]) {
+    const pressed = step(shown, key(k));
+    assert.equal(pressed.handled, true);
+    assert.deepEqual(pressed.effects, [{ kind: "checkNow", saleId: "1" }]);
+    assert.equal(pressed.state.check, "asking");
+    assert.deepEqual(step(pressed.state, key(k)).effects, [], "a second press while Bakong is asked spends nothing");
+  }
+  assert.deepEqual(step(shown, { type: "checkNow" }).effects, [{ kind: "checkNow", saleId: "1" }], "the button does the same");
+  const asked = step(shown, key(" ")).state;
+  const found = step(asked, { type: "checked", saleId: "1", reply: { outcome: "found", status: "paid" } });
+  assert.deepEqual(found.state.paid, { card: shown.sale, payer: null, late: false });
+  assert.equal(found.state.check, null);
+  assert.deepEqual(found.effects, [{ kind: "playChime" }, { kind: "holdPaid", ms: PAID_HOLD_MS }]);
+  const event = step(found.state, { type: "pos", event: { kind: "status", saleId: "1", status: "paid", payer: "Sok Dara" } });
+  assert.deepEqual(event.effects, [], "the watcher's event for the same payment chimes no second time");
+  assert.equal(event.state.paid?.payer, "Sok Dara");
+});
+
+test("not found yet is said and the sale keeps waiting; the key works again", () => {
+  const asked = step(waiting(), key("F8")).state;
+  const notYet = step(asked, { type: "checked", saleId: "1", reply: { outcome: "notFoundYet" } }).state;
+  assert.deepEqual(notYet.check, { outcome: "notFoundYet" });
+  assert.equal(notYet.status, "pending");
+  assert.equal(notYet.paid, null);
+  assert.deepEqual(step(notYet, key(" ")).effects, [{ kind: "checkNow", saleId: "1" }]);
+});
+
+test("a key check that cannot get an answer says why and never reads as unpaid", () => {
+  const asked = step(waiting(), key(" ")).state;
+  const reply = { outcome: "cannotVerify", reason: "quota", message: "budget spent" } as const;
+  const cannot = step(asked, { type: "checked", saleId: "1", reply }).state;
+  assert.deepEqual(cannot.check, reply);
+  assert.equal(cannot.status, "pending");
+  const failure = { code: "stopped", message: "the core is restarting" };
+  const failed = step(step(waiting(), key(" ")).state, { type: "failed", command: "checkNow", failure }).state;
+  assert.equal(failed.check, null);
+  assert.deepEqual(failed.problem, { kind: "failed", failure });
+});
+
+test("the check keys do nothing without a waiting sale, and a reply for an old sale is ignored", () => {
+  const idle = initialState("KHR", false);
+  assert.deepEqual(step(idle, key(" ")).effects, []);
+  const expired = step(waiting(), { type: "pos", event: { kind: "status", saleId: "1", status: "expired", payer: null } }).state;
+  assert.deepEqual(step(expired, key(" ")).effects, []);
+  const shown = waiting();
+  assert.equal(step(shown, { type: "checked", saleId: "9", reply: { outcome: "notFoundYet" } }).state, shown);
+  assert.deepEqual(step(shown, key(" ", false, true)).effects, [], "Ctrl+Space is not the key");
+});

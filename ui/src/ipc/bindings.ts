@@ -105,6 +105,23 @@ expiresAtMs: number,
 status: SaleStatus, };
 
 /**
+ * What the "customer shows paid" key found for the sale on screen.
+ */
+export type CheckReply = { "outcome": "found", 
+/**
+ * Where the sale stands now; the `pos://event` says the same.
+ */
+status: SaleStatus, } | { "outcome": "notFoundYet" } | { "outcome": "cannotVerify", 
+/**
+ * The kind of problem, for the translated text.
+ */
+reason: CannotVerifyReason, 
+/**
+ * The detail, in English.
+ */
+message: string, };
+
+/**
  * Why payments cannot be verified right now, in the four words a cashier needs (the core
  * tells eight causes apart; the detail travels in the message). Never means "unpaid".
  */

@@ -3,7 +3,7 @@
 // `unexpected` for a rejection that never reached it (Tauri refusing the arguments).
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
-import type { AppInfo, ChargeInput, ErrorView, SaleCard, SaleStatus, UiEvent } from "./bindings";
+import type { AppInfo, ChargeInput, CheckReply, ErrorView, SaleCard, SaleStatus, UiEvent } from "./bindings";
 
 export type { AppInfo, ChargeInput, ErrorView, SaleCard, SaleStatus, UiEvent } from "./bindings";
 export type { Currency, CannotVerifyReason } from "./bindings";
@@ -33,6 +33,7 @@ export const ipc = {
   cancel: (saleId: string) => call<SaleStatus>("cancel_sale", { saleId }),
   regenerate: (saleId: string) => call<SaleCard>("regenerate", { saleId }),
   simulatePayment: (saleId: string) => call<null>("simulate_payment", { saleId }),
+  checkNow: (saleId: string) => call<CheckReply>("check_now", { saleId }),
   onEvent: (handler: (event: UiEvent) => void): Promise<UnlistenFn> =>
     listen<UiEvent>(EVENT, (e) => handler(e.payload)),
 };

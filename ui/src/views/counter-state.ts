@@ -1,11 +1,15 @@
 // The counter's logic as a pure state machine: `step(state, event)` returns the next state and
 // the effects to run (IPC calls, the chime, timers) as data. No DOM, no IPC, no clock: the
 // shell in ./counter.ts renders the state and runs the effects, so every flow (typing, charge →
-// waiting → paid, expiry, cancel, cannot-verify) is testable without a web view.
+// waiting → paid, expiry, cancel, cannot-verify, "customer shows paid") is testable without a
+// web view.
 import { emptyEntry, entryKeyOf, press, switchCurrency, type Currency, type Entry, type EntryKey, type EntryProblem } from "../amount.js";
-import type { SaleCard, SaleStatus, UiEvent, Verification } from "../ipc/bindings.js";
+import type { CheckReply, SaleCard, SaleStatus, UiEvent, Verification } from "../ipc/bindings.js";
 
 export type { Verification };
+
+/** The keys for "customer shows paid": the biggest key on the keyboard, and one beside F9. */
+export const CHECK_KEYS: readonly string[] = [" ", "F8"];
 
 /** How long the PAID screen stays before the next sale, unless a key is pressed. */
 export const PAID_HOLD_MS = 5000;
@@ -42,6 +46,11 @@ export interface State {
   /** The QR's expiry passed on this clock; the core's final check may still find a payment. */
   readonly pastExpiry: boolean;
   readonly paid: { card: SaleCard; payer: string | null; late: boolean } | null;
+  /**
+   * The "customer shows paid" check for this sale: on its way, or what Bakong said when it was
+   * not a payment (a payment arrives as the sale's new status).
+   */
+  readonly check: "asking" | Exclude<CheckReply, { outcome: "found" }> | null;
 }
 
 /** A key as the counter sees it; `inNote` when the note field has focus. */
@@ -62,22 +71,28 @@ export type Event =
   | { type: "fresh" }
   | { type: "newSale" }
   | { type: "simulate" }
+  | { type: "checkNow" }
   // Replies to the effects' IPC calls.
   | { type: "charged"; card: SaleCard }
   | { type: "cancelReplied"; saleId: string; status: SaleStatus }
   | { type: "regenerated"; card: SaleCard }
-  | { type: "failed"; command: "charge" | "cancel" | "regenerate" | "simulate"; failure: Failure }
+  | { type: "checked"; saleId: string; reply: CheckReply }
+  | { type: "failed"; command: Command; failure: Failure }
   // What the payment watcher reports.
   | { type: "pos"; event: UiEvent }
   // Timers: the countdown's clock, and the end of the PAID hold.
   | { type: "tick"; now: number }
   | { type: "paidHoldOver" };
 
+/** The commands whose failure the counter explains. */
+export type Command = "charge" | "cancel" | "regenerate" | "simulate" | "checkNow";
+
 export type Effect =
   | { kind: "charge"; amount: string; currency: Currency }
   | { kind: "cancel"; saleId: string }
   | { kind: "regenerate"; saleId: string }
   | { kind: "simulatePayment"; saleId: string }
+  | { kind: "checkNow"; saleId: string }
   | { kind: "playChime" }
   | { kind: "holdPaid"; ms: number }
   | { kind: "clearNote" }
@@ -102,6 +117,7 @@ export function initialState(currency: Currency, demo: boolean): State {
     verification: null,
     pastExpiry: false,
     paid: null,
+    check: null,
   };
 }
 
@@ -136,6 +152,12 @@ export function step(state: State, event: Event): Step {
     case "simulate":
       if (!state.demo || state.sale === null || state.status !== "pending") return same(state);
       return to(state, { kind: "simulatePayment", saleId: state.sale.saleId });
+    case "checkNow":
+      // One check per press: a second press while Bakong is being asked spends nothing.
+      if (state.sale === null || state.status !== "pending" || state.check === "asking") return same(state);
+      return to({ ...state, check: "asking" }, { kind: "checkNow", saleId: state.sale.saleId });
+    case "checked":
+      return checked(state, event.saleId, event.reply);
     case "charged":
       return to(showSale({ ...state, busy: false }, event.card));
     case "regenerated":
@@ -163,18 +185,25 @@ function entryProblem(problem: EntryProblem | null): Problem | null {
 }
 
 function showSale(state: State, card: SaleCard): State {
-  return { ...state, sale: card, status: card.status, pastExpiry: false, problem: null };
+  return { ...state, sale: card, status: card.status, pastExpiry: false, problem: null, check: null };
+}
+
+/** Bakong's answer to the key: a payment is the sale's new status; anything else is said. */
+function checked(state: State, saleId: string, reply: CheckReply): Step {
+  if (state.sale === null || state.sale.saleId !== saleId) return same(state);
+  if (reply.outcome === "found") return applyStatus({ ...state, check: null }, saleId, reply.status, null);
+  return to({ ...state, check: reply });
 }
 
 /** Back to the keypad; `keepAmount` puts the sale's amount back (after a cancel). */
 function newSale(state: State, keepAmount: boolean): Step {
   const previous = state.sale;
   const entry = keepAmount && previous !== null ? { text: previous.amountPlain, currency: previous.currency } : emptyEntry(state.entry.currency);
-  const next: State = { ...state, entry, paid: null, sale: null, status: null, pastExpiry: false, problem: null };
+  const next: State = { ...state, entry, paid: null, sale: null, status: null, pastExpiry: false, problem: null, check: null };
   return keepAmount ? to(next) : to(next, { kind: "clearNote" });
 }
 
-function failed(state: State, command: "charge" | "cancel" | "regenerate" | "simulate", failure: Failure): Step {
+function failed(state: State, command: Command, failure: Failure): Step {
   const problem: Problem = { kind: "failed", failure };
   switch (command) {
     case "charge":
@@ -187,6 +216,8 @@ function failed(state: State, command: "charge" | "cancel" | "regenerate" | "sim
     }
     case "simulate":
       return to({ ...state, problem });
+    case "checkNow":
+      return to({ ...state, problem, check: null });
   }
 }
 
@@ -212,7 +243,8 @@ function applyStatus(state: State, saleId: string, status: SaleStatus, payer: st
 
 /**
  * The keyboard: digits . Backspace Delete type the amount, Enter = Charge / fresh QR, Esc =
- * clear / cancel / new sale, F2 = switch KHR/USD, F9 = simulate payment, any key ends PAID.
+ * clear / cancel / new sale, F2 = switch KHR/USD, Space or F8 = the customer shows paid (check
+ * now), F9 = simulate payment, any key ends PAID.
  */
 function onKey(state: State, { key, inNote, modified }: KeyPress): Step {
   const handle = (event: Event): Step => ({ ...step(state, event), handled: true });
@@ -223,6 +255,7 @@ function onKey(state: State, { key, inNote, modified }: KeyPress): Step {
   }
   if (key === "F9") return handle({ type: "simulate" });
   if (state.sale !== null) {
+    if (CHECK_KEYS.includes(key) && !modified) return handle({ type: "checkNow" });
     if (key === "Escape") return handle(state.status === "pending" ? { type: "cancel" } : { type: "newSale" });
     if (key === "Enter" && (state.status === "expired" || state.status === "failed")) return handle({ type: "fresh" });
     return same(state);

@@ -77,6 +77,9 @@ export function mountCounter(root: HTMLElement, info: AppInfo): void {
     h("span", { "data-i18n": "sale.cancel" }), h("kbd", {}, "Esc"));
   const freshLabel = h("span", { id: "fresh-label" });
   const freshBtn = h("button", { type: "button", class: "btn btn-charge", id: "fresh" }, freshLabel, h("kbd", {}, "Enter"));
+  const checkBtn = h("button", { type: "button", class: "btn btn-check", id: "check-now" },
+    h("span", { "data-i18n": "sale.checkNow" }), h("kbd", {}, "Space"));
+  const checkLine = h("p", { id: "check-result", class: "check-result", role: "status" });
   const newSaleBtn = h("button", { type: "button", class: "btn btn-secondary", id: "new-sale" },
     h("span", { "data-i18n": "sale.newSale" }), h("kbd", {}, "Esc"));
   const simulateBtn = info.demo
@@ -92,6 +95,8 @@ export function mountCounter(root: HTMLElement, info: AppInfo): void {
     countdown,
     progress,
     verifyLine,
+    checkBtn,
+    checkLine,
     saleNote,
     billLine,
     h("div", { class: "actions" }, cancelBtn, newSaleBtn, freshBtn),
@@ -129,6 +134,15 @@ export function mountCounter(root: HTMLElement, info: AppInfo): void {
     const reasonKey = `reason.${v.reason}`;
     const reason = hasText(reasonKey) ? t(reasonKey) : v.message;
     return { text: `${t("sale.cannotVerify")}: ${reason}`, cannot: true };
+  }
+
+  /** What the "customer shows paid" check said, when it was not the payment itself. */
+  function checkText(check: State["check"]): { text: string; outcome: string } | null {
+    if (check === null) return null;
+    if (check === "asking") return { text: t("check.asking"), outcome: "asking" };
+    if (check.outcome === "notFoundYet") return { text: t("check.notFoundYet"), outcome: check.outcome };
+    const reasonKey = `reason.${check.reason}`;
+    return { text: `${t("sale.cannotVerify")}: ${hasText(reasonKey) ? t(reasonKey) : check.message}`, outcome: check.outcome };
   }
 
   function renderCardSlot(): void {
@@ -208,6 +222,12 @@ export function mountCounter(root: HTMLElement, info: AppInfo): void {
     } else {
       cannotNote?.remove();
     }
+    checkBtn.hidden = !pending;
+    checkBtn.disabled = state.check === "asking";
+    const check = checkText(state.check);
+    checkLine.hidden = !pending || check === null;
+    checkLine.textContent = check?.text ?? "";
+    checkLine.dataset.outcome = check?.outcome ?? "";
     cancelBtn.hidden = !pending;
     newSaleBtn.hidden = pending;
     freshBtn.hidden = !(status === "expired" || status === "failed");
@@ -307,6 +327,12 @@ export function mountCounter(root: HTMLElement, info: AppInfo): void {
         paymentSimulatedAt = performance.now();
         ipc.simulatePayment(effect.saleId).catch((err: unknown) => dispatch({ type: "failed", command: "simulate", failure: failure(err) }));
         return;
+      case "checkNow":
+        ipc.checkNow(effect.saleId).then(
+          (reply) => dispatch({ type: "checked", saleId: effect.saleId, reply }),
+          (err: unknown) => dispatch({ type: "failed", command: "checkNow", failure: failure(err) }),
+        );
+        return;
       case "playChime":
         playPaidChime();
         return;
@@ -355,6 +381,7 @@ export function mountCounter(root: HTMLElement, info: AppInfo): void {
   freshBtn.addEventListener("click", () => dispatch({ type: "fresh" }));
   newSaleBtn.addEventListener("click", () => dispatch({ type: "newSale" }));
   simulateBtn?.addEventListener("click", () => dispatch({ type: "simulate" }));
+  checkBtn.addEventListener("click", () => dispatch({ type: "checkNow" }));
   // Buttons must not keep focus: Enter on a focused button would press it a second time.
   root.addEventListener("mousedown", (e) => {
     if ((e.target as HTMLElement).closest("button")) e.preventDefault();
