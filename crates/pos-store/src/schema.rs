@@ -7,7 +7,10 @@ use rusqlite::{Connection, TransactionBehavior};
 use crate::{Result, StoreError};
 
 /// The migrations, in order; migration `n` (1-based) brings the schema to version `n`.
-const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_ledger.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../migrations/0001_ledger.sql"),
+    include_str!("../migrations/0002_cash_shifts.sql"),
+];
 
 /// The schema version this build writes: the number of migrations it knows.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -61,8 +64,10 @@ mod tests {
         use sha2::{Digest, Sha256};
         // sha256 of each released file (line ends normalized): a ledger already migrated
         // never runs an edited file again, so a change must be a new numbered migration.
-        const RELEASED: &[&str] =
-            &["4de0d2e27a8d1901db7da5321c6677d1ca233610ff76db8a5511917fe0a48caf"];
+        const RELEASED: &[&str] = &[
+            "4de0d2e27a8d1901db7da5321c6677d1ca233610ff76db8a5511917fe0a48caf",
+            "e7248b5007e19eb5a907b16be2f9477c62e678c6e67097b891d2a3691a772bc0",
+        ];
         for (n, (sql, pinned)) in MIGRATIONS.iter().zip(RELEASED).enumerate() {
             let digest = hex::encode(Sha256::digest(sql.replace('\r', "")));
             assert_eq!(

@@ -1,0 +1,98 @@
+//! Upgrading a ledger written by an earlier release: `tests/fixtures/ledger-v1.sqlite3` was
+//! written by the `khqr-pos` CLI at schema version 1 (demo mode, terminal FIX1): a paid USD
+//! sale, a paid KHR sale with a Khmer note (receipts 1 and 2), a pending sale and a cancelled
+//! one. Opening a copy with this build must migrate it and lose nothing.
+#![allow(clippy::unwrap_used)]
+
+use pos_domain::SaleStatus;
+use pos_store::{Query, SaleId, Store, SCHEMA_VERSION};
+use rusqlite::types::Value;
+use rusqlite::Connection;
+
+const FIXTURE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/ledger-v1.sqlite3"
+);
+
+/// Every row of the version-1 tables, every column, in row order.
+fn dump(conn: &Connection) -> Vec<(String, Vec<Vec<Value>>)> {
+    ["sales", "sale_events", "check_days", "receipts"]
+        .into_iter()
+        .map(|table| {
+            let mut stmt = conn
+                .prepare(&format!("SELECT * FROM {table} ORDER BY rowid"))
+                .unwrap();
+            let width = stmt.column_count();
+            let rows = stmt
+                .query_map([], |row| {
+                    (0..width).map(|i| row.get::<_, Value>(i)).collect()
+                })
+                .unwrap()
+                .collect::<Result<Vec<Vec<Value>>, _>>()
+                .unwrap();
+            (table.to_owned(), rows)
+        })
+        .collect()
+}
+
+#[test]
+fn a_ledger_from_the_first_release_upgrades_with_nothing_lost() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ledger.sqlite3");
+    std::fs::copy(FIXTURE, &path).unwrap();
+
+    let before = {
+        let raw = Connection::open(&path).unwrap();
+        let version: i64 = raw
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, 1, "the fixture is a version-1 ledger");
+        dump(&raw)
+    };
+    assert_eq!(before[0].1.len(), 4, "the fixture holds four sales");
+    assert_eq!(before[3].1.len(), 2, "and two receipts");
+
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+    const { assert!(SCHEMA_VERSION >= 2) };
+    assert_eq!(store.integrity_check().unwrap(), Vec::<String>::new());
+
+    // The chain written by the old release verifies with today's verifier.
+    let chain = store.verify_chain().unwrap();
+    assert!(chain.is_intact(), "{:?}", chain.problems);
+    assert_eq!(chain.receipts, 2);
+
+    // The sales read back through the API as they were written.
+    let sales = store.sales(&Query::default()).unwrap();
+    let statuses: Vec<SaleStatus> = sales.iter().map(|s| s.status).collect();
+    assert_eq!(
+        statuses,
+        [
+            SaleStatus::Paid,
+            SaleStatus::Paid,
+            SaleStatus::Pending,
+            SaleStatus::Cancelled
+        ]
+    );
+    assert_eq!(sales[1].note.as_deref(), Some("ផលិតផល fixture"));
+    assert_eq!(store.receipt(SaleId(2)).unwrap().unwrap().number, 2);
+    drop(store);
+
+    // Byte for byte, every old row is still there.
+    let raw = Connection::open(&path).unwrap();
+    assert_eq!(dump(&raw), before);
+    // The new tables exist and are empty: old sales were KHQR-only, outside any shift.
+    for table in [
+        "rate_log",
+        "cashiers",
+        "shifts",
+        "sale_tenders",
+        "refunds",
+        "z_reports",
+    ] {
+        let n: i64 = raw
+            .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, 0, "{table}");
+    }
+}
