@@ -1,7 +1,7 @@
 //! The cashier screen's commands. Each is a few lines: parse the IPC input, call `pos-core`,
 //! convert the answer. Failures reach the UI as the core's `ErrorView`.
 
-use pos_core::{sale_id_from_text, ChargeRequest, ErrorView};
+use pos_core::{sale_id_from_text, ChargeRequest, Currency, ErrorView};
 use tauri::State;
 
 use crate::ipc::{AppInfo, ChargeInput, CheckReply, SaleCard};
@@ -16,8 +16,18 @@ pub fn app_info(state: State<'_, AppState>) -> Result<AppInfo, ErrorView> {
         demo: pos.is_demo(),
         merchant_name: config.merchant.name.clone(),
         default_currency: config.default_currency,
+        max_amount_khr: config.max_amount(Currency::Khr).plain(),
+        max_amount_usd: config.max_amount(Currency::Usd).plain(),
         version: env!("CARGO_PKG_VERSION").to_owned(),
     })
+}
+
+/// The sale that was waiting for payment when the app started (after a crash or restart),
+/// as it stands now, so the counter can show it again; `None` if there was none.
+#[tauri::command]
+pub async fn waiting_sale(state: State<'_, AppState>) -> Result<Option<SaleCard>, ErrorView> {
+    let waiting = state.pos()?.waiting_at_start().await?;
+    Ok(waiting.map(|(view, sale)| SaleCard::resumed(view, &sale)))
 }
 
 /// Records a pending sale and returns its KHQR card.

@@ -20,6 +20,10 @@ pub struct AppInfo {
     /// The currency the keypad starts in.
     #[ts(type = "Currency")]
     pub default_currency: Currency,
+    /// The shop's largest charge in riel, as plain text (`40000000`): the keypad stops there.
+    pub max_amount_khr: String,
+    /// The shop's largest charge in dollars, as plain text (`10000.00`).
+    pub max_amount_usd: String,
     /// The app's version.
     pub version: String,
 }
@@ -118,11 +122,26 @@ pub enum UiEvent {
         status: SaleStatus,
         /// The payer's account or bank, when Bakong says.
         payer: Option<String>,
+        /// The bill number, the amount's text and currency: a payment landing on a QR no
+        /// longer on screen (paid late) is announced at the counter with them.
+        bill_number: String,
+        /// The amount asked for, as the card shows it (`1,300,000`, `10.00`).
+        amount_text: String,
+        /// Its currency.
+        #[ts(type = "Currency")]
+        currency: Currency,
     },
     /// Verification changed; it concerns every pending sale (one watcher checks them all).
     Verification {
         /// The new state.
         state: Verification,
+    },
+    /// A check was spent: what is left of the day's budget, for the counter's gauge.
+    Budget {
+        /// Checks left today.
+        left: u32,
+        /// The day's budget.
+        daily: u32,
     },
 }
 
@@ -184,6 +203,17 @@ impl From<ChargeView> for SaleCard {
     }
 }
 
+impl SaleCard {
+    /// A sale found waiting at start, as it stands now (its QR, and a status that may have
+    /// changed since the last run).
+    pub fn resumed(view: ChargeView, sale: &pos_core::SaleView) -> Self {
+        SaleCard {
+            status: sale.status,
+            ..view.into()
+        }
+    }
+}
+
 impl From<pos_core::CannotVerifyReason> for CannotVerifyReason {
     fn from(reason: pos_core::CannotVerifyReason) -> Self {
         use pos_core::CannotVerifyReason as Core;
@@ -220,9 +250,16 @@ impl UiEvent {
                 sale_id: sale.id.to_string(),
                 status: sale.status,
                 payer: sale.payment.and_then(|p| p.payer_account),
+                bill_number: sale.bill_number,
+                amount_text: sale.amount_text,
+                currency: sale.currency,
             }),
             PosEvent::Verification { state } => Some(UiEvent::Verification {
                 state: state.into(),
+            }),
+            PosEvent::Budget { used, daily } => Some(UiEvent::Budget {
+                left: daily.saturating_sub(used),
+                daily,
             }),
             PosEvent::NextCheck { .. } => None,
         }

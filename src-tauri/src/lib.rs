@@ -33,6 +33,7 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>, launch: Launch) -> tauri:
             commands::cancel_sale,
             commands::regenerate,
             commands::simulate_payment,
+            commands::waiting_sale,
             commands::check_now,
             owner::owner_status,
             owner::owner_set_pin,

@@ -78,8 +78,22 @@ fn app_info_reports_demo_mode_and_the_shop_without_any_secret() {
         info["defaultCurrency"].as_str(),
         Some("KHR" | "USD")
     ));
+    // The keypad stops at the shop's maximum (the demo config's defaults).
+    assert_eq!(info["maxAmountKhr"], "40000000");
+    assert_eq!(info["maxAmountUsd"], "10000.00");
     let keys: Vec<&String> = info.as_object().unwrap().keys().collect();
-    assert_eq!(keys.len(), 4, "unexpected fields in app_info: {keys:?}");
+    assert_eq!(keys.len(), 6, "unexpected fields in app_info: {keys:?}");
+}
+
+#[test]
+fn a_fresh_ledger_has_no_sale_waiting_from_a_previous_run() {
+    let app = demo_app();
+    charge(&app, "5000", "KHR").unwrap();
+    // Only a sale waiting when this run started comes back, not one charged since.
+    assert_eq!(
+        invoke(&app, "waiting_sale", json!({})).unwrap(),
+        Value::Null
+    );
 }
 
 #[test]

@@ -37,12 +37,14 @@ async function waitForDriver(driver) {
 }
 
 /**
- * Starts the app in demo mode with a fresh data directory. `env` adds variables for the app
- * (e.g. KHQR_POS_E2E_QR_LIFETIME_MS). Returns the session and helpers; call `close()`.
+ * Starts the app in demo mode with a fresh data directory, or with `dataDir` to restart on a
+ * previous session's ledger. `env` adds variables for the app (e.g.
+ * KHQR_POS_E2E_QR_LIFETIME_MS). Returns the session and helpers; call `close()`.
  */
-export async function startApp(env = {}) {
-  const dataDir = mkdtempSync(join(tmpdir(), "khqr-e2e-data-"));
+export async function startApp(env = {}, dataDir = mkdtempSync(join(tmpdir(), "khqr-e2e-data-"))) {
   const simUrlFile = join(dataDir, "sim-url");
+  // A restart gets a new simulator: never read the last run's URL.
+  rmSync(simUrlFile, { force: true });
   const driver = spawn("WebKitWebDriver", [`--port=${DRIVER_PORT}`, "--host=127.0.0.1"], {
     env: {
       ...process.env,

@@ -54,6 +54,13 @@ async function openOwner(browser) {
   await waitShown(browser, "#owner-body");
 }
 
+/** Today in the shop's zone (the demo shop is in Phnom Penh), `YYYY-MM-DD`, from numeric parts. */
+function shopToday() {
+  const parts = new Intl.DateTimeFormat("en-US", { timeZone: "Asia/Phnom_Penh", year: "numeric", month: "2-digit", day: "2-digit" }).formatToParts(new Date());
+  const part = (type) => parts.find((p) => p.type === type).value;
+  return `${part("year")}-${part("month")}-${part("day")}`;
+}
+
 async function closeOwner(browser) {
   await keys(browser, "Escape");
   await browser.waitUntil(async () => !(await (await browser.$("#owner")).isDisplayed()), { timeout: 5000 });
@@ -116,6 +123,7 @@ test("a day of paid, cancelled and late-paid sales shows the right totals, with 
   await keys(browser, "Escape");
   await keys(browser, "F2");
   const qr = await charge(browser, "700");
+  const bill700 = (await text(browser, "#bill")).replace(/^Bill /, "");
   await keys(browser, "Escape"); // cancel
   await waitShown(browser, "#entry-panel");
   // The customer pays the cancelled QR anyway: only a re-check can find it.
@@ -132,6 +140,9 @@ test("a day of paid, cancelled and late-paid sales shows the right totals, with 
   await waitShown(browser, "#recheck-confirm");
   assert.ok(Number(await text(browser, "#recheck-cost")) >= 1);
   await shot(browser, "owner-3-recheck");
+  // The date fields hold the shop's day (WebKitGTK left them empty when built from a locale).
+  assert.equal(await (await browser.$("#sales-from")).getValue(), shopToday());
+  assert.equal(await (await browser.$("#sales-to")).getValue(), shopToday());
   await (await browser.$("#recheck-go")).click();
   await waitShown(browser, "#recheck-done", 30_000);
   await browser.waitUntil(async () => /Paid late/.test(await text(browser, "#sales-results")), { timeout: 20_000 });
@@ -153,6 +164,24 @@ test("a day of paid, cancelled and late-paid sales shows the right totals, with 
   await browser.waitUntil(async () => (await browser.$$("#sales-table tbody tr")).length === 1, { timeout: 5000 });
   await type(browser, "#sales-search", "");
   await (await browser.$("#sales-show")).click();
+
+  // The counter was told too: the cashier must not ask the customer to pay again.
+  await closeOwner(browser);
+  await waitShown(browser, "#notices .notice");
+  const notice = await text(browser, "#notices .notice");
+  assert.match(notice, /Paid after its QR was closed/);
+  assert.match(notice, new RegExp(`700 KHR · Bill ${bill700}`));
+  await shot(browser, "counter-late-notice");
+  await (await browser.$("#lang")).click();
+  assert.match(await text(browser, "#notices .notice"), /បានបង់ក្រោយ QR ត្រូវបានបិទ/);
+  await shot(browser, "counter-late-notice-khmer");
+  await (await browser.$("#lang")).click();
+  await keys(browser, "5");
+  assert.ok(await (await browser.$("#notices .notice")).isDisplayed(), "keys do not dismiss it");
+  await keys(browser, "Escape");
+  await (await browser.$("#notices .notice-dismiss")).click();
+  await browser.waitUntil(async () => (await browser.$$("#notices .notice")).length === 0, { timeout: 5000 });
+  await openOwner(browser);
 });
 
 test("the CSV export is written by Rust with a byte order mark and one row per sale", async () => {
@@ -172,6 +201,7 @@ test("the end-of-day report counts receipts from the first to the last with no g
   const { browser } = app;
   await tab(browser, "report");
   await waitShown(browser, "#eod");
+  assert.equal(await (await browser.$("#report-date")).getValue(), shopToday());
   assert.match(await text(browser, "#eod-sales"), /3$/);
   assert.match(await text(browser, "#eod-first"), /1$/);
   assert.match(await text(browser, "#eod-last"), /3$/);

@@ -16,8 +16,14 @@ export interface Entry {
 /** A key the amount buffer understands. */
 export type EntryKey = "0" | "1" | "2" | "3" | "4" | "5" | "6" | "7" | "8" | "9" | "." | "backspace" | "clear";
 
-/** Why a keystroke was refused; the UI explains it inline (i18n key `problem.<name>`). */
-export type EntryProblem = "khrNoDecimals" | "usdTwoDecimals" | "tooLong";
+/**
+ * Why a keystroke was refused; the UI explains it inline (i18n key `problem.<name>`).
+ * `overMax`: the amount would pass the shop's maximum for its currency.
+ */
+export type EntryProblem = "khrNoDecimals" | "usdTwoDecimals" | "tooLong" | "overMax";
+
+/** The shop's largest chargeable amount per currency, as plain text (`40000000`, `10000.00`). */
+export type MaxAmounts = Readonly<Record<Currency, string>>;
 
 /** The result of a keystroke: the new entry and, when the key was refused, why. */
 export interface Pressed {
@@ -34,16 +40,32 @@ export function emptyEntry(currency: Currency): Entry {
   return { text: "", currency };
 }
 
-/** Applies one key to the entry. Refused keys leave the text unchanged and name the problem. */
-export function press(entry: Entry, key: EntryKey): Pressed {
+/** An amount's text in minor units (riel, cents): integers, so money is never a float. */
+function minorUnits(text: string, currency: Currency): bigint {
+  const [intPart, frac = ""] = text.split(".");
+  return BigInt(`${intPart === "" ? "0" : intPart}${frac.padEnd(DECIMALS[currency], "0")}`);
+}
+
+/** Whether `entry` is more than the shop allows for its currency (`max` null: no maximum known). */
+export function overMax(entry: Entry, max: MaxAmounts | null): boolean {
+  return max !== null && minorUnits(entry.text, entry.currency) > minorUnits(max[entry.currency], entry.currency);
+}
+
+/**
+ * Applies one key to the entry. Refused keys leave the text unchanged and name the problem;
+ * a digit that would pass the shop's maximum `max` is refused too.
+ */
+export function press(entry: Entry, key: EntryKey, max: MaxAmounts | null = null): Pressed {
   const refuse = (problem: EntryProblem): Pressed => ({ entry, problem });
-  const accept = (text: string): Pressed => ({ entry: { ...entry, text }, problem: null });
+  const shorten = (text: string): Pressed => ({ entry: { ...entry, text }, problem: null });
+  const accept = (text: string): Pressed => (overMax({ ...entry, text }, max) ? refuse("overMax") : shorten(text));
   const { text, currency } = entry;
   switch (key) {
+    // Taking digits away is always allowed: it is how an amount over the maximum is fixed.
     case "clear":
-      return accept("");
+      return shorten("");
     case "backspace":
-      return accept(text.slice(0, -1));
+      return shorten(text.slice(0, -1));
     case ".": {
       if (DECIMALS[currency] === 0) return refuse("khrNoDecimals");
       if (text.includes(".")) return { entry, problem: null };
@@ -63,13 +85,16 @@ export function press(entry: Entry, key: EntryKey): Pressed {
   }
 }
 
-/** Switches the currency, keeping the digits; decimals typed for USD are a problem in KHR. */
-export function switchCurrency(entry: Entry): Pressed {
+/**
+ * Switches the currency, keeping the digits; decimals typed for USD are a problem in KHR, and
+ * riel digits may be more dollars than the shop allows.
+ */
+export function switchCurrency(entry: Entry, max: MaxAmounts | null = null): Pressed {
   const currency: Currency = entry.currency === "KHR" ? "USD" : "KHR";
   const next = { ...entry, currency };
   const frac = entry.text.split(".")[1];
   if (currency === "KHR" && frac !== undefined) return { entry: next, problem: "khrNoDecimals" };
-  return { entry: next, problem: null };
+  return { entry: next, problem: overMax(next, max) ? "overMax" : null };
 }
 
 /** Inserts thousands separators into a run of digits: `1300000` → `1,300,000`. */
@@ -90,6 +115,11 @@ export function displayFinal(entry: Entry): string {
   if (entry.currency === "KHR") return displayTyped(entry);
   const [intPart, frac = ""] = entry.text.split(".");
   return `${groupDigits(intPart === "" ? "0" : intPart)}.${frac.padEnd(2, "0")}`;
+}
+
+/** Long amounts step their font down (styles.css) so no panel grows under the card. */
+export function amountLength(text: string): "" | "mid" | "long" {
+  return text.length > 13 ? "long" : text.length > 9 ? "mid" : "";
 }
 
 /** Maps a keyboard event's `key` to an entry key, or null for keys the buffer ignores. */

@@ -2,6 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
+  amountLength,
   displayFinal,
   displayTyped,
   emptyEntry,
@@ -65,6 +66,32 @@ test("overlong amounts are refused instead of overflowing the display", () => {
   const r = press({ text: "123456789012", currency: "KHR" }, "3");
   assert.equal(r.problem, "tooLong");
   assert.equal(r.entry.text, "123456789012");
+});
+
+const SHOP_MAX = { KHR: "40000000", USD: "10000.00" } as const;
+
+test("digits beyond the shop's maximum are refused; the maximum itself can be typed", () => {
+  const max = typeKeys(emptyEntry("KHR"), ["4", "0", "0", "0", "0", "0", "0", "0"]);
+  assert.equal(max.entry.text, "40000000");
+  const over = press({ text: "4000001", currency: "KHR" }, "0", SHOP_MAX);
+  assert.deepEqual(over, { entry: { text: "4000001", currency: "KHR" }, problem: "overMax" });
+  assert.equal(press({ text: "40000000", currency: "KHR" }, "0", SHOP_MAX).problem, "overMax");
+  assert.equal(press({ text: "10000.0", currency: "USD" }, "0", SHOP_MAX).entry.text, "10000.00");
+  assert.equal(press({ text: "10000.0", currency: "USD" }, "1", SHOP_MAX).problem, "overMax");
+  assert.equal(press({ text: "10000", currency: "USD" }, "0", SHOP_MAX).problem, "overMax");
+});
+
+test("an amount over the maximum after a currency switch is explained and can be shortened", () => {
+  const r = switchCurrency({ text: "50000", currency: "KHR" }, SHOP_MAX);
+  assert.deepEqual(r, { entry: { text: "50000", currency: "USD" }, problem: "overMax" });
+  assert.deepEqual(press(r.entry, "backspace", SHOP_MAX), { entry: { text: "5000", currency: "USD" }, problem: null });
+  assert.equal(press({ text: "500000", currency: "USD" }, "backspace", SHOP_MAX).entry.text, "50000");
+});
+
+test("long amounts get a smaller font step", () => {
+  assert.equal(amountLength("1,300,000"), "");
+  assert.equal(amountLength("40,000,000"), "mid");
+  assert.equal(amountLength("999,999,999,999"), "long");
 });
 
 test("switching to riel with decimals typed keeps the text and explains the problem", () => {

@@ -2,8 +2,8 @@
 // effects the shell would run. The IPC replies and pos events are fed in as Rust sends them.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import type { SaleCard } from "../src/ipc/bindings.js";
-import { initialState, PAID_HOLD_MS, step, timeLeft, type Effect, type Event, type State } from "../src/views/counter-state.js";
+import type { SaleCard, SaleStatus, UiEvent } from "../src/ipc/bindings.js";
+import { budgetGauge, initialState, PAID_HOLD_MS, step, timeLeft, type Effect, type Event, type State } from "../src/views/counter-state.js";
 
 const T0 = 1_700_000_000_000;
 
@@ -24,6 +24,11 @@ function card(over: Partial<SaleCard> = {}): SaleCard {
     status: "pending",
     ...over,
   };
+}
+
+/** The watcher's status event for sale `saleId` (the card's bill and amount). */
+function statusEvent(saleId: string, status: SaleStatus, payer: string | null): UiEvent {
+  return { kind: "status", saleId, status, payer, billNumber: "B-0001", amountText: "1,300,000", currency: "KHR" };
 }
 
 const key = (k: string, inNote = false, modified = false): Event => ({ type: "key", press: { key: k, inNote, modified } });
@@ -87,10 +92,10 @@ test("charge → waiting → paid: the QR is shown, the payment chimes, and the 
   assert.equal(shown.sale, sale);
   assert.equal(shown.status, "pending");
   assert.equal(shown.busy, false);
-  const paid = step(shown, { type: "pos", event: { kind: "status", saleId: "1", status: "paid", payer: "Sok Dara" } });
+  const paid = step(shown, { type: "pos", event: statusEvent("1", "paid", "Sok Dara") });
   assert.deepEqual(paid.state.paid, { card: sale, payer: "Sok Dara", late: false });
   assert.deepEqual(paid.effects, [{ kind: "playChime" }, { kind: "holdPaid", ms: PAID_HOLD_MS }]);
-  const repeated = step(paid.state, { type: "pos", event: { kind: "status", saleId: "1", status: "paid", payer: "Sok Dara" } });
+  const repeated = step(paid.state, { type: "pos", event: statusEvent("1", "paid", "Sok Dara") });
   assert.deepEqual(repeated.effects, [], "the same news twice chimes once");
   assert.equal(repeated.state, paid.state);
   const next = step(paid.state, { type: "paidHoldOver" });
@@ -106,13 +111,13 @@ test("a cancel that lost the race to the payment shows PAID, and the watcher's e
   assert.deepEqual(replied.state.paid, { card: asked.sale, payer: null, late: false });
   assert.equal(replied.state.busy, false);
   assert.deepEqual(replied.effects, [{ kind: "playChime" }, { kind: "holdPaid", ms: PAID_HOLD_MS }]);
-  const told = step(replied.state, { type: "pos", event: { kind: "status", saleId: "1", status: "paid", payer: "Sok Dara" } });
+  const told = step(replied.state, { type: "pos", event: statusEvent("1", "paid", "Sok Dara") });
   assert.equal(told.state.paid?.payer, "Sok Dara");
   assert.deepEqual(told.effects, []);
 });
 
 test("any key on the PAID screen starts the next sale; a hold that fires later changes nothing", () => {
-  const paid = step(waiting(), { type: "pos", event: { kind: "status", saleId: "1", status: "paid_late", payer: null } }).state;
+  const paid = step(waiting(), { type: "pos", event: statusEvent("1", "paid_late", null) }).state;
   assert.equal(paid.paid?.late, true);
   const keyed = step(paid, key(" "));
   assert.equal(keyed.handled, true);
@@ -128,7 +133,7 @@ test("F9 simulates the payment only in demo mode and only while the sale waits",
 
 test("news about another sale is ignored", () => {
   const shown = waiting();
-  const other = step(shown, { type: "pos", event: { kind: "status", saleId: "2", status: "paid", payer: null } });
+  const other = step(shown, { type: "pos", event: statusEvent("2", "paid", null) });
   assert.equal(other.state, shown);
 });
 
@@ -145,12 +150,12 @@ test("the countdown runs out: the QR looks expired before the core's final check
 });
 
 test("expired → Enter makes a fresh QR for the same amount; the old sale's cancellation is not news", () => {
-  const expired = step(waiting(), { type: "pos", event: { kind: "status", saleId: "1", status: "expired", payer: null } }).state;
+  const expired = step(waiting(), { type: "pos", event: statusEvent("1", "expired", null) }).state;
   assert.equal(expired.status, "expired");
   const asked = step(expired, key("Enter"));
   assert.equal(asked.handled, true);
   assert.deepEqual(asked.effects, [{ kind: "regenerate", saleId: "1" }]);
-  const oldCancelled = step(asked.state, { type: "pos", event: { kind: "status", saleId: "1", status: "cancelled", payer: null } });
+  const oldCancelled = step(asked.state, { type: "pos", event: statusEvent("1", "cancelled", null) });
   assert.equal(oldCancelled.state, asked.state);
   const fresh = card({ saleId: "2", billNumber: "B-0002", createdAtMs: T0 + 200_000, expiresAtMs: T0 + 380_000 });
   const shown = step(asked.state, { type: "regenerated", card: fresh }).state;
@@ -162,7 +167,7 @@ test("expired → Enter makes a fresh QR for the same amount; the old sale's can
 });
 
 test("a fresh QR that cannot be made puts the amount back in the keypad with the reason", () => {
-  const expired = step(waiting(), { type: "pos", event: { kind: "status", saleId: "1", status: "expired", payer: null } }).state;
+  const expired = step(waiting(), { type: "pos", event: statusEvent("1", "expired", null) }).state;
   const asked = step(expired, key("Enter")).state;
   const failure = { code: "busy", message: "core restarting" };
   const back = step(asked, { type: "failed", command: "regenerate", failure }).state;
@@ -191,12 +196,12 @@ test("a failed cancel keeps the sale waiting and says why", () => {
   assert.equal(after.status, "pending");
   assert.deepEqual(after.problem, { kind: "failed", failure });
   assert.equal(after.busy, false);
-  const moved = step(after, { type: "pos", event: { kind: "status", saleId: "1", status: "expired", payer: null } }).state;
+  const moved = step(after, { type: "pos", event: statusEvent("1", "expired", null) }).state;
   assert.equal(moved.problem, null, "a new status replaces the old complaint");
 });
 
 test("Esc after the sale ended starts a new sale; Esc in the note leaves the note", () => {
-  const failed = step(waiting(), { type: "pos", event: { kind: "status", saleId: "1", status: "failed", payer: null } }).state;
+  const failed = step(waiting(), { type: "pos", event: statusEvent("1", "failed", null) }).state;
   assert.deepEqual(step(failed, key("Enter")).effects, [{ kind: "regenerate", saleId: "1" }], "Enter tries a failed payment again");
   const next = step(failed, key("Escape"));
   assert.equal(next.state.sale, null);
@@ -244,7 +249,7 @@ test("Space or F8 on the waiting screen checks the sale now, once per press; a p
   assert.deepEqual(found.state.paid, { card: shown.sale, payer: null, late: false });
   assert.equal(found.state.check, null);
   assert.deepEqual(found.effects, [{ kind: "playChime" }, { kind: "holdPaid", ms: PAID_HOLD_MS }]);
-  const event = step(found.state, { type: "pos", event: { kind: "status", saleId: "1", status: "paid", payer: "Sok Dara" } });
+  const event = step(found.state, { type: "pos", event: statusEvent("1", "paid", "Sok Dara") });
   assert.deepEqual(event.effects, [], "the watcher's event for the same payment chimes no second time");
   assert.equal(event.state.paid?.payer, "Sok Dara");
 });
@@ -273,9 +278,62 @@ test("a key check that cannot get an answer says why and never reads as unpaid",
 test("the check keys do nothing without a waiting sale, and a reply for an old sale is ignored", () => {
   const idle = initialState("KHR", false);
   assert.deepEqual(step(idle, key(" ")).effects, []);
-  const expired = step(waiting(), { type: "pos", event: { kind: "status", saleId: "1", status: "expired", payer: null } }).state;
+  const expired = step(waiting(), { type: "pos", event: statusEvent("1", "expired", null) }).state;
   assert.deepEqual(step(expired, key(" ")).effects, []);
   const shown = waiting();
   assert.equal(step(shown, { type: "checked", saleId: "9", reply: { outcome: "notFoundYet" } }).state, shown);
   assert.deepEqual(step(shown, key(" ", false, true)).effects, [], "Ctrl+Space is not the key");
+});
+
+test("the keypad stops at the shop's maximum and says so; shortening the amount clears it", () => {
+  const start = initialState("KHR", false, { KHR: "40000000", USD: "10000.00" });
+  const full = run(start, ...("40000000".split("").map((d) => key(d)))).state;
+  const refused = step(full, key("0")).state;
+  assert.equal(refused.entry.text, "40000000");
+  assert.deepEqual(refused.problem, { kind: "entry", problem: "overMax" });
+  assert.equal(step(refused, key("Backspace")).state.problem, null);
+});
+
+test("a refused third decimal stays explained until the amount changes", () => {
+  const typed = run(initialState("USD", false), key("1"), key("0"), key("."), key("5"), key("0"), key("1")).state;
+  assert.deepEqual(typed.problem, { kind: "entry", problem: "usdTwoDecimals" });
+  const again = run(typed, key("."), key("Shift"), key("7")).state;
+  assert.equal(again.entry.text, "10.50");
+  assert.deepEqual(again.problem, { kind: "entry", problem: "usdTwoDecimals" });
+  assert.equal(step(again, key("Backspace")).state.problem, null);
+});
+
+test("a payment landing on a QR no longer on screen is announced with amount and bill until dismissed", () => {
+  const idle = initialState("KHR", false);
+  const late = { kind: "status", saleId: "7", status: "paid_late", payer: null, billNumber: "T1-0007", amountText: "700", currency: "KHR" } as const;
+  const told = step(idle, { type: "pos", event: late }).state;
+  assert.deepEqual(told.notices, [{ saleId: "7", billNumber: "T1-0007", amountText: "700", currency: "KHR" }]);
+  assert.equal(told.paid, null, "not the PAID screen: that sale is not the one on screen");
+  assert.equal(step(told, { type: "pos", event: late }).state.notices.length, 1, "told twice, shown once");
+  const typing = run(told, key("5"), key("Escape"), key("Enter")).state;
+  assert.equal(typing.notices.length, 1, "the notice outlives keys and sales");
+  assert.deepEqual(step(typing, { type: "dismissNotice", saleId: "7" }).state.notices, []);
+  assert.deepEqual(step(idle, { type: "pos", event: statusEvent("7", "expired", null) }).state.notices, [], "only payments are news");
+});
+
+test("a sale left waiting by the last run comes back: still waiting with its QR, or with its result", () => {
+  const idle = initialState("KHR", true);
+  const pending = step(idle, { type: "resumed", card: card() }).state;
+  assert.equal(pending.sale?.saleId, "1");
+  assert.equal(pending.status, "pending");
+  const paid = step(idle, { type: "resumed", card: card({ status: "paid" }) });
+  assert.equal(paid.state.paid?.card.saleId, "1");
+  assert.deepEqual(paid.effects, [{ kind: "playChime" }, { kind: "holdPaid", ms: PAID_HOLD_MS }]);
+  const expired = step(idle, { type: "resumed", card: card({ status: "expired" }) }).state;
+  assert.equal(expired.status, "expired");
+  assert.equal(step(waiting(), { type: "resumed", card: card({ saleId: "9" }) }).state.sale?.saleId, "1", "a sale already on screen stays");
+});
+
+test("the budget gauge appears when 30 % or less of the day's checks is left, and says when none is", () => {
+  const budget = (left: number) => step(waiting(), { type: "pos", event: { kind: "budget", left, daily: 100 } }).state.budget;
+  assert.deepEqual(budget(42), { left: 42, daily: 100 });
+  assert.equal(budgetGauge(budget(42)), null);
+  assert.equal(budgetGauge(null), null, "no check spent this run: nothing to show");
+  assert.deepEqual(budgetGauge(budget(30)), { left: 30, daily: 100, empty: false });
+  assert.deepEqual(budgetGauge(budget(0)), { left: 0, daily: 100, empty: true });
 });

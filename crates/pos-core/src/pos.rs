@@ -71,6 +71,9 @@ struct Inner {
     min_lifetime: Duration,
     /// The next bill sequence number per shop day, so a charge needs no extra query.
     next_bill: Mutex<Option<(String, u32)>>,
+    /// The newest sale that was waiting for payment when this run started: after a crash or
+    /// restart the counter puts it back on screen, so the cashier learns what became of it.
+    waiting_at_start: Option<i64>,
     pending: watch::Receiver<usize>,
 }
 
@@ -96,6 +99,14 @@ impl Pos {
         let ledger = Ledger::open_with(config.clone(), Arc::clone(&options.clock)).await?;
         let store = ledger.store().clone();
         let (client, demo) = connect(&config).await?;
+        // Read before the watcher starts, which may resolve it at once. Only pending sales
+        // qualify: no closed QR is newer than `i64::MAX`.
+        let waiting_at_start = store
+            .run(|s| s.unresolved(i64::MAX))
+            .await?
+            .iter()
+            .map(|sale| sale.id.0)
+            .max();
         let (events, _) = broadcast::channel(EVENT_BUFFER);
         let (pending_tx, pending) = watch::channel(0);
         let shared = Arc::new(Shared {
@@ -131,6 +142,7 @@ impl Pos {
                 demo,
                 min_lifetime: options.min_lifetime,
                 next_bill: Mutex::new(None),
+                waiting_at_start,
                 pending,
             }),
         })
@@ -292,6 +304,20 @@ impl Pos {
     /// One sale.
     pub async fn sale(&self, sale_id: i64) -> Result<SaleView, CoreError> {
         self.inner.ledger.sale(sale_id).await
+    }
+
+    /// The sale that was waiting for payment when this run started, with its QR, and where it
+    /// stands now (still pending, or what the watcher found since); `None` if there was none.
+    pub async fn waiting_at_start(&self) -> Result<Option<(ChargeView, SaleView)>, CoreError> {
+        let Some(sale_id) = self.inner.waiting_at_start else {
+            return Ok(None);
+        };
+        let sale = self.load(sale_id).await?;
+        let svg = pos_khqr::render_svg(&sale.qr)?;
+        Ok(Some((
+            charge::view(&self.inner.shared.config, &sale, svg),
+            SaleView::from(&sale),
+        )))
     }
 
     /// Demo mode only: the customer "pays" the sale's QR now.

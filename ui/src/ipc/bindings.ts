@@ -26,6 +26,14 @@ merchantName: string,
  */
 defaultCurrency: Currency, 
 /**
+ * The shop's largest charge in riel, as plain text (`40000000`): the keypad stops there.
+ */
+maxAmountKhr: string, 
+/**
+ * The shop's largest charge in dollars, as plain text (`10000.00`).
+ */
+maxAmountUsd: string, 
+/**
  * The app's version.
  */
 version: string, };
@@ -155,7 +163,20 @@ status: SaleStatus,
 /**
  * The payer's account or bank, when Bakong says.
  */
-payer: string | null, } | { "kind": "verification", 
+payer: string | null, 
+/**
+ * The bill number, the amount's text and currency: a payment landing on a QR no
+ * longer on screen (paid late) is announced at the counter with them.
+ */
+billNumber: string, 
+/**
+ * The amount asked for, as the card shows it (`1,300,000`, `10.00`).
+ */
+amountText: string, 
+/**
+ * Its currency.
+ */
+currency: Currency, } | { "kind": "verification", 
 /**
  * The new state.
  */

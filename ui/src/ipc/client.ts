@@ -33,6 +33,7 @@ export const ipc = {
   cancel: (saleId: string) => call<SaleStatus>("cancel_sale", { saleId }),
   regenerate: (saleId: string) => call<SaleCard>("regenerate", { saleId }),
   simulatePayment: (saleId: string) => call<null>("simulate_payment", { saleId }),
+  waitingSale: () => call<SaleCard | null>("waiting_sale"),
   checkNow: (saleId: string) => call<CheckReply>("check_now", { saleId }),
   onEvent: (handler: (event: UiEvent) => void): Promise<UnlistenFn> =>
     listen<UiEvent>(EVENT, (e) => handler(e.payload)),

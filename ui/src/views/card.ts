@@ -3,7 +3,7 @@
 // divider, then the QR with a ៛/$ badge in the centre (the QR itself is level H, so the badge
 // hides nothing it cannot recover). The wordmark and badge are drawn here as SVG and can be
 // swapped for NBC's artwork without touching the layout.
-import type { Currency } from "../amount";
+import { amountLength, type Currency } from "../amount";
 import { h, parseSvg, s } from "../dom";
 import { t } from "../i18n";
 
@@ -58,7 +58,7 @@ export function renderCard(content: CardContent): HTMLElement {
       h(
         "div",
         { class: "card-amount" },
-        h("span", { class: "value", id: "card-amount" }, content.amountText),
+        h("span", { class: "value", id: "card-amount", "data-length": amountLength(content.amountText) }, content.amountText),
         h("span", { class: "code", id: "card-currency" }, content.currency),
       ),
     ),

@@ -3,7 +3,7 @@
 // shell in ./counter.ts renders the state and runs the effects, so every flow (typing, charge →
 // waiting → paid, expiry, cancel, cannot-verify, "customer shows paid") is testable without a
 // web view.
-import { emptyEntry, entryKeyOf, press, switchCurrency, type Currency, type Entry, type EntryKey, type EntryProblem } from "../amount.js";
+import { emptyEntry, entryKeyOf, press, switchCurrency, type Currency, type Entry, type EntryKey, type EntryProblem, type MaxAmounts } from "../amount.js";
 import type { CheckReply, SaleCard, SaleStatus, UiEvent, Verification } from "../ipc/bindings.js";
 
 export type { Verification };
@@ -32,6 +32,8 @@ export type Problem =
 export interface State {
   /** Demo mode: F9 and the button may simulate the customer's payment. */
   readonly demo: boolean;
+  /** The shop's maximum per currency: the keypad refuses digits beyond it. */
+  readonly max: MaxAmounts | null;
   readonly entry: Entry;
   /** Shown under the amount, or as the sale's note while a QR is shown. */
   readonly problem: Problem | null;
@@ -46,11 +48,26 @@ export interface State {
   /** The QR's expiry passed on this clock; the core's final check may still find a payment. */
   readonly pastExpiry: boolean;
   readonly paid: { card: SaleCard; payer: string | null; late: boolean } | null;
+  /** What is left of the day's Bakong checks, once one was spent this run. */
+  readonly budget: { left: number; daily: number } | null;
   /**
    * The "customer shows paid" check for this sale: on its way, or what Bakong said when it was
    * not a payment (a payment arrives as the sale's new status).
    */
   readonly check: "asking" | Exclude<CheckReply, { outcome: "found" }> | null;
+  /** Late payments to announce, oldest first. */
+  readonly notices: readonly LateNotice[];
+}
+
+/**
+ * A payment that landed on a QR no longer on screen (cancelled or expired): the cashier must
+ * not ask the customer to pay again. Shown until dismissed.
+ */
+export interface LateNotice {
+  readonly saleId: string;
+  readonly billNumber: string;
+  readonly amountText: string;
+  readonly currency: Currency;
 }
 
 /** A key as the counter sees it; `inNote` when the note field has focus. */
@@ -72,11 +89,14 @@ export type Event =
   | { type: "newSale" }
   | { type: "simulate" }
   | { type: "checkNow" }
+  | { type: "dismissNotice"; saleId: string }
   // Replies to the effects' IPC calls.
   | { type: "charged"; card: SaleCard }
   | { type: "cancelReplied"; saleId: string; status: SaleStatus }
   | { type: "regenerated"; card: SaleCard }
   | { type: "checked"; saleId: string; reply: CheckReply }
+  // At start: the sale that was waiting when the app last stopped, as it stands now.
+  | { type: "resumed"; card: SaleCard }
   | { type: "failed"; command: Command; failure: Failure }
   // What the payment watcher reports.
   | { type: "pos"; event: UiEvent }
@@ -85,7 +105,7 @@ export type Event =
   | { type: "paidHoldOver" };
 
 /** The commands whose failure the counter explains. */
-export type Command = "charge" | "cancel" | "regenerate" | "simulate" | "checkNow";
+export type Command = "charge" | "cancel" | "regenerate" | "simulate" | "checkNow" | "resume";
 
 export type Effect =
   | { kind: "charge"; amount: string; currency: Currency }
@@ -105,9 +125,10 @@ export interface Step {
   handled: boolean;
 }
 
-export function initialState(currency: Currency, demo: boolean): State {
+export function initialState(currency: Currency, demo: boolean, max: MaxAmounts | null = null): State {
   return {
     demo,
+    max,
     entry: emptyEntry(currency),
     problem: null,
     busy: false,
@@ -118,6 +139,8 @@ export function initialState(currency: Currency, demo: boolean): State {
     pastExpiry: false,
     paid: null,
     check: null,
+    budget: null,
+    notices: [],
   };
 }
 
@@ -130,12 +153,14 @@ export function step(state: State, event: Event): Step {
     case "key":
       return onKey(state, event.press);
     case "entryKey": {
-      const r = press(state.entry, event.key);
-      return to({ ...state, entry: r.entry, problem: entryProblem(r.problem) });
+      const r = press(state.entry, event.key, state.max);
+      // An explanation stays until the amount changes: a key that changed nothing keeps it.
+      const kept = r.problem === null && r.entry.text === state.entry.text ? state.problem : null;
+      return to({ ...state, entry: r.entry, problem: entryProblem(r.problem) ?? kept });
     }
     case "pickCurrency": {
       if (event.currency === state.entry.currency) return same(state);
-      const r = switchCurrency(state.entry);
+      const r = switchCurrency(state.entry, state.max);
       return to({ ...state, entry: r.entry, problem: entryProblem(r.problem) });
     }
     case "charge":
@@ -158,6 +183,13 @@ export function step(state: State, event: Event): Step {
       return to({ ...state, check: "asking" }, { kind: "checkNow", saleId: state.sale.saleId });
     case "checked":
       return checked(state, event.saleId, event.reply);
+    case "dismissNotice":
+      return to({ ...state, notices: state.notices.filter((n) => n.saleId !== event.saleId) });
+    case "resumed":
+      // Shown as it was (waiting), then brought to where it stands: a result the watcher
+      // found while the app was down is announced as if it had just happened.
+      if (state.sale !== null || state.busy) return same(state);
+      return applyStatus(showSale(state, { ...event.card, status: "pending" }), event.card.saleId, event.card.status, null);
     case "charged":
       return to(showSale({ ...state, busy: false }, event.card));
     case "regenerated":
@@ -167,7 +199,8 @@ export function step(state: State, event: Event): Step {
     case "failed":
       return failed(state, event.command, event.failure);
     case "pos":
-      if (event.event.kind === "status") return applyStatus(state, event.event.saleId, event.event.status, event.event.payer);
+      if (event.event.kind === "status") return onStatus(state, event.event);
+      if (event.event.kind === "budget") return to({ ...state, budget: { left: event.event.left, daily: event.event.daily } });
       return to({ ...state, verification: event.event.state });
     case "tick": {
       const { sale } = state;
@@ -215,10 +248,20 @@ function failed(state: State, command: Command, failure: Failure): Step {
       return to({ ...back, problem });
     }
     case "simulate":
+    case "resume":
       return to({ ...state, problem });
     case "checkNow":
       return to({ ...state, problem, check: null });
   }
+}
+
+/** A sale's new status from the watcher: the sale on screen moves; a late payment elsewhere is announced. */
+function onStatus(state: State, event: Extract<UiEvent, { kind: "status" }>): Step {
+  const onScreen = state.sale !== null && state.sale.saleId === event.saleId;
+  if (onScreen || event.status !== "paid_late") return applyStatus(state, event.saleId, event.status, event.payer);
+  if (state.notices.some((n) => n.saleId === event.saleId)) return same(state);
+  const notice: LateNotice = { saleId: event.saleId, billNumber: event.billNumber, amountText: event.amountText, currency: event.currency };
+  return to({ ...state, notices: [...state.notices, notice] });
 }
 
 function applyStatus(state: State, saleId: string, status: SaleStatus, payer: string | null): Step {
@@ -267,6 +310,15 @@ function onKey(state: State, { key, inNote, modified }: KeyPress): Step {
   const entryKey = entryKeyOf(key);
   if (entryKey === null || modified) return same(state);
   return handle({ type: "entryKey", key: entryKey });
+}
+
+/** The counter shows the budget gauge from this share of the day's checks left, in percent. */
+export const BUDGET_LOW_PERCENT = 30;
+
+/** The gauge's text parts when the day's checks run low (else null): the key saves checks then. */
+export function budgetGauge(budget: State["budget"]): { left: number; daily: number; empty: boolean } | null {
+  if (budget === null || budget.left * 100 > budget.daily * BUDGET_LOW_PERCENT) return null;
+  return { left: budget.left, daily: budget.daily, empty: budget.left === 0 };
 }
 
 /** What the countdown shows at `now`: `m:ss`, whether time is short, and the share left. */

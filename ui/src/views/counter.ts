@@ -3,17 +3,17 @@
 // the resulting state and runs the effects (IPC, chime, timers). Layout: amount entry on the
 // left (keypad + keyboard), the KHQR card on the right, the sale's progress in place of the
 // keypad while a QR is shown, and the full-screen PAID state.
-import { displayFinal, displayTyped, type EntryKey } from "../amount";
+import { amountLength, displayFinal, displayTyped, type EntryKey } from "../amount";
 import { h } from "../dom";
 import { applyLanguage, hasText, onLanguageChange, t, type TextKey } from "../i18n";
 import { ipc, type AppInfo, type IpcError, type SaleCard, type SaleStatus } from "../ipc/client";
 import { playPaidChime, unlockAudio } from "../sound";
 import { renderCard } from "./card";
-import { initialState, step, timeLeft, type Effect, type Event, type Failure, type Problem, type State, type Verification } from "./counter-state";
+import { budgetGauge, initialState, step, timeLeft, type Effect, type Event, type Failure, type Problem, type State, type Verification } from "./counter-state";
 
 /** Mounts the counter screen into `root` and returns nothing: it lives as long as the app. */
 export function mountCounter(root: HTMLElement, info: AppInfo): void {
-  let state: State = initialState(info.defaultCurrency, info.demo);
+  let state: State = initialState(info.defaultCurrency, info.demo, { KHR: info.maxAmountKhr, USD: info.maxAmountUsd });
   // Timings the e2e run reads for BENCHMARKS.md: measurement only, never part of the state.
   let enterPressedAt: number | null = null;
   let ipcAnsweredAt: number | null = null;
@@ -25,7 +25,8 @@ export function mountCounter(root: HTMLElement, info: AppInfo): void {
 
   // ---- skeleton (built once; `render` only changes text, classes and visibility) ----
   const currencyButtons = (["KHR", "USD"] as const).map((c) =>
-    h("button", { type: "button", class: "cur", "data-currency": c, id: `cur-${c}` }, c === "KHR" ? "៛ KHR" : "$ USD"),
+    h("button", { type: "button", class: "cur", "data-currency": c, id: `cur-${c}` },
+      h("span", { class: "cur-sign", "aria-hidden": "true" }, c === "KHR" ? "៛" : "$"), h("span", { class: "cur-code" }, c)),
   );
   const amountValue = h("output", { id: "amount", class: "amount-value", "aria-live": "polite" }, "0");
   const amountCode = h("span", { class: "amount-code", id: "amount-code" });
@@ -80,6 +81,7 @@ export function mountCounter(root: HTMLElement, info: AppInfo): void {
   const checkBtn = h("button", { type: "button", class: "btn btn-check", id: "check-now" },
     h("span", { "data-i18n": "sale.checkNow" }), h("kbd", {}, "Space"));
   const checkLine = h("p", { id: "check-result", class: "check-result", role: "status" });
+  const budgetGaugeEl = h("p", { id: "budget-gauge", class: "budget-gauge", hidden: true });
   const newSaleBtn = h("button", { type: "button", class: "btn btn-secondary", id: "new-sale" },
     h("span", { "data-i18n": "sale.newSale" }), h("kbd", {}, "Esc"));
   const simulateBtn = info.demo
@@ -118,11 +120,19 @@ export function mountCounter(root: HTMLElement, info: AppInfo): void {
     h("p", { class: "paid-next", "data-i18n": "paid.next" }),
   );
 
-  root.append(h("div", { class: "counter" }, h("div", { class: "left" }, entryPanel, salePanel), cardSlot), paidScreen);
+  // Late payments, over everything else (the PAID screen too) until the cashier dismisses them.
+  const noticeList = h("section", { class: "notices", id: "notices", "aria-live": "assertive" });
+  let shownNotices: State["notices"] = [];
+
+  root.append(h("div", { class: "counter" }, h("div", { class: "left" }, budgetGaugeEl, entryPanel, salePanel), cardSlot), paidScreen, noticeList);
 
   // ---- rendering: the state onto the skeleton ----
   function problemText(problem: Problem | null): string {
     if (problem === null) return "";
+    if (problem.kind === "entry" && problem.problem === "overMax" && state.max !== null) {
+      const currency = state.entry.currency;
+      return `${t("problem.overMax")} ${displayFinal({ text: state.max[currency], currency })} ${currency}`;
+    }
     if (problem.kind === "entry") return t(`problem.${problem.problem}`);
     if (problem.kind === "cancelled") return t("sale.cancelled");
     const key = `error.${problem.failure.code}`;
@@ -174,6 +184,7 @@ export function mountCounter(root: HTMLElement, info: AppInfo): void {
 
   function renderEntry(): void {
     amountValue.textContent = displayTyped(state.entry);
+    amountValue.dataset.length = amountLength(amountValue.textContent);
     amountCode.textContent = state.entry.currency;
     for (const b of currencyButtons) b.classList.toggle("active", b.dataset.currency === state.entry.currency);
     problemLine.textContent = problemText(state.problem);
@@ -184,6 +195,7 @@ export function mountCounter(root: HTMLElement, info: AppInfo): void {
     const cardCurrency = document.getElementById("card-currency");
     if (cardAmount && cardCurrency) {
       cardAmount.textContent = displayFinal(state.entry);
+      cardAmount.dataset.length = amountLength(cardAmount.textContent);
       cardCurrency.textContent = state.entry.currency;
     }
   }
@@ -272,13 +284,40 @@ export function mountCounter(root: HTMLElement, info: AppInfo): void {
     }
   }
 
+  function renderNotices(): void {
+    if (state.notices === shownNotices) return;
+    shownNotices = state.notices;
+    noticeList.replaceChildren(
+      ...state.notices.map((n) =>
+        h(
+          "div",
+          { class: "notice", role: "alert", "data-sale-id": n.saleId },
+          h("strong", { class: "notice-title" }, t("notice.lateTitle")),
+          h("span", { class: "notice-sale" }, `${n.amountText} ${n.currency} · ${t("sale.bill")} ${n.billNumber}`),
+          h("span", { class: "notice-note" }, t("notice.lateNote")),
+          h("button", { type: "button", class: "btn btn-secondary notice-dismiss", "data-dismiss": n.saleId }, t("notice.dismiss")),
+        ),
+      ),
+    );
+  }
+
+  function renderBudget(): void {
+    const gauge = budgetGauge(state.budget);
+    budgetGaugeEl.hidden = gauge === null;
+    if (gauge === null) return;
+    budgetGaugeEl.textContent = `${t(gauge.empty ? "budget.empty" : "budget.low")} ${gauge.left} / ${gauge.daily}`;
+    budgetGaugeEl.classList.toggle("empty", gauge.empty);
+  }
+
   function render(): void {
+    renderBudget();
     entryPanel.hidden = state.sale !== null;
     salePanel.hidden = state.sale === null;
     renderCardSlot();
     if (state.sale === null || state.status === null) renderEntry();
     else renderSale(state.sale, state.status);
     renderPaid();
+    renderNotices();
   }
 
   // ---- effects: IPC calls whose replies come back as events ----
@@ -382,18 +421,31 @@ export function mountCounter(root: HTMLElement, info: AppInfo): void {
   newSaleBtn.addEventListener("click", () => dispatch({ type: "newSale" }));
   simulateBtn?.addEventListener("click", () => dispatch({ type: "simulate" }));
   checkBtn.addEventListener("click", () => dispatch({ type: "checkNow" }));
+  noticeList.addEventListener("click", (e) => {
+    const saleId = (e.target as HTMLElement).closest<HTMLButtonElement>("button[data-dismiss]")?.dataset.dismiss;
+    if (saleId !== undefined) dispatch({ type: "dismissNotice", saleId });
+  });
   // Buttons must not keep focus: Enter on a focused button would press it a second time.
   root.addEventListener("mousedown", (e) => {
     if ((e.target as HTMLElement).closest("button")) e.preventDefault();
   });
 
-  void ipc.onEvent((event) => dispatch({ type: "pos", event }));
+  // Listening first, then asking for a sale left waiting, so no change to it falls between.
+  void ipc.onEvent((event) => dispatch({ type: "pos", event })).then(() =>
+    ipc.waitingSale().then(
+      (card) => {
+        if (card !== null) dispatch({ type: "resumed", card });
+      },
+      (err: unknown) => dispatch({ type: "failed", command: "resume", failure: failure(err) }),
+    ),
+  );
   window.setInterval(() => {
     dispatch({ type: "tick", now: Date.now() });
     renderCountdown();
   }, 250);
   onLanguageChange(() => {
     note.placeholder = t("entry.note");
+    shownNotices = [];
     render();
   });
 

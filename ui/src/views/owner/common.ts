@@ -57,14 +57,19 @@ export function setShopTimeZone(zone: string): void {
   shopTimeZone = zone;
 }
 
-/** Today in the shop's time zone, `YYYY-MM-DD` (the `en-CA` locale writes dates that way). */
+/**
+ * A day in the shop's time zone, `YYYY-MM-DD`, from the formatter's numeric parts: a locale's
+ * whole format is not to be relied on (WebKitGTK writes `en-CA` dates as `MM/DD/YYYY`).
+ */
+export function shopDate(date: Date, zone: string = shopTimeZone): string {
+  const parts = new Intl.DateTimeFormat("en-US", { timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit" }).formatToParts(date);
+  const part = (type: Intl.DateTimeFormatPartTypes): string => parts.find((p) => p.type === type)?.value ?? "";
+  return `${part("year")}-${part("month")}-${part("day")}`;
+}
+
+/** Today in the shop's time zone, `YYYY-MM-DD`. */
 export function today(): string {
-  return new Intl.DateTimeFormat("en-CA", {
-    timeZone: shopTimeZone,
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-  }).format(new Date());
+  return shopDate(new Date());
 }
 
 /** Shop wall-clock time of epoch milliseconds, `HH:MM:SS`. */
