@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use pos_domain::InvalidTransition;
 
-use crate::SaleId;
+use crate::{Actor, SaleId, ShiftId};
 
 /// A ledger failure.
 #[derive(Debug, thiserror::Error)]
@@ -73,6 +73,34 @@ pub enum StoreError {
         /// The time zone's name.
         time_zone: String,
     },
+    /// Cash arithmetic refused the input (a negative float, a variance without a reason…).
+    #[error("{0}")]
+    Cash(#[from] pos_cash::CashError),
+    /// The terminal already has an open shift.
+    #[error("terminal {terminal_id} already has shift {shift_id} open: close it first")]
+    ShiftAlreadyOpen {
+        /// The terminal.
+        terminal_id: String,
+        /// The shift that is open.
+        shift_id: ShiftId,
+    },
+    /// No shift with this id.
+    #[error("no shift with id {0}")]
+    NoShift(ShiftId),
+    /// The shift is already closed.
+    #[error("shift {0} is already closed")]
+    ShiftClosed(ShiftId),
+    /// A cashier tried to close another cashier's shift (only the owner may).
+    #[error("shift {shift_id} belongs to another cashier: only the owner can close it")]
+    NotYourShift {
+        /// The shift.
+        shift_id: ShiftId,
+        /// Who tried.
+        by: Actor,
+    },
+    /// A Z report document could not be written as JSON.
+    #[error("z report document: {0}")]
+    Document(#[from] serde_json::Error),
 }
 
 /// Shorthand for results of this crate.

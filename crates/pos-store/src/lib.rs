@@ -22,13 +22,16 @@
 //! ```
 #![warn(missing_docs)]
 
+mod cash_types;
 mod checks;
 mod error;
+mod rates;
 mod receipts;
 mod report;
 mod sale_row;
 mod sales;
 mod schema;
+mod shifts;
 mod types;
 
 use std::path::{Path, PathBuf};
@@ -36,6 +39,7 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags};
 
+pub use cash_types::{Actor, RateChange, Shift, ShiftClose, ShiftId, ZDocument, ZReport};
 pub use chrono::NaiveDate;
 pub use chrono_tz::Tz;
 pub use error::{Result, StoreError};

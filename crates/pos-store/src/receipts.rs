@@ -8,15 +8,15 @@ use sha2::{Digest, Sha256};
 use crate::sale_row::{sale_from_row, SALE_COLUMNS, SALE_COLUMN_COUNT};
 use crate::{ChainProblem, ChainReport, Receipt, Result, Sale, SaleId, Store};
 
-/// The `prev_hash` of a terminal's first receipt.
-const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+/// The `prev_hash` of a terminal's first receipt (and first Z report).
+pub(crate) const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 /// Names the hash layout, so a future layout cannot be confused with this one.
 const LAYOUT: &str = "khqr-pos receipt v1";
 
 /// Feeds one field into the hash, length-prefixed so that no two field lists hash alike by
 /// moving text from one field to the next; `None` is distinct from an empty string.
-fn field(hasher: &mut Sha256, value: Option<&str>) {
+pub(crate) fn field(hasher: &mut Sha256, value: Option<&str>) {
     match value {
         Some(v) => {
             hasher.update(format!("{}:", v.len()));
