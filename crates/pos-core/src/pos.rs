@@ -118,6 +118,7 @@ impl Pos {
             status: Mutex::new(Status {
                 verification: Verification::Idle,
                 last_error: None,
+                last_error_at_ms: None,
             }),
             pending: pending_tx,
         });
@@ -374,6 +375,7 @@ impl Pos {
             check_budget: config.bakong.daily_check_budget,
             check_reserve: config.bakong.check_reserve,
             last_error: status.last_error,
+            last_error_at_ms: status.last_error_at_ms,
             verification: status.verification,
             pending_sales: self.pending_count(),
         })

@@ -290,8 +290,10 @@ pub struct Health {
     pub check_budget: u32,
     /// Part of it kept for final checks.
     pub check_reserve: u32,
-    /// The last error met, for the owner.
+    /// The last error met since Bakong last answered, for the owner.
     pub last_error: Option<String>,
+    /// When it happened (epoch ms).
+    pub last_error_at_ms: Option<i64>,
     /// What the watcher is doing.
     pub verification: Verification,
     /// Sales waiting for payment.

@@ -58,6 +58,8 @@ pub(crate) struct Shared {
 pub(crate) struct Status {
     pub verification: Verification,
     pub last_error: Option<String>,
+    /// When `last_error` happened (epoch ms).
+    pub last_error_at_ms: Option<i64>,
 }
 
 impl Shared {
@@ -97,10 +99,17 @@ impl Shared {
     }
 
     fn set_last_error(&self, error: String) {
-        self.status
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .last_error = Some(error);
+        let at_ms = self.now_ms();
+        let mut status = self.status.lock().unwrap_or_else(|e| e.into_inner());
+        status.last_error = Some(error);
+        status.last_error_at_ms = Some(at_ms);
+    }
+
+    /// Bakong answered: an earlier error no longer describes the connection.
+    fn clear_last_error(&self) {
+        let mut status = self.status.lock().unwrap_or_else(|e| e.into_inner());
+        status.last_error = None;
+        status.last_error_at_ms = None;
     }
 
     /// The shop day `at_ms` falls on, which the check budget is counted per.

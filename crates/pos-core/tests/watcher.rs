@@ -335,17 +335,50 @@ async fn a_blocked_md5_list_endpoint_falls_back_to_single_checks() {
         }
         assert_eq!(rig.pos.sale(id).await.unwrap().status, SaleStatus::Paid);
     }
-    // One failed list call, then single checks only.
+    // One failed list call, then single checks only; those got answers, so the list
+    // endpoint's error is no longer shown as the connection's last error.
     assert_eq!(rig.sim.calls(MD5_LIST), 1);
     assert!(rig.sim.calls(MD5) >= 2);
-    assert!(rig
-        .pos
-        .health()
-        .await
-        .unwrap()
-        .last_error
-        .unwrap()
-        .contains("list"));
+    assert_eq!(rig.pos.health().await.unwrap().last_error, None);
+    rig.pos.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_last_error_carries_its_time_and_the_next_answer_clears_it() {
+    let mut rig = rig().await;
+    rig.sim.add_fault(FaultRule::everywhere(
+        When::Always,
+        Fault::ServerError {
+            status: 503,
+            empty: false,
+        },
+    ));
+    let before = chrono::Utc::now().timestamp_millis();
+    let charge = rig.charge("4,000", Currency::Khr, 60_000).await;
+    rig.until(|e| {
+        matches!(
+            e,
+            PosEvent::Verification {
+                state: Verification::CannotVerify { .. }
+            }
+        )
+    })
+    .await;
+    let health = rig.pos.health().await.unwrap();
+    let after = chrono::Utc::now().timestamp_millis();
+    assert!(health.last_error.is_some());
+    let at = health.last_error_at_ms.unwrap();
+    assert!(
+        (before..=after).contains(&at),
+        "{before} <= {at} <= {after}"
+    );
+
+    rig.sim.clear_faults();
+    rig.sim.pay(PayOptions::new(&charge.md5)).unwrap();
+    rig.until_status(charge.sale_id, SaleStatus::Paid).await;
+    let health = rig.pos.health().await.unwrap();
+    assert_eq!(health.last_error, None);
+    assert_eq!(health.last_error_at_ms, None);
     rig.pos.shutdown().await;
 }
 

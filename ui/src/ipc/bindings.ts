@@ -711,9 +711,13 @@ checksUsedToday: number,
  */
 checkBudget: number, 
 /**
- * The last error, if any (never the token).
+ * The last error since Bakong last answered, if any (never the token).
  */
 lastError: string | null, 
+/**
+ * When it happened (epoch ms).
+ */
+lastErrorAtMs: number | null, 
 /**
  * Sales still waiting for payment.
  */

@@ -23,8 +23,10 @@ pub struct OwnerHealth {
     pub checks_used_today: u32,
     /// Today's budget.
     pub check_budget: u32,
-    /// The last error, if any (never the token).
+    /// The last error since Bakong last answered, if any (never the token).
     pub last_error: Option<String>,
+    /// When it happened (epoch ms).
+    pub last_error_at_ms: Option<i64>,
     /// Sales still waiting for payment.
     pub pending_sales: u32,
 }
@@ -81,6 +83,7 @@ pub async fn health(pos: &Pos) -> Result<OwnerHealth, CoreError> {
         checks_used_today: health.checks_used_today,
         check_budget: health.check_budget,
         last_error: health.last_error,
+        last_error_at_ms: health.last_error_at_ms,
         pending_sales: count(health.pending_sales),
     })
 }

@@ -273,6 +273,7 @@ impl Watcher {
     fn answered(&mut self) {
         self.failures = 0;
         self.blocked_until = None;
+        self.shared.clear_last_error();
     }
 
     /// A check failed without a verdict: back off and say why.

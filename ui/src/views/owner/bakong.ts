@@ -4,7 +4,7 @@
 import { h } from "../../dom";
 import type { ErrorView, OwnerHealth, TokenStatus } from "../../ipc/bindings";
 import { owner } from "./api";
-import { errorBox, line } from "./common";
+import { clock, errorBox, line, shopDate } from "./common";
 import type { OwnerContext } from "./index";
 import { ot, type OwnerKey } from "./text";
 
@@ -29,8 +29,16 @@ function healthView(x: OwnerHealth): HTMLElement {
     line(ot("bk.tokenDays"), x.token.daysLeft === null ? "—" : String(x.token.daysLeft), { class: x.token.warn ? "kv warn" : "kv" }),
     line(ot("bk.checks"), `${x.checksUsedToday} / ${x.checkBudget}`),
     line(ot("bk.pending"), String(x.pendingSales)),
-    line(ot("bk.lastError"), x.lastError ?? ot("bk.none")),
+    line(ot("bk.lastError"), lastErrorText(x), { id: "bakong-last-error" }),
   );
+}
+
+// Cleared by the core once Bakong answers again, so an error shown is still current; its
+// time tells the owner whether it is a minute or hours old.
+function lastErrorText(x: OwnerHealth): string {
+  if (x.lastError === null) return ot("bk.none");
+  if (x.lastErrorAtMs === null) return x.lastError;
+  return `${x.lastError} · ${ot("bk.at")} ${shopDate(new Date(x.lastErrorAtMs))} ${clock(x.lastErrorAtMs)}`;
 }
 
 export function mountBakong(root: HTMLElement, ctx: OwnerContext): void {
