@@ -19,6 +19,8 @@ timed "KHQR conformance (CLI)" cargo run --quiet --locked -p pos-cli -- qr confo
 
 if [ -d tests/e2e ]; then
   timed "e2e (build + run)" bash tests/e2e/run.sh
+  # The .deb from the binaries e2e just built: install, run, remove (root or sudo).
+  timed "package (deb, install, run)" bash scripts/package-test.sh
 fi
 # Standalone runs print their own summary; under .ci/run the caller prints the whole list.
 [ -n "${TIMING_PARENT:-}" ] || timing_summary

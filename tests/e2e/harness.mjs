@@ -12,8 +12,9 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { remote } from "webdriverio";
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-export const APP = join(ROOT, "target/debug/khqr-pos-app");
-export const CLI = join(ROOT, "target/debug/khqr-pos");
+// E2E_APP / E2E_CLI point the same tests at an installed package's binaries.
+export const APP = process.env.E2E_APP ?? join(ROOT, "target/debug/khqr-pos-app");
+export const CLI = process.env.E2E_CLI ?? join(ROOT, "target/debug/khqr-pos");
 const DRIVER_PORT = Number(process.env.E2E_DRIVER_PORT ?? 4444);
 
 /** Where screenshots go: docs/screenshots when regenerating them, a temp dir otherwise. */
