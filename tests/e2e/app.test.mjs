@@ -201,13 +201,35 @@ test("the idle app uses little CPU and memory", async () => {
   assert.ok(timings.idleCpuPercent < 25, `idle CPU ${timings.idleCpuPercent}%`);
 });
 
+test("Space (customer shows paid) says not found yet before the payment, and confirms it in under 2 s after", async () => {
+  const { browser } = app;
+  await charge(browser, "7000");
+  // Before the first scheduled check (6 s after the QR): only the key asks Bakong.
+  await keys(browser, " ");
+  await waitAttr(browser, "#check-result", "data-outcome", (v) => v === "notFoundYet", 5_000);
+  assert.match(await text(browser, "#check-result"), /not found yet/i);
+  assert.equal(await (await browser.$("#paid")).isDisplayed(), false);
+  payClickedAt = Date.now();
+  await keys(browser, "F9");
+  // The simulated payment is its own IPC call: let it land before the key asks.
+  await sleep(300);
+  const pressed = Date.now();
+  await keys(browser, " ");
+  await waitShown(browser, "#paid", 5_000);
+  const keyToPaid = Date.now() - pressed;
+  assert.ok(keyToPaid < 2_000, `PAID ${keyToPaid} ms after the key`);
+  assert.match(await text(browser, "#paid-amount"), /7,000 KHR/);
+  await keys(browser, "Enter");
+  await waitShown(browser, "#entry-panel");
+});
+
 test("the ledger holds each paid sale exactly once", async () => {
   const out = cli(["sales", "--json"], { KHQR_POS_DATA_DIR: app.dataDir });
   const list = JSON.parse(out);
   const sales = list.sales ?? list;
   const paid = sales.filter((s) => s.status === "paid");
   const amounts = paid.map((s) => `${s.amountText} ${s.currency}`).sort();
-  assert.deepEqual(amounts, ["1,300,000 KHR", "10.50 USD", "4,000 KHR"].sort());
+  assert.deepEqual(amounts, ["1,300,000 KHR", "10.50 USD", "4,000 KHR", "7,000 KHR"].sort());
   assert.equal(new Set(paid.map((s) => s.md5)).size, paid.length);
   assert.ok(paid.every((s) => s.receiptNumber !== null && s.receiptNumber !== undefined));
 });

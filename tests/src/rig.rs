@@ -11,6 +11,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use pos_bakong_sim::{PayOptions, QrInfo, RunningSim, SimConfig};
+use pos_core::pace::Volume;
 use pos_core::schedule::Schedule;
 use pos_core::{
     CannotVerifyReason, ChargeRequest, ChargeView, Config, Currency, Pos, PosEvent, SaleStatus,
@@ -50,6 +51,8 @@ pub struct RigOptions {
     pub email: &'static str,
     /// The watcher's cadence.
     pub schedule: Schedule,
+    /// The shop's usual volume the pace plans with (`None`: learned from the ledger).
+    pub volume: Option<Volume>,
 }
 
 impl Default for RigOptions {
@@ -61,6 +64,7 @@ impl Default for RigOptions {
             request_timeout: "250ms",
             email: EMAIL,
             schedule: fast_schedule(),
+            volume: None,
         }
     }
 }
@@ -239,6 +243,7 @@ async fn start_pos(
             schedule: options.schedule.clone(),
             resume: true,
             min_lifetime: Duration::ZERO,
+            volume: options.volume.clone(),
             ..StartOptions::default()
         },
     )

@@ -1,9 +1,13 @@
 //! "Customer shows paid": the cashier's key checks one sale now. It spends exactly one check,
 //! finalizes a payment exactly once however it races the watcher, says "not found yet" when
-//! Bakong has nothing, and keeps one final check for every other pending sale.
+//! Bakong has nothing, and leaves the other pending sales their final checks.
+
+// Test helpers outside `#[test]` functions may panic too: a failed setup is a failed test.
+#![allow(clippy::expect_used, clippy::panic)]
 
 use std::time::Duration;
 
+use pos_bakong_sim::{Fault, FaultRule, When};
 use pos_core::schedule::Schedule;
 use pos_core::{CannotVerifyReason, CheckNow, SaleStatus};
 use pos_scenarios::rig::{Rig, RigOptions};
@@ -80,32 +84,61 @@ async fn one_key_press_also_answers_every_other_pending_sale_in_the_same_call() 
     assert_eq!(checks(&rig), 1);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_key_keeps_a_final_check_for_every_other_pending_sale() {
-    // A budget of 3 with two other sales open: the key may not take their final checks.
-    let rig = quiet_rig(3, 1).await;
-    let keyed = rig.charge("1,000", FIVE_MIN_MS).await;
-    let _other_a = rig.charge("2,000", FIVE_MIN_MS).await;
-    let _other_b = rig.charge("3,000", FIVE_MIN_MS).await;
-    rig.pay(&keyed);
-    assert!(matches!(
-        rig.pos.check_now(keyed.sale_id).await.expect("check"),
-        CheckNow::Found { .. }
-    ));
-    // 1 of 3 spent, two sales still need their final checks: a second key press is refused.
-    let third = rig.charge("4,000", FIVE_MIN_MS).await;
-    rig.pay(&third);
-    let answer = rig.pos.check_now(third.sale_id).await.expect("check");
+/// Charges and pays a sale and presses the key on it.
+async fn pay_and_key(rig: &Rig, amount: &str) -> CheckNow {
+    let charge = rig.charge(amount, FIVE_MIN_MS).await;
+    rig.pay(&charge);
+    rig.pos.check_now(charge.sale_id).await.expect("check")
+}
+
+fn assert_refused_for_budget(answer: &CheckNow) {
     let CheckNow::CannotVerify { sale, reason, .. } = answer else {
         panic!("expected cannot verify: {answer:?}");
     };
-    assert_eq!(reason, CannotVerifyReason::Budget);
+    assert_eq!(*reason, CannotVerifyReason::Budget);
     assert_eq!(
         sale.status,
         SaleStatus::Pending,
         "a refused check is never unpaid"
     );
-    assert_eq!(checks(&rig), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_key_keeps_one_md5_list_call_for_the_other_pending_sales_final_checks() {
+    let rig = quiet_rig(3, 1).await;
+    let _other = rig.charge("2,000", FIVE_MIN_MS).await;
+    assert!(matches!(
+        pay_and_key(&rig, "1,000").await,
+        CheckNow::Found { .. }
+    ));
+    assert!(matches!(
+        pay_and_key(&rig, "3,000").await,
+        CheckNow::Found { .. }
+    ));
+    // 2 of 3 spent: the last check is the other sale's final check.
+    assert_refused_for_budget(&pay_and_key(&rig, "4,000").await);
+    assert_eq!(checks(&rig), 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_single_checks_the_key_keeps_a_final_check_for_every_other_pending_sale() {
+    let rig = quiet_rig(3, 1).await;
+    rig.sim.add_fault(FaultRule::on(
+        "check_transaction_by_md5_list",
+        When::Always,
+        Fault::RegionBlocked,
+    ));
+    let _other_a = rig.charge("2,000", FIVE_MIN_MS).await;
+    let _other_b = rig.charge("3,000", FIVE_MIN_MS).await;
+    // The first press finds the list endpoint blocked and checks the sale alone.
+    assert!(matches!(
+        pay_and_key(&rig, "1,000").await,
+        CheckNow::Found { .. }
+    ));
+    // 2 of 3 spent (the refused list call and the single check); the two other sales now
+    // need a final check each, and only one is left.
+    assert_refused_for_budget(&pay_and_key(&rig, "4,000").await);
+    assert_eq!(rig.sim.calls("check_transaction_by_md5"), 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

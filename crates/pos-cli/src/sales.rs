@@ -202,7 +202,10 @@ fn print_report(report: &DayReport, tz: chrono_tz::Tz) {
         }
     }
     println!(
-        "\nStill pending: {}   Bakong checks used: {}",
-        report.pending, report.checks_used
+        "\nBakong checks used: {}   sales verified: {}   still pending (not verified, NOT unpaid): {}",
+        report.checks_used, report.sales_verified, report.pending
     );
+    for sale in &report.unverified {
+        println!("  {}", sale_line(sale, tz));
+    }
 }

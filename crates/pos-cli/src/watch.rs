@@ -119,7 +119,7 @@ fn report_event(event: &PosEvent, json: bool, tz: chrono_tz::Tz) -> Result<(), C
                 reason, message, ..
             },
         } => eprintln!("cannot verify right now: {} ({message})", reason.describe()),
-        PosEvent::Verification { .. } | PosEvent::NextCheck { .. } => {}
+        PosEvent::Verification { .. } | PosEvent::NextCheck { .. } | PosEvent::Budget { .. } => {}
     }
     Ok(())
 }

@@ -127,15 +127,19 @@ impl Ledger {
             .filter_map(|t| t.sum.to_khr(config.riel_per_usd))
             .fold(0_i64, |acc, m| acc.saturating_add(m.minor));
         let takings_in_khr = Money::new(in_khr, Currency::Khr);
+        let unverified: Vec<SaleView> = list
+            .sales
+            .iter()
+            .filter(|s| s.status == SaleStatus::Pending)
+            .cloned()
+            .collect();
         Ok(DayReport {
             date: list.from.clone(),
             time_zone: config.time_zone.name().to_owned(),
             terminal_id: config.terminal_id.clone(),
-            pending: list
-                .sales
-                .iter()
-                .filter(|s| s.status == SaleStatus::Pending)
-                .count(),
+            pending: unverified.len(),
+            sales_verified: list.sales.iter().filter(|s| s.payment.is_some()).count(),
+            unverified,
             takings,
             totals: list.totals,
             attention: list.attention,

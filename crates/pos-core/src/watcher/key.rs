@@ -60,17 +60,20 @@ impl Watcher {
         }
         let now = self.shared.now_ms();
         let used = self.checks_used(now).await;
-        // Keep one final check for every other open sale; this sale's own final check is
-        // the one this key press may spend, since a payment found now makes it unneeded.
+        // Keep the final checks the other open sales need (one md5-list call serves them
+        // all where it works); this sale's own final check is the one this key press may
+        // spend, since a payment found now makes it unneeded.
         let others = self
             .sales
             .iter()
             .filter(|(other, w)| **other != id && w.is_pending())
             .count();
+        let batched = now >= self.list_usable_at;
+        let kept = if batched { others.min(1) } else { others };
         let limit = self
             .budget
             .daily
-            .saturating_sub(u32::try_from(others).unwrap_or(u32::MAX));
+            .saturating_sub(u32::try_from(kept).unwrap_or(u32::MAX));
         let mut report = RecheckView {
             sales: 1,
             checks_spent: 0,

@@ -37,8 +37,17 @@ function reportView(day: EndOfDay): HTMLElement {
     line(ot("report.first"), day.firstReceipt === null ? "—" : String(day.firstReceipt), { id: "eod-first" }),
     line(ot("report.last"), day.lastReceipt === null ? "—" : String(day.lastReceipt), { id: "eod-last" }),
     line(ot("report.gaps"), gaps, { id: "eod-gaps", class: day.gaps.length === 0 ? "kv" : "kv warn" }),
-    line(ot("report.pending"), String(r.pending)),
-    line(ot("report.checks"), String(r.checksUsed)),
+    line(ot("report.checks"), String(r.checksUsed), { id: "eod-checks" }),
+    line(ot("report.verified"), String(r.salesVerified), { id: "eod-verified" }),
+    line(ot("report.pending"), String(r.pending), { id: "eod-pending", class: r.pending === 0 ? "kv" : "kv warn" }),
+    r.unverified.length === 0
+      ? null
+      : h(
+          "div",
+          { id: "eod-unverified" },
+          h("h3", { class: "warn" }, ot("report.unverified")),
+          table(["col.bill", "col.amount", "col.status"], r.unverified.map((s) => [s.billNumber, `${s.amountText} ${s.currency}`, statusBadge(s.status)])),
+        ),
     r.attention.length === 0
       ? null
       : h(
