@@ -270,6 +270,13 @@ pub enum PosEvent {
         /// When (epoch ms).
         at_ms: i64,
     },
+    /// A check was spent from the day's budget.
+    Budget {
+        /// Checks spent today.
+        used: u32,
+        /// The day's budget.
+        daily: u32,
+    },
 }
 
 /// The Bakong connection's health for the owner's screen.
@@ -419,6 +426,11 @@ pub struct DayReport {
     pub pending: usize,
     /// Bakong checks spent that day.
     pub checks_used: u32,
+    /// Sales whose payment Bakong confirmed that day (paid, paid late, or mismatched), to set
+    /// against `checks_used`.
+    pub sales_verified: usize,
+    /// The sales still unverified (pending): none is unpaid, each waits for a check.
+    pub unverified: Vec<SaleView>,
     /// The shop rate, riel per dollar.
     pub riel_per_usd: i64,
     /// All takings in riel at the shop rate (for VAT invoices).

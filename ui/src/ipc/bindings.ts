@@ -180,7 +180,15 @@ currency: Currency, } | { "kind": "verification",
 /**
  * The new state.
  */
-state: Verification, };
+state: Verification, } | { "kind": "budget", 
+/**
+ * Checks left today.
+ */
+left: number, 
+/**
+ * The day's budget.
+ */
+daily: number, };
 
 /**
  * A failure as every command (and the CLI's JSON) reports it.
@@ -617,6 +625,15 @@ pending: number,
  * Bakong checks spent that day.
  */
 checksUsed: number, 
+/**
+ * Sales whose payment Bakong confirmed that day (paid, paid late, or mismatched), to set
+ * against `checks_used`.
+ */
+salesVerified: number, 
+/**
+ * The sales still unverified (pending): none is unpaid, each waits for a check.
+ */
+unverified: Array<SaleView>, 
 /**
  * The shop rate, riel per dollar.
  */

@@ -212,6 +212,12 @@ impl Watcher {
         {
             Ok(true) => {
                 report.checks_spent += 1;
+                if let Ok(used) = self.shared.store.run(move |s| s.checks_used(day)).await {
+                    self.shared.emit(PosEvent::Budget {
+                        used,
+                        daily: self.budget.daily,
+                    });
+                }
                 true
             }
             Ok(false) => {
