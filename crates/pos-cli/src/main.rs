@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod backup;
 mod charge;
 mod check;
 mod common;
@@ -45,6 +46,9 @@ enum Command {
     /// Ledger maintenance.
     #[command(subcommand)]
     Ledger(ledger::LedgerCommand),
+    /// Back the ledger up, list, verify and restore backups.
+    #[command(subcommand)]
+    Backup(backup::BackupCommand),
     /// The configuration.
     #[command(subcommand)]
     Config(config_cmd::ConfigCommand),
@@ -62,6 +66,7 @@ fn main() -> ExitCode {
         Command::Recheck(args) => watch::run_recheck(args),
         Command::Watch(args) => watch::run_watch(args),
         Command::Ledger(command) => ledger::run(command),
+        Command::Backup(command) => backup::run(command),
         Command::Config(command) => config_cmd::run(command),
     }
 }

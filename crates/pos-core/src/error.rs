@@ -88,6 +88,28 @@ pub enum CoreError {
     /// The ledger failed.
     #[error("ledger: {0}")]
     Store(pos_store::StoreError),
+    /// A backup or restore could not read or write a file.
+    #[error("backup {path}: {reason}")]
+    Backup {
+        /// The file or folder.
+        path: PathBuf,
+        /// What went wrong.
+        reason: String,
+    },
+    /// A backup file is not a sound ledger: never counted as a backup, never restored.
+    #[error("backup {path} is not usable: {}", problems.join("; "))]
+    BackupBad {
+        /// The file.
+        path: PathBuf,
+        /// What its checks found.
+        problems: Vec<String>,
+    },
+    /// The backup is older than the ledger: restoring it would drop these (`--force` does).
+    #[error("the backup is older than the ledger; restoring it would lose: {}", lost.join("; "))]
+    RestoreWouldLose {
+        /// What would be lost, in words.
+        lost: Vec<String>,
+    },
     /// The Bakong client could not be set up or a call failed outright.
     #[error("bakong: {0}")]
     Bakong(#[from] pos_bakong::BakongError),
@@ -358,7 +380,10 @@ impl CoreError {
             }
             CoreError::TokenFile { .. } => ErrorCode::TokenFile,
             CoreError::Qr(_) => ErrorCode::QrFailed,
-            CoreError::Store(_) => ErrorCode::LedgerFailed,
+            CoreError::Store(_)
+            | CoreError::Backup { .. }
+            | CoreError::BackupBad { .. }
+            | CoreError::RestoreWouldLose { .. } => ErrorCode::LedgerFailed,
             CoreError::Bakong(_) => ErrorCode::BakongFailed,
             CoreError::Simulator(_) => ErrorCode::SimulatorFailed,
             CoreError::DateInvalid { .. } => ErrorCode::DateInvalid,

@@ -30,6 +30,7 @@
 //! callers need only this crate.
 #![warn(missing_docs)]
 
+pub mod backup;
 mod charge;
 mod clock;
 mod config;

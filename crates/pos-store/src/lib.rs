@@ -22,6 +22,7 @@
 //! ```
 #![warn(missing_docs)]
 
+mod backup;
 mod cash_types;
 mod checks;
 mod error;
@@ -39,6 +40,7 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags};
 
+pub use backup::LedgerSummary;
 pub use cash_types::{Actor, RateChange, Shift, ShiftClose, ShiftId, ZDocument, ZReport};
 pub use chrono::NaiveDate;
 pub use chrono_tz::Tz;
