@@ -4,7 +4,7 @@
 //!
 //! Why: at the full cadence a sale costs about six checks, so a 100-check token lasts about 16
 //! sales. When the forecast fits the budget nothing changes; when it does not, each sale gets
-//! only its first few (dense) checks and no late rechecks, and when there are fewer checks
+//! a few checks spread over its first two minutes and no late rechecks, and when there are fewer checks
 //! left than sales, automatic rounds are spread over the rest of the day. Every round is one
 //! md5-list call covering every pending sale, and the cashier's key (one check when the
 //! customer shows the paid screen) does the rest.
@@ -104,7 +104,8 @@ impl Volume {
 /// How the automatic schedule is held back; [`Pace::FULL`] is the unrestrained cadence.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Pace {
-    /// At most this many regular checks per sale (its first, densest ones); `None`: all.
+    /// At most this many regular checks per sale (spread over its first two minutes); `None`:
+    /// all.
     pub regular_per_sale: Option<u32>,
     /// Late rechecks of closed sales are made (else only ride-alongs in list calls see them).
     pub late_rechecks: bool,
@@ -255,7 +256,7 @@ mod tests {
     }
 
     #[test]
-    fn a_tighter_budget_keeps_each_sales_first_checks_and_drops_late_rechecks() {
+    fn a_tighter_budget_spreads_each_sales_few_checks_and_drops_late_rechecks() {
         let outlook = Outlook {
             sales: 30,
             horizon_ms: 10 * HOUR_MS,
@@ -269,7 +270,7 @@ mod tests {
                 round_gap_ms: 0
             }
         );
-        // The checks kept are the first, dense ones: the first-minute cadence stays.
+        // The checks kept are spread over the first two minutes, when customers pay.
         let schedule = Schedule::default().paced(&pace);
         let phase = Phase::Pending {
             created_ms: 0,
@@ -284,9 +285,9 @@ mod tests {
         assert_eq!(
             checks,
             [
-                (CheckKind::Regular, 6_000),
                 (CheckKind::Regular, 11_000),
-                (CheckKind::Regular, 17_000),
+                (CheckKind::Regular, 25_000),
+                (CheckKind::Regular, 91_500),
                 (CheckKind::Final, 308_000)
             ]
         );

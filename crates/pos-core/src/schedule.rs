@@ -138,6 +138,7 @@ impl Schedule {
             } => {
                 let regular = self
                     .regular_offsets(expires_ms.saturating_sub(created_ms))
+                    .into_iter()
                     .map(|offset| created_ms.saturating_add(offset))
                     .find(|&at| after(at));
                 if let Some(at_ms) = regular {
@@ -214,22 +215,37 @@ impl Schedule {
     }
 
     /// Offsets from creation of the regular checks of a QR living `lifetime_ms`, ascending.
-    fn regular_offsets(&self, lifetime_ms: i64) -> impl Iterator<Item = i64> + '_ {
+    /// With a [`Schedule::regular_limit`] of `n`, the `n` checks are spread over the ladder's
+    /// first two minutes (when most customers pay) rather than bunched at its start, so a
+    /// payment in that window is still seen before the final check.
+    fn regular_offsets(&self, lifetime_ms: i64) -> Vec<i64> {
         let early_end = self.early_offsets_ms.last().copied().unwrap_or(0);
-        let limit = self
-            .regular_limit
-            .map_or(usize::MAX, |n| usize::try_from(n).unwrap_or(usize::MAX));
         let grown = std::iter::successors(Some(early_end), move |&age| {
             let gap = (age / self.age_divisor.max(1)).clamp(self.min_gap_ms, self.max_gap_ms);
             Some(age.saturating_add(gap.max(1)))
         })
         .skip(1);
-        self.early_offsets_ms
+        let all: Vec<i64> = self
+            .early_offsets_ms
             .iter()
             .copied()
             .chain(grown)
-            .take_while(move |&offset| offset < lifetime_ms)
-            .take(limit)
+            .take_while(|&offset| offset < lifetime_ms)
+            .collect();
+        let Some(limit) = self.regular_limit else {
+            return all;
+        };
+        let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+        let window = all
+            .iter()
+            .take_while(|&&offset| offset <= early_end.saturating_mul(2))
+            .count();
+        if limit >= window {
+            return all.into_iter().take(limit).collect();
+        }
+        (1..=limit)
+            .filter_map(|i| all.get(i * window / limit - 1).copied())
+            .collect()
     }
 
     /// Plays a sale through the schedule with every check answered: how many checks it
