@@ -104,8 +104,15 @@ fn forward_events<R: Runtime>(
 /// Runs the app until its window closes: configuration from the usual places (file,
 /// environment), demo mode when no Bakong token is configured.
 pub fn run() -> ExitCode {
+    let config = Config::load(LoadOptions::default());
+    if let Ok(config) = &config {
+        // A log that cannot be written must not keep the counter closed.
+        if let Err(err) = pos_core::logs::init(&config.data_dir, "khqr-pos-app") {
+            eprintln!("khqr-pos-app: no log file: {err}");
+        }
+    }
     let launch = Launch {
-        config: Config::load(LoadOptions::default()),
+        config,
         options: StartOptions::default(),
     };
     let launch = e2e_hooks::adjust(launch);

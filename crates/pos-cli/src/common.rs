@@ -49,12 +49,18 @@ pub struct CoreArgs {
 
 impl CoreArgs {
     /// Loads the configuration: these flags, then the environment, then the file.
+    /// Also starts the log file in the configured data directory.
     pub fn load(&self, demo_autopay: Option<Duration>) -> Result<Config, CoreError> {
-        Config::load(LoadOptions {
+        let config = Config::load(LoadOptions {
             config_file: self.config.clone(),
             data_dir: self.data_dir.clone(),
             demo_autopay,
-        })
+        })?;
+        // A log that cannot be written must not stop a sale: say so and go on.
+        if let Err(error) = pos_core::logs::init(&config.data_dir, "khqr-pos") {
+            eprintln!("warning: no log file: {error}");
+        }
+        Ok(config)
     }
 }
 

@@ -38,6 +38,7 @@ mod demo;
 mod duration;
 mod error;
 mod ledger;
+pub mod logs;
 pub mod owner;
 pub mod pace;
 mod pos;
