@@ -1,0 +1,12 @@
+//! The shop database: every counter's ledger meets the others' in one PostgreSQL database.
+//!
+//! Counters stay authoritative: each keeps its SQLite ledger ([`pos_store`]) and sells with the
+//! shop database unreachable. This crate connects to the shop database ([`ShopDb`], whose
+//! credentials never reach a log or `Debug` output).
+#![warn(missing_docs)]
+
+mod db;
+mod error;
+
+pub use db::ShopDb;
+pub use error::{Result, SyncError};
