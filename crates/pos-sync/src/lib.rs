@@ -2,11 +2,16 @@
 //!
 //! Counters stay authoritative: each keeps its SQLite ledger ([`pos_store`]) and sells with the
 //! shop database unreachable. This crate connects to the shop database ([`ShopDb`], whose
-//! credentials never reach a log or `Debug` output).
+//! credentials never reach a log or `Debug` output) and brings its schema up to date
+//! ([`Shop::open`]).
 #![warn(missing_docs)]
 
 mod db;
 mod error;
+mod schema;
+mod shop;
 
 pub use db::ShopDb;
 pub use error::{Result, SyncError};
+pub use schema::SCHEMA_VERSION;
+pub use shop::Shop;
