@@ -33,6 +33,7 @@ mod sale_row;
 mod sales;
 mod schema;
 mod shifts;
+mod sync_log;
 mod types;
 
 use std::path::{Path, PathBuf};
@@ -47,6 +48,7 @@ pub use chrono_tz::Tz;
 pub use error::{Result, StoreError};
 pub use report::{day_range, days_range, shop_day, DEFAULT_TIME_ZONE};
 pub use schema::SCHEMA_VERSION;
+pub use sync_log::LogEntry;
 pub use types::{
     Applied, ChainProblem, ChainReport, CheckRecord, EventKind, NewSale, PaymentDetails, Query,
     Range, Receipt, Sale, SaleEventRecord, SaleId, Total,
