@@ -2,6 +2,8 @@
 
 use pos_domain::text::TextError;
 
+use crate::escpos::{Fault, StatusQuery};
+
 /// Why a receipt could not be laid out, encoded or printed.
 #[derive(Debug, thiserror::Error)]
 pub enum PrintError {
@@ -20,4 +22,29 @@ pub enum PrintError {
     /// A bundled font failed to parse (a broken build, never user input).
     #[error("bundled font {name} cannot be read")]
     Font { name: &'static str },
+    /// A bitmap is wider than a raster command can carry, or not a whole number of bytes.
+    #[error("bitmap of {width}x{height} dots cannot be sent as a raster image")]
+    BitmapSize { width: usize, height: usize },
+    /// A raster band's row count is outside what cheap printers' buffers take.
+    #[error("raster band of {rows} rows is outside 1-1024")]
+    BandRows { rows: usize },
+    /// The printer answered a status query with a byte the ESC/POS reference does not allow.
+    #[error("printer answered {query:?} status with invalid byte 0x{byte:02x}")]
+    BadStatusByte { query: StatusQuery, byte: u8 },
+    /// The printer reports a fault; nothing was sent.
+    #[error("printer not ready: {fault}")]
+    NotReady { fault: Fault },
+    /// The printer cannot be reached at all.
+    #[error("printer at {address} unreachable: {source}")]
+    Unreachable {
+        address: String,
+        #[source]
+        source: std::io::Error,
+    },
+    /// The printer did not answer a status query in time (or closed the connection).
+    #[error("printer did not answer within {millis} ms")]
+    NoReply { millis: u128 },
+    /// Sending or receiving failed midway.
+    #[error("printer i/o failed: {0}")]
+    Io(#[from] std::io::Error),
 }

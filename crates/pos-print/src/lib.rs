@@ -1,15 +1,25 @@
 //! Counter printing: a receipt laid out as a 1-bit raster image with correctly shaped Khmer
-//! ([`layout`]).
+//! ([`layout`]), encoded as ESC/POS commands ([`escpos`]) and sent to a printer over a
+//! [`Transport`] (TCP port 9100 or a device file such as `/dev/usb/lp0`).
 //!
 //! Thermal printers have no Khmer code page and mis-shape Khmer sent as UTF-8, so every
 //! receipt is printed as an image: shaping with `rustybuzz` and the bundled Noto fonts,
 //! glyph outlines filled by `ab_glyph_rasterizer`.
+//!
+//! Blocking I/O with timeouts: a print job is a few kilobytes, and the caller (`pos-core`)
+//! runs it on a blocking thread so it never holds up a sale.
 
 pub mod bitmap;
 pub mod error;
+pub mod escpos;
 pub mod layout;
+pub mod printer;
 mod text;
+pub mod transport;
 
 pub use bitmap::{Bitmap, PaperWidth};
 pub use error::PrintError;
+pub use escpos::{DrawerPin, Fault, Status, StatusQuery};
 pub use layout::{render, Paid, ReceiptDoc};
+pub use printer::{JobOptions, Printer};
+pub use transport::{DeviceTransport, TcpTransport, Transport};
