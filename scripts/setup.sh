@@ -15,6 +15,8 @@ apt_packages=(
   mold
   # Running the app headless, screenshots and WebDriver e2e
   xvfb xauth imagemagick webkit2gtk-driver xdotool fonts-dejavu-core
+  # pos-print's tests read the printed KHQR back with a real QR decoder
+  zbar-tools
 )
 # Node for the UI build and the e2e runner; a machine may carry its own Node outside apt.
 command -v npm >/dev/null 2>&1 || apt_packages+=(nodejs npm)

@@ -1,0 +1,408 @@
+//! End to end without a printer: receipts rendered, encoded and sent over real TCP on
+//! loopback (and a plain file standing in for `/dev/usb/lp0`) to a fake printer that
+//! answers status queries from a script; the captured ESC/POS is decoded back into an
+//! image, compared with committed goldens, and its QR read back by zbar.
+//!
+//! `POS_PRINT_BLESS=1 cargo test -p pos-print` rewrites the goldens after a deliberate
+//! layout change (look at them before committing).
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::thread::{self, JoinHandle};
+use std::time::Duration;
+
+use pos_domain::{Currency, Money};
+use pos_print::{
+    render, Bitmap, DeviceTransport, DrawerPin, Fault, JobOptions, Paid, PaperWidth, PrintError,
+    Printer, ReceiptDoc, TcpTransport,
+};
+
+const TIMEOUT: Duration = Duration::from_secs(2);
+
+/// Status replies (`DLE EOT 1`, `2`, `4`) of a printer in each condition.
+const READY: [u8; 3] = [0x12, 0x12, 0x12];
+const PAPER_OUT: [u8; 3] = [0x1A, 0x32, 0x7E];
+const OFFLINE: [u8; 3] = [0x1A, 0x52, 0x12];
+
+/// What the fake printer understood of the bytes it received.
+#[derive(Debug, Default)]
+struct Capture {
+    init: usize,
+    status_queries: Vec<u8>,
+    /// Rows per `GS v 0` band, in order.
+    bands: Vec<usize>,
+    image: Option<Bitmap>,
+    cuts: usize,
+    drawer: Vec<u8>,
+    raw: Vec<u8>,
+}
+
+/// Parses the ESC/POS the crate sends back into what a printer would do with it. Any byte
+/// it does not know fails the test.
+fn interpret(bytes: &[u8]) -> Capture {
+    let mut c = Capture {
+        raw: bytes.to_vec(),
+        ..Capture::default()
+    };
+    let mut rows: Vec<u8> = Vec::new();
+    let mut width = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i..] {
+            [0x1B, 0x40, ..] => {
+                c.init += 1;
+                i += 2;
+            }
+            [0x10, 0x04, n @ (1 | 2 | 4), ..] => {
+                c.status_queries.push(n);
+                i += 3;
+            }
+            [0x1D, 0x76, 0x30, 0, xl, xh, yl, yh, ..] => {
+                let row_bytes = usize::from(u16::from_le_bytes([xl, xh]));
+                let h = usize::from(u16::from_le_bytes([yl, yh]));
+                width = row_bytes * 8;
+                let start = i + 8;
+                rows.extend_from_slice(&bytes[start..start + row_bytes * h]);
+                c.bands.push(h);
+                i = start + row_bytes * h;
+            }
+            [0x1D, 0x56, 0x42, 0, ..] => {
+                c.cuts += 1;
+                i += 4;
+            }
+            [0x1B, 0x70, m, 25, 250, ..] => {
+                c.drawer.push(m);
+                i += 5;
+            }
+            _ => panic!(
+                "unknown bytes at {i}: {:02x?}",
+                &bytes[i..(i + 8).min(bytes.len())]
+            ),
+        }
+    }
+    if width > 0 {
+        let height = rows.len() / (width / 8);
+        c.image = Bitmap::from_rows(width, height, rows);
+    }
+    c
+}
+
+/// A printer on 127.0.0.1: accepts one connection, answers status queries from `script`
+/// byte by byte as they arrive, and returns everything it received once the client hangs up.
+fn fake_tcp_printer(script: [u8; 3]) -> (String, JoinHandle<Capture>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = listener.local_addr().unwrap().to_string();
+    let handle = thread::spawn(move || {
+        let (mut stream, _) = listener.accept().unwrap();
+        let mut received = Vec::new();
+        let mut buf = [0u8; 4096];
+        loop {
+            let n = stream.read(&mut buf).unwrap();
+            if n == 0 {
+                break;
+            }
+            let before = received.len();
+            received.extend_from_slice(&buf[..n]);
+            // Answer the queries that completed in this read (the client waits for each).
+            if let Some(q) = status_query_at_end(&received[before.saturating_sub(2)..]) {
+                let byte = match q {
+                    1 => script[0],
+                    2 => script[1],
+                    _ => script[2],
+                };
+                stream.write_all(&[byte]).unwrap();
+            }
+        }
+        interpret(&received)
+    });
+    (address, handle)
+}
+
+/// The client sends a status query and waits, so a query is always the end of a read.
+fn status_query_at_end(tail: &[u8]) -> Option<u8> {
+    match tail {
+        [.., 0x10, 0x04, n] if matches!(n, 1 | 2 | 4) => Some(*n),
+        _ => None,
+    }
+}
+
+fn usd_receipt() -> ReceiptDoc {
+    ReceiptDoc {
+        shop: "ហាងកាហ្វេ សុខា Sokha Coffee".into(),
+        bill: "B-20261201-0042".into(),
+        receipt: Some("T1-000123".into()),
+        issued_at: "01/12/2026 14:05".into(),
+        amount: Money::new(1250, Currency::Usd),
+        riel_per_usd: Some(4100),
+        paid: Some(Paid::Khqr {
+            payer: Some("SOK DARA".into()),
+            short_hash: "a1b2c3d4".into(),
+        }),
+        copy: false,
+        khqr: None,
+    }
+}
+
+/// A dynamic KHQR as a counter makes it: 12.50 USD, expiring in 5 minutes.
+fn khqr() -> String {
+    let now_ms = 1_796_000_000_000;
+    let payment = pos_khqr::Payment::Dynamic {
+        amount: Money::new(1250, Currency::Usd),
+        expires_at_ms: now_ms + 300_000,
+    };
+    let input = pos_khqr::KhqrInput::individual("sokha_coffee@aclb", "Sokha Coffee", payment);
+    pos_khqr::encode(&input, now_ms).unwrap().qr
+}
+
+fn slip(khqr: String) -> ReceiptDoc {
+    ReceiptDoc {
+        receipt: None,
+        paid: None,
+        khqr: Some(khqr),
+        ..usd_receipt()
+    }
+}
+
+/// Sends `doc` to a ready fake printer over TCP and returns what it printed.
+fn print_over_tcp(doc: &ReceiptDoc, width: PaperWidth) -> Bitmap {
+    let bitmap = render(doc, width).unwrap();
+    let (address, printer) = fake_tcp_printer(READY);
+    let mut p = Printer::new(TcpTransport::connect(&address, TIMEOUT).unwrap());
+    p.print(&bitmap, JobOptions::default()).unwrap();
+    drop(p);
+    printer.join().unwrap().image.unwrap()
+}
+
+/// The QR codes zbar finds in `image`, one per line of its `--raw` output.
+fn zbar(image: &image::GrayImage, name: &str) -> Vec<String> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    image.save(&path).unwrap();
+    let out = Command::new("zbarimg")
+        .args(["--raw", "--quiet", "-Sdisable", "-Sqrcode.enable"])
+        .arg(&path)
+        .output()
+        .expect("zbarimg (apt-get install zbar-tools; scripts/setup.sh installs it)");
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+fn to_png(bitmap: &Bitmap) -> image::GrayImage {
+    image::GrayImage::from_fn(
+        u32::try_from(bitmap.width()).unwrap(),
+        u32::try_from(bitmap.height()).unwrap(),
+        |x, y| {
+            image::Luma([if bitmap.get(x as usize, y as usize) {
+                0
+            } else {
+                255
+            }])
+        },
+    )
+}
+
+fn golden_path(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden")
+        .join(name)
+}
+
+/// Compares with the committed golden, allowing 0.5 % of dots to differ (font rasterizing
+/// may move an edge dot between platforms); `POS_PRINT_BLESS=1` rewrites it instead.
+fn check_golden(name: &str, image: &image::GrayImage) {
+    let path = golden_path(name);
+    if std::env::var_os("POS_PRINT_BLESS").is_some() {
+        image.save(&path).unwrap();
+        return;
+    }
+    let golden = image::open(&path)
+        .unwrap_or_else(|e| panic!("{}: {e} (POS_PRINT_BLESS=1 writes it)", path.display()))
+        .to_luma8();
+    assert_eq!(
+        golden.dimensions(),
+        image.dimensions(),
+        "{name}: size changed"
+    );
+    let differing = golden
+        .pixels()
+        .zip(image.pixels())
+        .filter(|(a, b)| a != b)
+        .count();
+    let total = golden.pixels().len();
+    assert!(
+        differing * 200 <= total,
+        "{name}: {differing} of {total} dots differ"
+    );
+}
+
+#[test]
+fn a_receipt_sent_over_tcp_decodes_to_the_golden_image_at_both_widths() {
+    for (width, name) in [
+        (PaperWidth::Mm58, "receipt-58.png"),
+        (PaperWidth::Mm80, "receipt-80.png"),
+    ] {
+        let bitmap = render(&usd_receipt(), width).unwrap();
+        let (address, printer) = fake_tcp_printer(READY);
+        let mut p = Printer::new(TcpTransport::connect(&address, TIMEOUT).unwrap());
+        let status = p.print(&bitmap, JobOptions::default()).unwrap();
+        assert_eq!(status.and_then(|s| s.fault()), None);
+        drop(p);
+        let c = printer.join().unwrap();
+        assert_eq!(c.status_queries, [1, 2, 4]);
+        assert_eq!(c.init, 1);
+        assert_eq!(c.cuts, 1);
+        assert!(c.drawer.is_empty());
+        // Every band but the last is 24 rows, so a small buffer never overflows.
+        let (last, full) = c.bands.split_last().unwrap();
+        assert!(full.iter().all(|&rows| rows == 24) && *last <= 24);
+        let decoded = c.image.unwrap();
+        assert_eq!(decoded, bitmap);
+        check_golden(name, &to_png(&decoded));
+    }
+}
+
+#[test]
+fn the_printed_khqr_slip_scans_back_to_the_same_khqr_at_both_widths() {
+    let qr = khqr();
+    for (width, name) in [
+        (PaperWidth::Mm58, "slip-58.png"),
+        (PaperWidth::Mm80, "slip-80.png"),
+    ] {
+        let printed = to_png(&print_over_tcp(&slip(qr.clone()), width));
+        assert_eq!(zbar(&printed, name), std::slice::from_ref(&qr), "{name}");
+        check_golden(name, &printed);
+    }
+}
+
+#[test]
+fn a_copy_carries_its_mark_and_matches_its_golden() {
+    let copy = ReceiptDoc {
+        copy: true,
+        ..usd_receipt()
+    };
+    check_golden(
+        "copy-58.png",
+        &to_png(&print_over_tcp(&copy, PaperWidth::Mm58)),
+    );
+}
+
+#[test]
+fn a_printer_out_of_paper_gets_nothing_but_status_queries() {
+    for (script, fault) in [(PAPER_OUT, Fault::PaperOut), (OFFLINE, Fault::Offline)] {
+        let bitmap = render(&usd_receipt(), PaperWidth::Mm58).unwrap();
+        let (address, printer) = fake_tcp_printer(script);
+        let mut p = Printer::new(TcpTransport::connect(&address, TIMEOUT).unwrap());
+        let err = p.print(&bitmap, JobOptions::default()).unwrap_err();
+        assert!(
+            matches!(err, PrintError::NotReady { fault: f } if f == fault),
+            "{err}"
+        );
+        drop(p);
+        let c = printer.join().unwrap();
+        assert_eq!(c.raw, [0x10, 0x04, 1, 0x10, 0x04, 2, 0x10, 0x04, 4]);
+    }
+}
+
+#[test]
+fn a_garbled_status_reply_is_a_typed_error_not_a_panic() {
+    let (address, printer) = fake_tcp_printer([0xFF, 0x12, 0x12]);
+    let mut p = Printer::new(TcpTransport::connect(&address, TIMEOUT).unwrap());
+    let err = p.status().unwrap_err();
+    assert!(
+        matches!(err, PrintError::BadStatusByte { byte: 0xFF, .. }),
+        "{err}"
+    );
+    drop(p);
+    printer.join().unwrap();
+}
+
+#[test]
+fn a_printer_that_never_answers_is_no_reply_within_the_timeout() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = listener.local_addr().unwrap().to_string();
+    let mut p = Printer::new(TcpTransport::connect(&address, Duration::from_millis(200)).unwrap());
+    let err = p.status().unwrap_err();
+    assert!(matches!(err, PrintError::NoReply { millis: 200 }), "{err}");
+}
+
+#[test]
+fn an_unreachable_printer_is_reported_as_such() {
+    // A port that was just free: nothing listens there now.
+    let address = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .to_string();
+    let err = TcpTransport::connect(&address, TIMEOUT).unwrap_err();
+    assert!(matches!(err, PrintError::Unreachable { .. }), "{err}");
+}
+
+#[test]
+fn a_cash_sale_kicks_the_configured_drawer_pin_after_the_cut() {
+    let cash = ReceiptDoc {
+        amount: Money::new(52_000, Currency::Khr),
+        riel_per_usd: None,
+        paid: Some(Paid::Cash {
+            tendered: vec![Money::new(60_000, Currency::Khr)],
+            change: vec![Money::new(8_000, Currency::Khr)],
+        }),
+        ..usd_receipt()
+    };
+    let bitmap = render(&cash, PaperWidth::Mm80).unwrap();
+    let (address, printer) = fake_tcp_printer(READY);
+    let mut p = Printer::new(TcpTransport::connect(&address, TIMEOUT).unwrap());
+    let options = JobOptions {
+        drawer: Some(DrawerPin::Pin5),
+        ..JobOptions::default()
+    };
+    p.print(&bitmap, options).unwrap();
+    p.kick_drawer(DrawerPin::Pin2).unwrap();
+    drop(p);
+    let c = printer.join().unwrap();
+    assert_eq!(c.drawer, [1, 0]);
+    assert!(c
+        .raw
+        .ends_with(&[0x1D, 0x56, 0x42, 0, 0x1B, 0x70, 1, 25, 250, 0x1B, 0x70, 0, 25, 250]));
+}
+
+#[test]
+fn a_device_file_receives_the_same_job_when_printing_blind() {
+    // A plain file stands in for /dev/usb/lp0; it cannot answer, so the job skips the
+    // status as it must for printers that never answer.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("lp0");
+    std::fs::write(&path, b"").unwrap();
+    let bitmap = render(&usd_receipt(), PaperWidth::Mm58).unwrap();
+    let mut p = Printer::new(DeviceTransport::open(&path, TIMEOUT).unwrap());
+    let blind = JobOptions {
+        check_status: false,
+        ..JobOptions::default()
+    };
+    assert_eq!(p.print(&bitmap, blind).unwrap(), None);
+    drop(p);
+    let c = interpret(&std::fs::read(&path).unwrap());
+    assert!(c.status_queries.is_empty());
+    assert_eq!((c.init, c.cuts), (1, 1));
+    assert_eq!(c.image.unwrap(), bitmap);
+}
+
+#[test]
+fn a_device_file_with_no_reply_times_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("lp0");
+    std::fs::write(&path, b"").unwrap();
+    let mut p = Printer::new(DeviceTransport::open(&path, Duration::from_millis(100)).unwrap());
+    assert!(matches!(
+        p.status(),
+        Err(PrintError::NoReply { millis: 100 })
+    ));
+    let missing = DeviceTransport::open(&dir.path().join("lp9"), TIMEOUT).unwrap_err();
+    assert!(matches!(missing, PrintError::Unreachable { .. }));
+}
