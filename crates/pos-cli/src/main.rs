@@ -11,6 +11,7 @@ mod check;
 mod common;
 mod config_cmd;
 mod ledger;
+mod print;
 mod qr;
 mod sales;
 mod sim;
@@ -52,6 +53,9 @@ enum Command {
     /// The configuration.
     #[command(subcommand)]
     Config(config_cmd::ConfigCommand),
+    /// Receipts on a thermal printer (for now the test page, to a file).
+    #[command(subcommand)]
+    Print(print::PrintCommand),
 }
 
 fn main() -> ExitCode {
@@ -68,5 +72,6 @@ fn main() -> ExitCode {
         Command::Ledger(command) => ledger::run(command),
         Command::Backup(command) => backup::run(command),
         Command::Config(command) => config_cmd::run(command),
+        Command::Print(command) => print::run(command),
     }
 }
