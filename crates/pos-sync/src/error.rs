@@ -21,6 +21,77 @@ pub enum SyncError {
         /// The newest version this build knows.
         supported: i32,
     },
+    /// An event offered for the shop database cannot be a true ledger event; nothing was
+    /// written.
+    #[error("event {seq} refused: {reason}")]
+    BadEvent {
+        /// The event's sequence number.
+        seq: i64,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// The events of a batch are not in strictly increasing order; nothing was written.
+    #[error("events must be pushed in order: {seq} follows {previous}")]
+    OutOfOrder {
+        /// The event out of place.
+        seq: i64,
+        /// The event before it.
+        previous: i64,
+    },
+    /// The alarm: the shop database already holds a different event under this terminal and
+    /// number. Nothing was overwritten; the divergence is recorded in the shop database.
+    #[error(
+        "terminal {terminal_id}: event {seq} differs from the one the shop database holds \
+         under that number (ledger restored from an old backup, edited, or a terminal id used \
+         twice): recorded as a divergence, nothing overwritten"
+    )]
+    Divergence {
+        /// The terminal.
+        terminal_id: String,
+        /// The event's number.
+        seq: i64,
+    },
+    /// The shop database holds an event of this terminal that the ledger does not have.
+    #[error(
+        "terminal {terminal_id}: the shop database holds events up to {high_water} that this \
+         ledger lacks (restored from an old backup, or a terminal id used twice)"
+    )]
+    LedgerBehind {
+        /// The terminal.
+        terminal_id: String,
+        /// The last event number the shop database holds.
+        high_water: i64,
+    },
+    /// A receipt does not continue the chain stored for its terminal; nothing was written.
+    #[error(
+        "terminal {terminal_id}: receipt {number} does not follow the last stored receipt \
+         {last} (a receipt missing, or the chain edited)"
+    )]
+    ChainBroken {
+        /// The terminal.
+        terminal_id: String,
+        /// The receipt offered.
+        number: i64,
+        /// The last receipt number stored for the terminal (0 for none).
+        last: i64,
+    },
+    /// The event below the stored high-water mark was never stored: the ledger's log has an
+    /// event the shop database skipped past. Nothing was written.
+    #[error(
+        "terminal {terminal_id}: event {seq} is older than the {high_water} already pushed \
+         but was never pushed"
+    )]
+    Gap {
+        /// The terminal.
+        terminal_id: String,
+        /// The event.
+        seq: i64,
+        /// The last event number stored.
+        high_water: i64,
+    },
+    /// Reading the counter's own ledger failed.
+    #[error("{0}")]
+    Store(#[from] pos_store::StoreError),
     /// PostgreSQL refused or failed an operation, or the link to it broke.
     #[error("shop database error: {0}")]
     Db(#[from] tokio_postgres::Error),

@@ -16,6 +16,8 @@ use std::sync::{Mutex, OnceLock};
 
 use tempfile::TempDir;
 
+pub mod ledger;
+
 /// A running (or stopped, between [`Cluster::crash`] and [`Cluster::restart`]) cluster.
 pub struct Cluster {
     dir: TempDir,
@@ -114,6 +116,23 @@ impl Cluster {
             .arg(self.port().to_string())
             .args(["-d", db, "-c", sql]));
         String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    }
+
+    /// Makes every event insert in database `db` take 3 ms more, so that a push of a few
+    /// hundred events is surely still running when a test cuts it.
+    pub fn slow_inserts(&self, db: &str) {
+        self.psql(
+            db,
+            "CREATE FUNCTION slow_insert() RETURNS trigger LANGUAGE plpgsql AS \
+             $$ BEGIN PERFORM pg_sleep(0.003); RETURN NEW; END $$; \
+             CREATE TRIGGER slow_insert AFTER INSERT ON ledger_events \
+             FOR EACH ROW EXECUTE FUNCTION slow_insert();",
+        );
+    }
+
+    /// Undoes [`Cluster::slow_inserts`].
+    pub fn normal_inserts(&self, db: &str) {
+        self.psql(db, "DROP TRIGGER slow_insert ON ledger_events");
     }
 
     /// Kills the server as a crash would (`pg_ctl stop -m immediate`: no checkpoint, recovery
