@@ -40,9 +40,10 @@ async function waitForDriver(driver) {
 /**
  * Starts the app in demo mode with a fresh data directory, or with `dataDir` to restart on a
  * previous session's ledger. `env` adds variables for the app (e.g.
- * KHQR_POS_E2E_QR_LIFETIME_MS). Returns the session and helpers; call `close()`.
+ * KHQR_POS_E2E_QR_LIFETIME_MS). `simUrl: false` skips reading the demo simulator's URL (a
+ * release build does not write it). Returns the session and helpers; call `close()`.
  */
-export async function startApp(env = {}, dataDir = mkdtempSync(join(tmpdir(), "khqr-e2e-data-"))) {
+export async function startApp(env = {}, dataDir = mkdtempSync(join(tmpdir(), "khqr-e2e-data-")), { simUrl: wantSimUrl = true } = {}) {
   const simUrlFile = join(dataDir, "sim-url");
   // A restart gets a new simulator: never read the last run's URL.
   rmSync(simUrlFile, { force: true });
@@ -78,9 +79,10 @@ export async function startApp(env = {}, dataDir = mkdtempSync(join(tmpdir(), "k
       timeoutMsg: "the app did not become ready",
     });
     const coldStartMs = performance.now() - started;
+    // A release build has no e2e hooks and announces no simulator: benches pass simUrl: false.
     const deadline = Date.now() + 10_000;
-    while (!existsSync(simUrlFile) && Date.now() < deadline) await sleep(50);
-    const simUrl = readFileSync(simUrlFile, "utf8").trim();
+    while (wantSimUrl && !existsSync(simUrlFile) && Date.now() < deadline) await sleep(50);
+    const simUrl = wantSimUrl ? readFileSync(simUrlFile, "utf8").trim() : null;
     return {
       browser,
       dataDir,
