@@ -17,6 +17,8 @@ apt_packages=(
   xvfb xauth imagemagick webkit2gtk-driver xdotool fonts-dejavu-core
   # pos-print's tests read the printed KHQR back with a real QR decoder
   zbar-tools
+  # The shop database's tests start their own throwaway PostgreSQL cluster (pos-sync)
+  postgresql
 )
 # Node for the UI build and the e2e runner; a machine may carry its own Node outside apt.
 command -v npm >/dev/null 2>&1 || apt_packages+=(nodejs npm)
