@@ -89,6 +89,14 @@ pub enum SyncError {
         /// The last event number stored.
         high_water: i64,
     },
+    /// A value read back from the shop database is not one this build writes.
+    #[error("shop database {column} holds {value:?}, which is not valid")]
+    Corrupt {
+        /// The column.
+        column: &'static str,
+        /// The value found.
+        value: String,
+    },
     /// Reading the counter's own ledger failed.
     #[error("{0}")]
     Store(#[from] pos_store::StoreError),

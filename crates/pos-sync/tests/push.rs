@@ -260,3 +260,56 @@ async fn a_link_cut_mid_push_loses_and_duplicates_nothing_on_the_next_push() {
     assert_eq!(stored + resumed.pushed, ledger.log().len() as u64);
     ledger.assert_exactly_once_in(common::shared(), db_name(&url));
 }
+
+#[tokio::test]
+async fn the_shop_day_totals_add_up_per_terminal_and_across_the_shop() {
+    use pos_domain::{Currency, Money};
+    let url = common::fresh_db();
+    let (mut t1, mut t2) = (Ledger::new("T1"), Ledger::new("T2"));
+    t1.sell(9);
+    t2.sell(6);
+    let mut shop = open(&url).await;
+    shop.push(&t1.store, "T1", 20).await.unwrap();
+    shop.push(&t2.store, "T2", 20).await.unwrap();
+    // Every sale of the helper falls on 2026-11-26 in Phnom Penh.
+    let day = pos_store::day_range(
+        pos_store::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap(),
+        pos_store::DEFAULT_TIME_ZONE,
+    )
+    .unwrap();
+    let totals = shop.paid_totals(day).await.unwrap();
+    let local = |ledgers: &[&Ledger], currency: Currency| {
+        let paid: Vec<Money> = ledgers
+            .iter()
+            .flat_map(|l| l.log())
+            .filter_map(|e| e.paid)
+            .filter(|p| p.currency == currency)
+            .collect();
+        (
+            paid.len() as i64,
+            Money::new(paid.iter().map(|p| p.minor).sum(), currency),
+        )
+    };
+    let mut expected = Vec::new();
+    for (terminal, ledgers) in [
+        (Some("T1"), vec![&t1]),
+        (Some("T2"), vec![&t2]),
+        (None, vec![&t1, &t2]),
+    ] {
+        for currency in [Currency::Khr, Currency::Usd] {
+            let (count, paid) = local(&ledgers, currency);
+            expected.push(pos_sync::PaidTotal {
+                terminal_id: terminal.map(str::to_owned),
+                count,
+                paid,
+            });
+        }
+    }
+    assert_eq!(totals, expected);
+    // The day before holds nothing.
+    let before = pos_store::Range {
+        from_ms: day.from_ms - 86_400_000,
+        to_ms: day.from_ms,
+    };
+    assert!(shop.paid_totals(before).await.unwrap().is_empty());
+}
