@@ -15,6 +15,7 @@ mod print;
 mod qr;
 mod sales;
 mod sim;
+mod sync;
 mod watch;
 
 /// KHQR POS on the command line.
@@ -56,6 +57,9 @@ enum Command {
     /// Receipts on a thermal printer (for now the test page, to a file).
     #[command(subcommand)]
     Print(print::PrintCommand),
+    /// This counter's ledger and the shop database (PostgreSQL, from KHQR_POS_SHOP_DB).
+    #[command(subcommand)]
+    Sync(sync::SyncCommand),
 }
 
 fn main() -> ExitCode {
@@ -73,5 +77,6 @@ fn main() -> ExitCode {
         Command::Backup(command) => backup::run(command),
         Command::Config(command) => config_cmd::run(command),
         Command::Print(command) => print::run(command),
+        Command::Sync(command) => sync::run(command),
     }
 }
