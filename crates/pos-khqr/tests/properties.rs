@@ -208,9 +208,22 @@ fn with_object(qr: &str, at: usize, object: &str) -> String {
     edited
 }
 
-/// One rule of the SDK's generation, broken on purpose, and the error code it must give.
-#[derive(Debug, Clone, Copy)]
-enum Fault {
+/// Declares `Fault` and `Fault::ALL` from one list, so that every variant is drawn.
+macro_rules! faults {
+    ($($variant:ident),* $(,)?) => {
+        /// One rule of the SDK's generation, broken on purpose, and the error code it must give.
+        #[derive(Debug, Clone, Copy)]
+        enum Fault {
+            $($variant),*
+        }
+
+        impl Fault {
+            const ALL: &'static [Fault] = &[$(Fault::$variant),*];
+        }
+    };
+}
+
+faults![
     NameEmpty,
     NameTooLong,
     IdWithoutAt,
@@ -227,7 +240,7 @@ enum Fault {
     ExpiryNotMilliseconds,
     ExpiryBeforeNow,
     AmountOver13Characters,
-}
+];
 
 impl Fault {
     /// Applies the fault; the expected code, or `None` when it cannot apply to `input`.
@@ -319,25 +332,7 @@ impl Fault {
 }
 
 fn fault() -> impl Strategy<Value = Fault> {
-    use Fault::*;
-    proptest::sample::select(vec![
-        NameEmpty,
-        NameTooLong,
-        IdWithoutAt,
-        IdTooLong,
-        CityTooLong,
-        MccNotDigits,
-        MccTooLong,
-        BillTooLong,
-        BillEmpty,
-        StoreLabelTooLong,
-        PreferenceWithoutName,
-        NameWithoutPreference,
-        UpiOnUsd,
-        ExpiryNotMilliseconds,
-        ExpiryBeforeNow,
-        AmountOver13Characters,
-    ])
+    proptest::sample::select(Fault::ALL)
 }
 
 proptest! {
