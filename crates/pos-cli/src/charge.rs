@@ -7,7 +7,7 @@ use std::time::Duration;
 use clap::Args;
 use pos_core::{
     ChargeRequest, ChargeView, CoreError, Currency, Pos, PosEvent, SaleStatus, SaleView,
-    StartOptions, Verification,
+    Verification,
 };
 use qrcode::render::unicode::Dense1x2;
 use qrcode::{EcLevel, QrCode};
@@ -69,14 +69,7 @@ async fn charge(args: ChargeArgs) -> Result<u8, CoreError> {
     let config = args.core.load(autopay)?;
     let tz = config.time_zone;
     // Only this charge is watched here; `khqr-pos watch` looks after everything else.
-    let pos = Pos::start_with(
-        config,
-        StartOptions {
-            resume: false,
-            ..StartOptions::default()
-        },
-    )
-    .await?;
+    let pos = common::start_for_one_sale(config).await?;
     let mut events = pos.subscribe();
     let charge = pos
         .charge(ChargeRequest {

@@ -4,7 +4,7 @@
 use std::process::ExitCode;
 
 use clap::Args;
-use pos_core::{CheckNow, CoreError, Pos, SaleStatus, SalesQuery, StartOptions};
+use pos_core::{CheckNow, CoreError, Pos, SaleStatus, SalesQuery};
 
 use crate::common::{
     self, CoreArgs, EXIT_CANNOT_VERIFY, EXIT_ERROR, EXIT_FAILED, EXIT_OK, EXIT_REVIEW,
@@ -43,14 +43,7 @@ pub fn run(args: CheckArgs) -> ExitCode {
 async fn check(args: CheckArgs) -> Result<u8, CoreError> {
     let config = args.core.load(None)?;
     // Only this sale: the others are the running app's (or `watch`'s) to check.
-    let pos = Pos::start_with(
-        config,
-        StartOptions {
-            resume: false,
-            ..StartOptions::default()
-        },
-    )
-    .await?;
+    let pos = common::start_for_one_sale(config).await?;
     let result = match sale_id(&pos, &args.bill).await {
         Ok(id) => pos.check_now(id).await,
         Err(error) => Err(error),
@@ -107,7 +100,7 @@ async fn check(args: CheckArgs) -> Result<u8, CoreError> {
 }
 
 /// The sale a bill number (today's) or a sale id names.
-async fn sale_id(pos: &Pos, bill: &str) -> Result<i64, CoreError> {
+pub(crate) async fn sale_id(pos: &Pos, bill: &str) -> Result<i64, CoreError> {
     if let Ok(id) = pos_core::sale_id_from_text(bill) {
         return Ok(id);
     }

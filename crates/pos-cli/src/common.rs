@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Args;
-use pos_core::{Config, CoreError, LoadOptions};
+use pos_core::{Config, CoreError, LoadOptions, Pos, StartOptions};
 
 /// The payment was received (or, for other commands, all went well).
 pub const EXIT_OK: u8 = 0;
@@ -64,17 +64,20 @@ impl CoreArgs {
     }
 }
 
+/// Builds `builder`'s runtime with all drivers; when it cannot, says so and gives the exit
+/// code to end with.
+pub fn runtime(mut builder: tokio::runtime::Builder) -> Result<tokio::runtime::Runtime, ExitCode> {
+    builder.enable_all().build().map_err(|error| {
+        eprintln!("error: cannot start the async runtime: {error}");
+        ExitCode::from(EXIT_ERROR)
+    })
+}
+
 /// Runs `work` on a fresh multi-threaded runtime and returns its exit code.
 pub fn block_on(work: impl Future<Output = Result<u8, CoreError>>) -> ExitCode {
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match runtime(tokio::runtime::Builder::new_multi_thread()) {
         Ok(runtime) => runtime,
-        Err(error) => {
-            eprintln!("error: cannot start the async runtime: {error}");
-            return ExitCode::from(EXIT_ERROR);
-        }
+        Err(code) => return code,
     };
     match runtime.block_on(work) {
         Ok(code) => ExitCode::from(code),
@@ -83,6 +86,19 @@ pub fn block_on(work: impl Future<Output = Result<u8, CoreError>>) -> ExitCode {
             ExitCode::from(EXIT_ERROR)
         }
     }
+}
+
+/// Starts the POS for one command's own sale: the other pending sales are left to the
+/// running app (or `khqr-pos watch`), not resumed here.
+pub async fn start_for_one_sale(config: Config) -> Result<Pos, CoreError> {
+    Pos::start_with(
+        config,
+        StartOptions {
+            resume: false,
+            ..StartOptions::default()
+        },
+    )
+    .await
 }
 
 /// An optional duration flag (`3s`, `5m`).

@@ -64,15 +64,9 @@ type Failure = Box<dyn Error>;
 
 /// Runs one `sync` subcommand.
 pub fn run(command: SyncCommand) -> ExitCode {
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match common::runtime(tokio::runtime::Builder::new_current_thread()) {
         Ok(runtime) => runtime,
-        Err(error) => {
-            eprintln!("error: cannot start the async runtime: {error}");
-            return ExitCode::from(EXIT_ERROR);
-        }
+        Err(code) => return code,
     };
     let done = match command {
         SyncCommand::Push(args) => runtime.block_on(push(args)),

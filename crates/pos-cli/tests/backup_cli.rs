@@ -3,54 +3,16 @@
 //! never leaves a half-written file listed or the ledger damaged.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Stdio;
 use std::time::Duration;
 
-const BIN: &str = env!("CARGO_BIN_EXE_khqr-pos");
-
-fn khqr_pos(dir: &Path, args: &[&str]) -> Command {
-    let mut command = Command::new(BIN);
-    command
-        .args(args)
-        .env_remove("KHQR_POS_CONFIG")
-        .env_remove("KHQR_POS_ENVIRONMENT")
-        .env_remove("KHQR_POS_BACKUP_DIR")
-        .env_remove("KHQR_POS_BACKUP_KEEP_DAYS")
-        .env("KHQR_POS_DATA_DIR", dir)
-        .stdin(Stdio::null());
-    command
-}
-
-fn run(dir: &Path, args: &[&str]) -> Output {
-    khqr_pos(dir, args).output().unwrap()
-}
-
-fn ok(dir: &Path, args: &[&str]) -> String {
-    let out = run(dir, args);
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(
-        out.status.success(),
-        "{args:?}: {stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    stdout
-}
+use common::{ok, run};
 
 fn paid_charge(dir: &Path) {
-    ok(
-        dir,
-        &[
-            "charge",
-            "--amount",
-            "5000",
-            "--currency",
-            "KHR",
-            "--wait",
-            "--demo-autopay",
-            "200ms",
-        ],
-    );
+    ok(dir, &common::demo_paid_charge("200ms"));
 }
 
 fn listed(dir: &Path, backups: &Path) -> Vec<String> {
@@ -129,7 +91,8 @@ fn a_killed_backup_is_never_listed_and_the_ledger_stays_intact() {
     paid_charge(dir);
     // Kill at different points of the run: before, during and after the copy.
     for delay_ms in [0, 5, 10, 20, 40, 80] {
-        let mut child = khqr_pos(dir, &["backup", "now", "--dir", backups.to_str().unwrap()])
+        let mut child = common::khqr_pos(dir)
+            .args(["backup", "now", "--dir", backups.to_str().unwrap()])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()

@@ -5,29 +5,21 @@
 // Test helpers outside `#[test]` functions may panic too: a failed setup is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use std::path::Path;
 use std::process::{Output, Stdio};
 use std::time::Duration;
 
-use pos_bakong_sim::{PayOptions, QrInfo, RunningSim, SimConfig};
+use common::{custom_env as shop_env, succeeded, text, MERCHANT};
+use pos_bakong_sim::{PayOptions, QrInfo, RunningSim};
 use pos_domain::{Currency, Money};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::Command;
 
-const BIN: &str = env!("CARGO_BIN_EXE_khqr-pos");
-const MERCHANT: &str = "shop@devb";
-
 /// The binary with a clean environment apart from the data directory.
 fn khqr_pos(dir: &Path) -> Command {
-    let mut command = Command::new(BIN);
-    command
-        .env_remove("KHQR_POS_CONFIG")
-        .env_remove("KHQR_POS_ENVIRONMENT")
-        .env_remove("KHQR_POS_BAKONG_URL")
-        .env_remove("KHQR_POS_TOKEN_FILE")
-        .env("KHQR_POS_DATA_DIR", dir)
-        .stdin(Stdio::null());
-    command
+    Command::from(common::khqr_pos(dir))
 }
 
 async fn run(dir: &Path, args: &[&str]) -> Output {
@@ -37,61 +29,15 @@ async fn run(dir: &Path, args: &[&str]) -> Output {
         .unwrap()
 }
 
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-/// Asserts the command exited 0 (showing both streams when it did not) and returns its stdout.
-fn succeeded(out: &Output) -> String {
-    let stdout = text(&out.stdout);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{stdout}\n{}",
-        text(&out.stderr)
-    );
-    stdout
-}
-
 /// A simulator and a data directory configured to use it as the "custom" environment.
 async fn custom_env() -> (tempfile::TempDir, RunningSim) {
-    let dir = tempfile::tempdir().unwrap();
-    let sim = pos_bakong_sim::start(SimConfig {
-        merchant_account: MERCHANT.into(),
-        ..SimConfig::default()
-    })
-    .await
-    .unwrap();
-    std::fs::write(dir.path().join("bakong-token"), sim.token()).unwrap();
-    std::fs::write(
-        dir.path().join("config.toml"),
-        format!(
-            "terminal_id = \"CLI1\"\n[merchant]\naccount_id = \"{MERCHANT}\"\nname = \"Cli Shop\"\n\
-             [bakong]\nenvironment = \"custom\"\nbase_url = \"{}\"\nemail = \"dev@example.com\"\n",
-            sim.url()
-        ),
-    )
-    .unwrap();
-    (dir, sim)
+    shop_env("CLI1", "Cli Shop").await
 }
 
 #[tokio::test]
 async fn the_demo_command_on_a_fresh_machine_shows_a_qr_and_then_paid() {
     let dir = tempfile::tempdir().unwrap();
-    let out = run(
-        dir.path(),
-        &[
-            "charge",
-            "--amount",
-            "5000",
-            "--currency",
-            "KHR",
-            "--wait",
-            "--demo-autopay",
-            "3s",
-        ],
-    )
-    .await;
+    let out = run(dir.path(), &common::demo_paid_charge("3s")).await;
     let stdout = succeeded(&out);
     assert!(stdout.contains('█'), "no qr drawn: {stdout}");
     assert!(stdout.contains("DEMO MODE"));
@@ -232,8 +178,9 @@ async fn a_bad_amount_fails_with_its_code_and_no_sale_is_recorded() {
     assert_eq!(list["sales"].as_array().unwrap().len(), 0);
 }
 
-/// Asserts the command failed with exit code 1 and returns its stderr.
-fn refused(out: &Output) -> String {
+/// Runs `charge` with `args`, asserts it failed with exit code 1, and returns its stderr.
+async fn refused_charge(dir: &Path, args: &[&str]) -> String {
+    let out = run(dir, &[&["charge"], args].concat()).await;
     let stderr = text(&out.stderr);
     assert_eq!(
         out.status.code(),
@@ -253,33 +200,20 @@ async fn sale_count(dir: &Path) -> usize {
 #[tokio::test]
 async fn amounts_outside_the_cashier_grammar_are_refused_with_the_rule_and_no_sale() {
     let dir = tempfile::tempdir().unwrap();
-    let out = run(dir.path(), &["charge", "--amount=1e5", "--currency", "KHR"]).await;
-    let stderr = refused(&out);
+    let stderr = refused_charge(dir.path(), &["--amount=1e5", "--currency", "KHR"]).await;
     assert!(
         stderr.contains("`1e5`: not a number; amounts are digits only, and 'e' is not allowed"),
         "{stderr}"
     );
     for amount in ["+5000", "1,5,0,0", "1.5e3", "4e7"] {
-        let out = run(
-            dir.path(),
-            &["charge", "--amount", amount, "--currency", "KHR"],
-        )
-        .await;
-        let stderr = refused(&out);
+        let stderr = refused_charge(dir.path(), &["--amount", amount, "--currency", "KHR"]).await;
         assert!(stderr.contains(&format!("`{amount}`: ")), "{stderr}");
     }
-    let out = run(
+    let stderr = refused_charge(
         dir.path(),
-        &[
-            "charge",
-            "--amount",
-            "99999999999999999999",
-            "--currency",
-            "KHR",
-        ],
+        &["--amount", "99999999999999999999", "--currency", "KHR"],
     )
     .await;
-    let stderr = refused(&out);
     assert!(
         stderr.contains("`99999999999999999999`: over the shop's maximum of 40,000,000 KHR"),
         "{stderr}"
@@ -291,18 +225,11 @@ async fn amounts_outside_the_cashier_grammar_are_refused_with_the_rule_and_no_sa
 #[tokio::test]
 async fn a_note_with_a_terminal_escape_or_of_100000_characters_is_refused() {
     let dir = tempfile::tempdir().unwrap();
-    let out = run(
+    let stderr = refused_charge(
         dir.path(),
-        &[
-            "charge",
-            "--amount",
-            "5000",
-            "--note",
-            "table 4 \x1b[31mred",
-        ],
+        &["--amount", "5000", "--note", "table 4 \x1b[31mred"],
     )
     .await;
-    let stderr = refused(&out);
     assert!(
         stderr.contains("note: control character U+001B at character 9 is not allowed"),
         "{stderr}"
@@ -312,8 +239,7 @@ async fn a_note_with_a_terminal_escape_or_of_100000_characters_is_refused() {
         "the escape reached the terminal: {stderr:?}"
     );
     let long = "n".repeat(100_000);
-    let out = run(dir.path(), &["charge", "--amount", "5000", "--note", &long]).await;
-    let stderr = refused(&out);
+    let stderr = refused_charge(dir.path(), &["--amount", "5000", "--note", &long]).await;
     assert!(
         stderr.contains("note: at most 200 characters are allowed, this has 100000"),
         "{stderr}"

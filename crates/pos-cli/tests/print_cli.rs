@@ -4,6 +4,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use std::path::Path;
 use std::process::Command;
 
 fn khqr_pos(args: &[&str]) -> std::process::Output {
@@ -13,24 +14,29 @@ fn khqr_pos(args: &[&str]) -> std::process::Output {
         .unwrap()
 }
 
+/// Runs `print test` at `width` into `out`, failing the test unless it exits 0.
+fn print_test_page(width: &str, out: &Path) {
+    let out = khqr_pos(&[
+        "print",
+        "test",
+        "--width",
+        width,
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 #[test]
 fn the_test_page_is_written_as_png_and_escpos_at_both_widths() {
     let dir = tempfile::tempdir().unwrap();
     for (width, dots) in [("58", 384), ("80", 576)] {
         let png = dir.path().join(format!("page-{width}.png"));
-        let out = khqr_pos(&[
-            "print",
-            "test",
-            "--width",
-            width,
-            "--out",
-            png.to_str().unwrap(),
-        ]);
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        print_test_page(width, &png);
         let image = image::open(&png).unwrap();
         assert_eq!(image.width(), dots);
         let zbar = Command::new("zbarimg")
@@ -43,19 +49,7 @@ fn the_test_page_is_written_as_png_and_escpos_at_both_widths() {
             .starts_with("000201"));
 
         let bin = dir.path().join(format!("page-{width}.bin"));
-        let out = khqr_pos(&[
-            "print",
-            "test",
-            "--width",
-            width,
-            "--out",
-            bin.to_str().unwrap(),
-        ]);
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        print_test_page(width, &bin);
         let bytes = std::fs::read(&bin).unwrap();
         assert!(bytes.starts_with(&[0x1B, 0x40, 0x1D, 0x76, 0x30, 0]));
         assert_eq!(u32::from(bytes[6]) * 8, dots);
