@@ -286,12 +286,7 @@ pub fn check_balance(
 mod tests {
     use super::*;
 
-    fn usd(cents: i64) -> Money {
-        Money::new(cents, Currency::Usd)
-    }
-    fn khr(riel: i64) -> Money {
-        Money::new(riel, Currency::Khr)
-    }
+    use crate::test_money::{khr, usd};
     fn due(total: Money, rate: i64) -> Due {
         Due::new(total, Rate::new(rate).unwrap()).unwrap()
     }

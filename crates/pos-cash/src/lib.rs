@@ -13,6 +13,8 @@ mod error;
 mod notes;
 mod rate;
 mod shift;
+#[cfg(test)]
+mod test_money;
 
 pub use change::{
     check_balance, settle, CashPolicy, Change, Due, Rounding, Settlement, StillDue, Tendered,

@@ -267,12 +267,7 @@ pub fn close_drawer(
 mod tests {
     use super::*;
 
-    fn usd(cents: i64) -> Money {
-        Money::new(cents, Currency::Usd)
-    }
-    fn khr(riel: i64) -> Money {
-        Money::new(riel, Currency::Khr)
-    }
+    use crate::test_money::{khr, usd};
 
     fn a_day() -> Vec<DrawerRecord> {
         vec![
