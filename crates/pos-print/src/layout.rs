@@ -296,30 +296,18 @@ pub fn render(doc: &ReceiptDoc, width: PaperWidth) -> Result<Bitmap, PrintError>
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
+#[path = "../tests/common/receipt.rs"]
+mod receipt;
 
-    fn doc() -> ReceiptDoc {
-        ReceiptDoc {
-            shop: "ហាងកាហ្វេ Coffee".into(),
-            bill: "B-0042".into(),
-            receipt: Some("R-000123".into()),
-            issued_at: "2026-12-01 14:05".into(),
-            amount: Money::new(1250, Currency::Usd),
-            riel_per_usd: Some(4100),
-            paid: Some(Paid::Khqr {
-                payer: Some("SOK DARA".into()),
-                short_hash: "a1b2c3d4".into(),
-            }),
-            copy: false,
-            khqr: None,
-        }
-    }
+#[cfg(test)]
+mod tests {
+    use super::receipt::usd_receipt;
+    use super::*;
 
     #[test]
     fn receipts_fill_the_paper_width_and_print_something() {
         for width in [PaperWidth::Mm58, PaperWidth::Mm80] {
-            let b = render(&doc(), width).unwrap();
+            let b = render(&usd_receipt(), width).unwrap();
             assert_eq!(b.width(), width.dots());
             assert!(b.height() > 300);
             assert!(b.data().iter().any(|&byte| byte != 0));
@@ -328,11 +316,11 @@ mod tests {
 
     #[test]
     fn a_copy_is_taller_by_its_two_banners() {
-        let original = render(&doc(), PaperWidth::Mm58).unwrap();
+        let original = render(&usd_receipt(), PaperWidth::Mm58).unwrap();
         let copy = render(
             &ReceiptDoc {
                 copy: true,
-                ..doc()
+                ..usd_receipt()
             },
             PaperWidth::Mm58,
         )
@@ -344,7 +332,7 @@ mod tests {
     fn bad_inputs_are_typed_errors() {
         let bidi = ReceiptDoc {
             shop: "Shop\u{202E}".into(),
-            ..doc()
+            ..usd_receipt()
         };
         assert!(matches!(
             render(&bidi, PaperWidth::Mm58),
@@ -352,7 +340,7 @@ mod tests {
         ));
         let rate = ReceiptDoc {
             riel_per_usd: Some(0),
-            ..doc()
+            ..usd_receipt()
         };
         assert!(matches!(
             render(&rate, PaperWidth::Mm58),
@@ -360,7 +348,7 @@ mod tests {
         ));
         let huge = ReceiptDoc {
             amount: Money::new(i64::MAX, Currency::Usd),
-            ..doc()
+            ..usd_receipt()
         };
         assert!(matches!(
             render(&huge, PaperWidth::Mm58),
@@ -368,7 +356,7 @@ mod tests {
         ));
         let qr = ReceiptDoc {
             khqr: Some("x".repeat(2000)),
-            ..doc()
+            ..usd_receipt()
         };
         assert!(matches!(
             render(&qr, PaperWidth::Mm58),

@@ -21,6 +21,11 @@ use pos_print::{
     Printer, ReceiptDoc, TcpTransport,
 };
 
+#[path = "common/receipt.rs"]
+mod receipt;
+
+use receipt::usd_receipt;
+
 const TIMEOUT: Duration = Duration::from_secs(2);
 
 /// Status replies (`DLE EOT 1`, `2`, `4`) of a printer in each condition.
@@ -127,23 +132,6 @@ fn status_query_at_end(tail: &[u8]) -> Option<u8> {
     match tail {
         [.., 0x10, 0x04, n] if matches!(n, 1 | 2 | 4) => Some(*n),
         _ => None,
-    }
-}
-
-fn usd_receipt() -> ReceiptDoc {
-    ReceiptDoc {
-        shop: "ហាងកាហ្វេ សុខា Sokha Coffee".into(),
-        bill: "B-20261201-0042".into(),
-        receipt: Some("T1-000123".into()),
-        issued_at: "01/12/2026 14:05".into(),
-        amount: Money::new(1250, Currency::Usd),
-        riel_per_usd: Some(4100),
-        paid: Some(Paid::Khqr {
-            payer: Some("SOK DARA".into()),
-            short_hash: "a1b2c3d4".into(),
-        }),
-        copy: false,
-        khqr: None,
     }
 }
 
