@@ -181,14 +181,8 @@ async fn a_bad_amount_fails_with_its_code_and_no_sale_is_recorded() {
 /// Runs `charge` with `args`, asserts it failed with exit code 1, and returns its stderr.
 async fn refused_charge(dir: &Path, args: &[&str]) -> String {
     let out = run(dir, &[&["charge"], args].concat()).await;
-    let stderr = text(&out.stderr);
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "{}\n{stderr}",
-        text(&out.stdout)
-    );
-    stderr
+    common::assert_exit(&out, 1);
+    text(&out.stderr)
 }
 
 async fn sale_count(dir: &Path) -> usize {

@@ -53,16 +53,21 @@ pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-/// Asserts the command exited 0 (showing both streams when it did not) and returns its stdout.
-pub fn succeeded(out: &Output) -> String {
-    let stdout = text(&out.stdout);
+/// Asserts the command exited with `code`, showing both streams when it did not.
+pub fn assert_exit(out: &Output, code: i32) {
     assert_eq!(
         out.status.code(),
-        Some(0),
-        "{stdout}\n{}",
+        Some(code),
+        "{}\n{}",
+        text(&out.stdout),
         text(&out.stderr)
     );
-    stdout
+}
+
+/// Asserts the command exited 0 (showing both streams when it did not) and returns its stdout.
+pub fn succeeded(out: &Output) -> String {
+    assert_exit(out, 0);
+    text(&out.stdout)
 }
 
 /// `charge` of 5,000 riel in demo mode, waiting until the demo pays it after `autopay`.
