@@ -98,6 +98,56 @@ pub enum StoreError {
         /// Who tried.
         by: Actor,
     },
+    /// No shift is open on the terminal, and the shop works in shifts (it has cashiers).
+    #[error("no shift is open on terminal {terminal_id}: open one first")]
+    NoOpenShift {
+        /// The terminal.
+        terminal_id: String,
+    },
+    /// The shift named is not the terminal's open shift.
+    #[error("shift {shift_id} is not the open shift of terminal {terminal_id}")]
+    ShiftNotOpen {
+        /// The shift named.
+        shift_id: ShiftId,
+        /// The terminal.
+        terminal_id: String,
+    },
+    /// A cash movement needs a reason.
+    #[error("a cash movement needs a reason")]
+    ReasonRequired,
+    /// A cashier with this name exists (disabled ones keep their names).
+    #[error("a cashier named {0:?} already exists")]
+    CashierExists(String),
+    /// No cashier with this name.
+    #[error("no cashier named {0:?}")]
+    NoCashier(String),
+    /// The cashier is disabled.
+    #[error("cashier {0:?} is disabled")]
+    CashierDisabled(String),
+    /// Only the owner may do this.
+    #[error("only the owner can make {0}")]
+    OwnerOnly(&'static str),
+    /// No receipt with this number.
+    #[error("no receipt {number} on terminal {terminal_id}")]
+    NoReceipt {
+        /// The terminal.
+        terminal_id: String,
+        /// The number.
+        number: i64,
+    },
+    /// A refund that cannot be (wrong currency, not positive, blank reference…).
+    #[error("refund refused: {0}")]
+    RefundInvalid(String),
+    /// The refunds would add up to more than was paid.
+    #[error("refund of {asked} refused: {paid} was paid and {refunded} is already refunded")]
+    RefundTooLarge {
+        /// What was paid.
+        paid: pos_domain::Money,
+        /// What earlier refunds returned.
+        refunded: pos_domain::Money,
+        /// What this refund asked for.
+        asked: pos_domain::Money,
+    },
     /// A Z report document could not be written as JSON.
     #[error("z report document: {0}")]
     Document(#[from] serde_json::Error),

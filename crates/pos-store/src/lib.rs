@@ -23,11 +23,15 @@
 #![warn(missing_docs)]
 
 mod backup;
+mod cash_chains;
 mod cash_types;
+mod cashiers;
 mod checks;
+mod counter;
 mod error;
 mod rates;
 mod receipts;
+mod refunds;
 mod report;
 mod sale_row;
 mod sales;
@@ -42,7 +46,10 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags};
 
 pub use backup::LedgerSummary;
-pub use cash_types::{Actor, RateChange, Shift, ShiftClose, ShiftId, ZDocument, ZReport};
+pub use cash_types::{
+    Actor, CashChainProblem, CashChainReport, CashMovement, Cashier, NewCashSale, NewRefund,
+    RateChange, Refund, RefundTender, Shift, ShiftClose, ShiftId, TenderLine, ZDocument, ZReport,
+};
 pub use chrono::NaiveDate;
 pub use chrono_tz::Tz;
 pub use error::{Result, StoreError};

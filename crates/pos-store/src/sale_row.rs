@@ -13,10 +13,10 @@ pub(crate) const SALE_COLUMNS: &str = "s.id, s.bill_number, s.terminal_id, s.cre
      s.amount_minor, s.currency, s.note, s.qr, s.md5, s.expires_ms, s.riel_per_usd, s.status, \
      s.updated_ms, s.bakong_hash, s.payer_account, s.payee_account, s.paid_minor, \
      s.paid_currency, s.paid_created_ms, s.paid_acknowledged_ms, s.external_ref, \
-     s.instruction_ref, r.number";
+     s.instruction_ref, r.number, s.qr_minor, s.qr_currency";
 
 /// How many columns [`SALE_COLUMNS`] has; callers selecting more read them from this index.
-pub(crate) const SALE_COLUMN_COUNT: usize = 23;
+pub(crate) const SALE_COLUMN_COUNT: usize = 25;
 
 /// A sale with its receipt number: `SELECT {SALE_COLUMNS} {SALE_FROM} WHERE …`.
 pub(crate) const SALE_FROM: &str = "FROM sales s LEFT JOIN receipts r ON r.sale_id = s.id";
@@ -55,6 +55,10 @@ pub(crate) fn sale_from_row(row: &Row<'_>) -> rusqlite::Result<Sale> {
         }
         None => None,
     };
+    let qr_amount = match row.get::<_, Option<i64>>(23)? {
+        Some(minor) => Some(Money::new(minor, parsed(row, 24)?)),
+        None => None,
+    };
     Ok(Sale {
         id: SaleId(row.get(0)?),
         bill_number: row.get(1)?,
@@ -62,13 +66,15 @@ pub(crate) fn sale_from_row(row: &Row<'_>) -> rusqlite::Result<Sale> {
         created_ms: row.get(3)?,
         amount: Money::new(row.get(4)?, currency),
         note: row.get(6)?,
-        qr: row.get(7)?,
-        md5: row.get(8)?,
+        // A cash sale has no QR: empty, as `Sale` documents.
+        qr: row.get::<_, Option<String>>(7)?.unwrap_or_default(),
+        md5: row.get::<_, Option<String>>(8)?.unwrap_or_default(),
         expires_ms: row.get(9)?,
         riel_per_usd: row.get(10)?,
         status: parsed(row, 11)?,
         updated_ms: row.get(12)?,
         payment,
         receipt_number: row.get(22)?,
+        qr_amount,
     })
 }

@@ -1,9 +1,10 @@
 //! Writing and reading sales: the pending insert, status changes through the domain state
 //! machine (with the receipt issued in the same transaction), and the per-sale event log.
 
-use pos_domain::{SaleEvent, SaleStatus, Transition};
+use pos_domain::{Money, SaleEvent, SaleStatus, Transition};
 use rusqlite::{params, Connection, ErrorCode, OptionalExtension, TransactionBehavior};
 
+use crate::counter::{self, TenderKind};
 use crate::receipts;
 use crate::sale_row::{parsed, sale_from_row, SALE_COLUMNS, SALE_FROM};
 use crate::{
@@ -34,65 +35,94 @@ fn log_status(
 }
 
 /// Turns a UNIQUE violation on the bill number or md5 into its own error.
-fn duplicate_or(err: rusqlite::Error, sale: &NewSale) -> StoreError {
+fn duplicate_or(err: rusqlite::Error, bill_number: &str, md5: Option<&str>) -> StoreError {
     if let rusqlite::Error::SqliteFailure(failure, Some(message)) = &err {
         if failure.code == ErrorCode::ConstraintViolation {
             if message.contains("sales.bill_number") {
-                return StoreError::DuplicateBill(sale.bill_number.clone());
+                return StoreError::DuplicateBill(bill_number.to_owned());
             }
             if message.contains("sales.md5") {
-                return StoreError::DuplicateMd5(sale.md5.clone());
+                return StoreError::DuplicateMd5(md5.unwrap_or_default().to_owned());
             }
         }
     }
     StoreError::Sqlite(err)
 }
 
+/// A sale row as first written: pending with its QR, a finished cash sale, or a split sale
+/// pending on the QR for its remainder.
+pub(crate) struct FirstRow<'a> {
+    pub sale: &'a NewSale,
+    /// `None` for a cash sale (no QR; `sale.qr` and `sale.md5` are ignored).
+    pub has_qr: bool,
+    pub status: SaleStatus,
+    /// What was paid, for a sale finished at once (cash).
+    pub paid: Option<Money>,
+    /// The QR's amount when it is not the total (split).
+    pub qr_amount: Option<Money>,
+}
+
+/// Inserts the row and logs its first status; returns it as read back (with its receipt
+/// number, which the caller issues).
+pub(crate) fn insert_row(tx: &Connection, row: &FirstRow<'_>) -> Result<Sale> {
+    let sale = row.sale;
+    // md5 lookups compare lower-case hex whatever case the caller used.
+    let md5 = row.has_qr.then(|| sale.md5.trim().to_ascii_lowercase());
+    tx.execute(
+        "INSERT INTO sales (bill_number, terminal_id, created_ms, amount_minor, currency, \
+         note, qr, md5, expires_ms, riel_per_usd, status, updated_ms, paid_minor, \
+         paid_currency, qr_minor, qr_currency) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?3, ?12, ?13, ?14, ?15)",
+        params![
+            sale.bill_number,
+            sale.terminal_id,
+            sale.created_ms,
+            sale.amount.minor,
+            sale.amount.currency.alpha(),
+            sale.note,
+            row.has_qr.then_some(&sale.qr),
+            md5,
+            sale.expires_ms,
+            sale.riel_per_usd,
+            row.status.as_str(),
+            row.paid.map(|m| m.minor),
+            row.paid.map(|m| m.currency.alpha()),
+            row.qr_amount.map(|m| m.minor),
+            row.qr_amount.map(|m| m.currency.alpha()),
+        ],
+    )
+    .map_err(|e| duplicate_or(e, &sale.bill_number, md5.as_deref()))?;
+    let id = SaleId(tx.last_insert_rowid());
+    log_status(tx, id, sale.created_ms, None, row.status)?;
+    load(tx, id)?.ok_or(StoreError::NotFound(id))
+}
+
 impl Store {
     /// Records a new sale as `pending`. Call it before the QR is shown, so that a crash
     /// afterwards leaves a sale the watcher resumes instead of a payment nobody expects.
+    /// With a shift open on the sale's terminal the sale joins it (its cashier, and a KHQR
+    /// tender line for the total); with none open it is refused once the shop has cashier
+    /// accounts ([`StoreError::NoOpenShift`]), and recorded outside any shift before that.
     pub fn insert_pending(&mut self, sale: &NewSale) -> Result<Sale> {
-        // md5 lookups compare lower-case hex whatever case the caller used.
-        let md5 = sale.md5.trim().to_ascii_lowercase();
-        let tx = self.conn.transaction()?;
-        tx.execute(
-            "INSERT INTO sales (bill_number, terminal_id, created_ms, amount_minor, currency, \
-             note, qr, md5, expires_ms, riel_per_usd, status, updated_ms) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?3)",
-            params![
-                sale.bill_number,
-                sale.terminal_id,
-                sale.created_ms,
-                sale.amount.minor,
-                sale.amount.currency.alpha(),
-                sale.note,
-                sale.qr,
-                md5,
-                sale.expires_ms,
-                sale.riel_per_usd,
-                SaleStatus::Pending.as_str(),
-            ],
-        )
-        .map_err(|e| duplicate_or(e, sale))?;
-        let id = SaleId(tx.last_insert_rowid());
-        log_status(&tx, id, sale.created_ms, None, SaleStatus::Pending)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let shift = counter::shift_for_sale(&tx, &sale.terminal_id)?;
+        let row = insert_row(
+            &tx,
+            &FirstRow {
+                sale,
+                has_qr: true,
+                status: SaleStatus::Pending,
+                paid: None,
+                qr_amount: None,
+            },
+        )?;
+        if let Some(shift) = shift {
+            counter::join_shift(&tx, row.id, &shift, &[(TenderKind::Khqr, sale.amount)])?;
+        }
         tx.commit()?;
-        Ok(Sale {
-            id,
-            bill_number: sale.bill_number.clone(),
-            terminal_id: sale.terminal_id.clone(),
-            created_ms: sale.created_ms,
-            amount: sale.amount,
-            note: sale.note.clone(),
-            qr: sale.qr.clone(),
-            md5,
-            expires_ms: sale.expires_ms,
-            riel_per_usd: sale.riel_per_usd,
-            status: SaleStatus::Pending,
-            updated_ms: sale.created_ms,
-            payment: None,
-            receipt_number: None,
-        })
+        Ok(row)
     }
 
     /// The sale with this id, if any.

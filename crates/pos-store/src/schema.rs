@@ -10,6 +10,7 @@ use crate::{Result, StoreError};
 const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_ledger.sql"),
     include_str!("../migrations/0002_cash_shifts.sql"),
+    include_str!("../migrations/0004_cash_sales.sql"),
 ];
 
 /// The schema version this build writes: the number of migrations it knows.

@@ -52,7 +52,7 @@ fn load_shift(conn: &Connection, id: ShiftId) -> Result<Option<Shift>> {
         .optional()?)
 }
 
-fn open_on(conn: &Connection, terminal_id: &str) -> Result<Option<Shift>> {
+pub(crate) fn open_on(conn: &Connection, terminal_id: &str) -> Result<Option<Shift>> {
     Ok(conn
         .query_row(
             &format!(
@@ -66,7 +66,8 @@ fn open_on(conn: &Connection, terminal_id: &str) -> Result<Option<Shift>> {
 
 /// Everything that moved money in a shift, as `pos_cash` records: cash movements, the tender
 /// lines of its sales (a KHQR line counts as paid once its sale has a payment, else it is
-/// awaiting verification) and the refunds it paid.
+/// awaiting verification; a sale that ended unpaid, expired, cancelled or failed, took no
+/// money, and a split sale's cash went back to the customer) and the refunds it paid.
 fn records(conn: &Connection, shift: ShiftId) -> Result<Vec<DrawerRecord>> {
     let mut out = Vec::new();
     let mut stmt = conn.prepare(
@@ -101,6 +102,9 @@ fn records(conn: &Connection, shift: ShiftId) -> Result<Vec<DrawerRecord>> {
     let mut cash: Option<(i64, DrawerRecord)> = None;
     for row in rows {
         let (sale_id, kind, amount, status) = row?;
+        if !(status.is_pending() || status.has_payment()) {
+            continue;
+        }
         if kind == "khqr" {
             out.push(DrawerRecord::Khqr {
                 amount,
@@ -167,7 +171,7 @@ fn totals_of(conn: &Connection, shift: &Shift) -> Result<ShiftTotals> {
 }
 
 /// The hash of a Z report; `document` is its JSON exactly as stored.
-fn z_hash(
+pub(crate) fn z_hash(
     terminal_id: &str,
     number: i64,
     issued_ms: i64,

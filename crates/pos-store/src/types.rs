@@ -77,9 +77,9 @@ pub struct Sale {
     pub amount: Money,
     /// The cashier's note.
     pub note: Option<String>,
-    /// The exact QR string.
+    /// The exact QR string; empty for a cash sale, which has none.
     pub qr: String,
-    /// md5 of the QR string.
+    /// md5 of the QR string; empty for a cash sale.
     pub md5: String,
     /// When the QR expires.
     pub expires_ms: i64,
@@ -93,6 +93,15 @@ pub struct Sale {
     pub payment: Option<PaymentDetails>,
     /// The receipt number, once the sale has a payment.
     pub receipt_number: Option<i64>,
+    /// What the QR asks for when it is not the total: the KHQR part of a split sale.
+    pub qr_amount: Option<Money>,
+}
+
+impl Sale {
+    /// What its QR asks the customer to pay: the total, or a split sale's remainder.
+    pub fn qr_due(&self) -> Money {
+        self.qr_amount.unwrap_or(self.amount)
+    }
 }
 
 /// A receipt: the gap-free number a paid sale gets on its terminal, chained by hash.

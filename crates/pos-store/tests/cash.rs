@@ -3,9 +3,9 @@
 //! nothing written.
 #![allow(clippy::unwrap_used)]
 
-use pos_cash::{CashError, PerCurrency, Rate};
+use pos_cash::{CashError, Change, PerCurrency, Rate, Tendered};
 use pos_domain::{Currency, Money};
-use pos_store::{Actor, NewSale, ShiftId, Store, StoreError};
+use pos_store::{Actor, CashMovement, NewCashSale, NewSale, ShiftId, Store, StoreError};
 use rusqlite::Connection;
 use tempfile::TempDir;
 
@@ -35,15 +35,10 @@ impl Ledger {
             .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
             .unwrap()
     }
-    /// A cashier account, written the way the next session's `cashier add` will.
+    /// A cashier account (the PIN hash is the core's business; any text does here).
     fn cashier(&self, name: &str) -> Actor {
-        let raw = self.raw();
-        raw.execute(
-            "INSERT INTO cashiers (name, pin_hash, created_ms) VALUES (?1, 'argon2-hash', ?2)",
-            (name, T0),
-        )
-        .unwrap();
-        Actor::Cashier(raw.last_insert_rowid())
+        let cashier = self.open().add_cashier(name, "argon2-hash", T0).unwrap();
+        Actor::Cashier(cashier.id)
     }
 }
 
@@ -137,67 +132,62 @@ fn a_terminal_has_one_open_shift_and_a_negative_float_is_refused() {
     assert_eq!(store.open_shift_on("T1").unwrap().unwrap(), first);
 }
 
+fn new_sale(n: u32, amount: Money) -> NewSale {
+    NewSale {
+        bill_number: format!("T1-{n}"),
+        terminal_id: "T1".into(),
+        created_ms: T0 + i64::from(n),
+        amount,
+        note: None,
+        qr: format!("qr{n}"),
+        md5: format!("{n:032x}"),
+        expires_ms: T0 + HOUR,
+        riel_per_usd: Some(4100),
+    }
+}
+
+/// $3.75 at 4,100 paid with $5: $1 + 1,000 riel back, the shop keeps 25 riel.
+fn cash_sale(n: u32) -> NewCashSale {
+    NewCashSale {
+        sale: new_sale(n, Money::new(375, Currency::Usd)),
+        rate: rate(4100),
+        cash: Tendered::new(500, 0),
+        change: Change {
+            usd: Money::new(100, Currency::Usd),
+            khr: Money::new(1_000, Currency::Khr),
+        },
+        rounding: Money::new(25, Currency::Khr),
+        khqr: None,
+    }
+}
+
 /// A shift with: a cash sale of $3.75 at 4,100 paid with $5 ($1 + 1,000 riel back, 25 riel
 /// rounding), a KHQR sale of 12,300 riel still pending, 20,000 riel put in, $10 taken out.
-fn busy_shift(ledger: &Ledger, store: &mut Store, cashier: Actor) -> ShiftId {
+fn busy_shift(store: &mut Store, cashier: Actor) -> ShiftId {
     let shift = store
         .open_shift("T1", cashier, T0, PerCurrency::new(40_000, 2_000))
         .unwrap();
-    let mut sale = |n: u32, amount: Money| {
-        store
-            .insert_pending(&NewSale {
-                bill_number: format!("T1-{n}"),
-                terminal_id: "T1".into(),
-                created_ms: T0 + i64::from(n),
-                amount,
-                note: None,
-                qr: format!("qr{n}"),
-                md5: format!("{n:032x}"),
-                expires_ms: T0 + HOUR,
-                riel_per_usd: Some(4100),
-            })
-            .unwrap()
-            .id
-    };
-    let cash_sale = sale(1, Money::new(375, Currency::Usd));
-    let khqr_sale = sale(2, Money::new(12_300, Currency::Khr));
-    // The sale-finishing code is the next session's; its rows are written here as it will.
-    let raw = ledger.raw();
-    for id in [cash_sale, khqr_sale] {
-        raw.execute(
-            "INSERT INTO sale_shifts (sale_id, shift_id, cashier_id) VALUES (?1, ?2, ?3)",
-            (
-                id.0,
-                shift.id.0,
-                match cashier {
-                    Actor::Owner => None,
-                    Actor::Cashier(c) => Some(c),
-                },
-            ),
-        )
+    store.record_cash_sale(shift.id, &cash_sale(1)).unwrap();
+    store
+        .insert_pending(&new_sale(2, Money::new(12_300, Currency::Khr)))
         .unwrap();
-    }
-    for (sale, line, kind, amount, currency) in [
-        (cash_sale, 1, "cash", 500, "USD"),
-        (cash_sale, 2, "change", 100, "USD"),
-        (cash_sale, 3, "change", 1_000, "KHR"),
-        (cash_sale, 4, "rounding", 25, "KHR"),
-        (khqr_sale, 1, "khqr", 12_300, "KHR"),
+    for (cash_in, amount) in [
+        (true, Money::new(20_000, Currency::Khr)),
+        (false, Money::new(1_000, Currency::Usd)),
     ] {
-        raw.execute(
-            "INSERT INTO sale_tenders (sale_id, line, kind, amount_minor, currency) \
-             VALUES (?1, ?2, ?3, ?4, ?5)",
-            (sale.0, line, kind, amount, currency),
-        )
-        .unwrap();
-    }
-    for (direction, amount, currency) in [("in", 20_000, "KHR"), ("out", 1_000, "USD")] {
-        raw.execute(
-            "INSERT INTO cash_movements (shift_id, at_ms, direction, amount_minor, currency, \
-             reason) VALUES (?1, ?2, ?3, ?4, ?5, 'float top-up / supplier')",
-            (shift.id.0, T0, direction, amount, currency),
-        )
-        .unwrap();
+        store
+            .cash_movement(
+                shift.id,
+                "T1",
+                &CashMovement {
+                    cash_in,
+                    amount,
+                    reason: "float top-up / supplier".into(),
+                    at_ms: T0,
+                    by: cashier,
+                },
+            )
+            .unwrap();
     }
     shift.id
 }
@@ -206,7 +196,7 @@ fn busy_shift(ledger: &Ledger, store: &mut Store, cashier: Actor) -> ShiftId {
 fn closing_a_shift_compares_the_count_with_the_folded_records_and_issues_a_z_report() {
     let ledger = Ledger::new();
     let mut store = ledger.open();
-    let id = busy_shift(&ledger, &mut store, Actor::Owner);
+    let id = busy_shift(&mut store, Actor::Owner);
 
     // X report: riel 40,000 − 1,000 + 20,000 = 59,000; dollars $20 + $5 − $1 − $10 = $14.
     let x = store.shift_totals(id).unwrap();
@@ -303,7 +293,7 @@ fn a_cashier_closes_only_their_own_shift_and_the_owner_any() {
     let mut store = ledger.open();
     let dara = ledger.cashier("Dara");
     let sokha = ledger.cashier("Sokha");
-    let id = busy_shift(&ledger, &mut store, dara);
+    let id = busy_shift(&mut store, dara);
     let count = PerCurrency::new(59_000, 1_400);
     let none = PerCurrency::default();
     let err = store

@@ -14,23 +14,39 @@ const FIXTURE: &str = concat!(
     "/tests/fixtures/ledger-v1.sqlite3"
 );
 
-/// Every row of the version-1 tables, every column, in row order.
-fn dump(conn: &Connection) -> Vec<(String, Vec<Vec<Value>>)> {
+/// The version-1 tables with their columns, as the fixture has them.
+fn v1_columns(conn: &Connection) -> Vec<(String, Vec<String>)> {
     ["sales", "sale_events", "check_days", "receipts"]
         .into_iter()
         .map(|table| {
-            let mut stmt = conn
-                .prepare(&format!("SELECT * FROM {table} ORDER BY rowid"))
+            let stmt = conn
+                .prepare(&format!("SELECT * FROM {table} LIMIT 0"))
                 .unwrap();
-            let width = stmt.column_count();
+            let names = stmt.column_names().into_iter().map(String::from).collect();
+            (table.to_owned(), names)
+        })
+        .collect()
+}
+
+/// Every row of `tables`, the given columns only (later migrations add columns), in row order.
+fn dump(conn: &Connection, tables: &[(String, Vec<String>)]) -> Vec<(String, Vec<Vec<Value>>)> {
+    tables
+        .iter()
+        .map(|(table, columns)| {
+            let mut stmt = conn
+                .prepare(&format!(
+                    "SELECT {} FROM {table} ORDER BY rowid",
+                    columns.join(", ")
+                ))
+                .unwrap();
             let rows = stmt
                 .query_map([], |row| {
-                    (0..width).map(|i| row.get::<_, Value>(i)).collect()
+                    (0..columns.len()).map(|i| row.get::<_, Value>(i)).collect()
                 })
                 .unwrap()
                 .collect::<Result<Vec<Vec<Value>>, _>>()
                 .unwrap();
-            (table.to_owned(), rows)
+            (table.clone(), rows)
         })
         .collect()
 }
@@ -47,8 +63,10 @@ fn a_ledger_from_the_first_release_upgrades_with_nothing_lost() {
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .unwrap();
         assert_eq!(version, 1, "the fixture is a version-1 ledger");
-        dump(&raw)
+        let tables = v1_columns(&raw);
+        (dump(&raw, &tables), tables)
     };
+    let (before, v1_tables) = before;
     assert_eq!(before[0].1.len(), 4, "the fixture holds four sales");
     assert_eq!(before[3].1.len(), 2, "and two receipts");
 
@@ -80,7 +98,16 @@ fn a_ledger_from_the_first_release_upgrades_with_nothing_lost() {
 
     // Byte for byte, every old row is still there.
     let raw = Connection::open(&path).unwrap();
-    assert_eq!(dump(&raw), before);
+    assert_eq!(dump(&raw, &v1_tables), before);
+    // Columns added since are empty on old sales: they were KHQR sales for their total.
+    let added: i64 = raw
+        .query_row(
+            "SELECT count(*) FROM sales WHERE qr_minor IS NOT NULL OR qr_currency IS NOT NULL",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(added, 0);
     // The new tables exist and are empty: old sales were KHQR-only, outside any shift.
     for table in [
         "rate_log",
@@ -95,4 +122,48 @@ fn a_ledger_from_the_first_release_upgrades_with_nothing_lost() {
             .unwrap();
         assert_eq!(n, 0, "{table}");
     }
+}
+
+#[test]
+fn an_upgraded_ledger_takes_cash_sales_on_the_same_receipt_chain() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ledger.sqlite3");
+    std::fs::copy(FIXTURE, &path).unwrap();
+    let mut store = Store::open(&path).unwrap();
+    let shift = store
+        .open_shift("FIX1", pos_store::Actor::Owner, 1, Default::default())
+        .unwrap();
+    let rate = pos_cash::Rate::new(4100).unwrap();
+    let (sale, receipt) = store
+        .record_cash_sale(
+            shift.id,
+            &pos_store::NewCashSale {
+                sale: pos_store::NewSale {
+                    bill_number: "FIX1-CASH-1".into(),
+                    terminal_id: "FIX1".into(),
+                    created_ms: 2,
+                    amount: pos_domain::Money::new(5_000, pos_domain::Currency::Khr),
+                    note: None,
+                    qr: String::new(),
+                    md5: String::new(),
+                    expires_ms: 2,
+                    riel_per_usd: None,
+                },
+                rate,
+                cash: pos_cash::Tendered::new(0, 5_000),
+                change: pos_cash::Change {
+                    usd: pos_domain::Money::new(0, pos_domain::Currency::Usd),
+                    khr: pos_domain::Money::new(0, pos_domain::Currency::Khr),
+                },
+                rounding: pos_domain::Money::new(0, pos_domain::Currency::Khr),
+                khqr: None,
+            },
+        )
+        .unwrap();
+    assert_eq!((sale.status, sale.md5.as_str()), (SaleStatus::Paid, ""));
+    assert_eq!(receipt.unwrap().number, 3, "after the two old receipts");
+    let chain = store.verify_chain().unwrap();
+    assert!(chain.is_intact(), "{:?}", chain.problems);
+    assert_eq!(chain.receipts, 3);
+    assert_eq!(store.integrity_check().unwrap(), Vec::<String>::new());
 }

@@ -1,0 +1,503 @@
+//! The counter's day in a real SQLite file: cash and split sales with their tender lines and
+//! receipts, KHQR sales joining the open shift, cashiers, refunds (capped, owner only,
+//! gap-free and chained), Z reports read back, verified and exported; bad input refused with
+//! nothing written.
+#![allow(clippy::unwrap_used)]
+
+use pos_cash::{CashError, Change, PerCurrency, Rate, Tendered};
+use pos_domain::{Currency, Money, SaleEvent, SaleStatus};
+use pos_store::{
+    Actor, CashMovement, NewCashSale, NewRefund, NewSale, PaymentDetails, RefundTender, ShiftId,
+    Store, StoreError,
+};
+use rusqlite::Connection;
+use tempfile::TempDir;
+
+const T0: i64 = 1_795_626_000_000;
+
+fn khr(m: i64) -> Money {
+    Money::new(m, Currency::Khr)
+}
+fn usd(m: i64) -> Money {
+    Money::new(m, Currency::Usd)
+}
+
+struct Ledger {
+    _dir: TempDir,
+    path: std::path::PathBuf,
+    store: Store,
+}
+
+impl Ledger {
+    fn new() -> Ledger {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ledger.sqlite3");
+        let store = Store::open(&path).unwrap();
+        Ledger {
+            _dir: dir,
+            path,
+            store,
+        }
+    }
+    fn count(&self, table: &str) -> i64 {
+        Connection::open(&self.path)
+            .unwrap()
+            .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+            .unwrap()
+    }
+    fn open_shift(&mut self) -> ShiftId {
+        self.store
+            .open_shift("T1", Actor::Owner, T0, PerCurrency::new(40_000, 2_000))
+            .unwrap()
+            .id
+    }
+}
+
+fn sale(n: u32, amount: Money) -> NewSale {
+    NewSale {
+        bill_number: format!("T1-{n}"),
+        terminal_id: "T1".into(),
+        created_ms: T0 + i64::from(n),
+        amount,
+        note: None,
+        qr: format!("qr{n}"),
+        md5: format!("{n:032x}"),
+        expires_ms: T0 + 300_000,
+        riel_per_usd: None,
+    }
+}
+
+fn cash(n: u32, amount: Money, given: Tendered, change: (i64, i64), rounding: i64) -> NewCashSale {
+    NewCashSale {
+        sale: sale(n, amount),
+        rate: Rate::new(4100).unwrap(),
+        cash: given,
+        change: Change {
+            usd: usd(change.0),
+            khr: khr(change.1),
+        },
+        rounding: khr(rounding),
+        khqr: None,
+    }
+}
+
+fn paid(amount: Money) -> PaymentDetails {
+    PaymentDetails {
+        hash: "ab".repeat(32),
+        payer_account: Some("payer@abaa".into()),
+        payee_account: None,
+        amount,
+        created_ms: Some(T0),
+        acknowledged_ms: None,
+        external_ref: None,
+        instruction_ref: None,
+    }
+}
+
+#[test]
+fn a_cash_sale_is_written_with_its_tenders_rounding_line_rate_and_receipt() {
+    let mut l = Ledger::new();
+    let shift = l.open_shift();
+    // $3.75 at 4,100 paid with $5: $1 and 1,000 riel back, 25 riel on the rounding line.
+    let (sale, receipt) = l
+        .store
+        .record_cash_sale(
+            shift,
+            &cash(1, usd(375), Tendered::new(500, 0), (100, 1_000), 25),
+        )
+        .unwrap();
+    assert_eq!(sale.status, SaleStatus::Paid);
+    assert_eq!(
+        sale.riel_per_usd,
+        Some(4100),
+        "the rate is frozen on the sale"
+    );
+    assert_eq!((sale.qr.as_str(), sale.md5.as_str()), ("", ""));
+    assert_eq!(receipt.unwrap().number, 1);
+    let lines: Vec<(String, Money)> = l
+        .store
+        .sale_tenders(sale.id)
+        .unwrap()
+        .into_iter()
+        .map(|t| (t.kind, t.amount))
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            ("cash".into(), usd(500)),
+            ("change".into(), usd(100)),
+            ("change".into(), khr(1_000)),
+            ("rounding".into(), khr(25)),
+        ]
+    );
+    assert!(l.store.verify_chain().unwrap().is_intact());
+    let x = l.store.shift_totals(shift).unwrap();
+    assert_eq!(x.expected().unwrap(), PerCurrency::new(39_000, 2_400));
+}
+
+#[test]
+fn tenders_that_do_not_add_up_or_a_closed_shift_write_nothing() {
+    let mut l = Ledger::new();
+    let shift = l.open_shift();
+    // Claiming 2,000 riel change where 1,000 is due: unbalanced.
+    let err = l
+        .store
+        .record_cash_sale(
+            shift,
+            &cash(1, usd(375), Tendered::new(500, 0), (100, 2_000), 25),
+        )
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::Cash(CashError::Unbalanced { .. })),
+        "{err}"
+    );
+    // A hidden rounding (the 25 riel left off) is unbalanced too.
+    let err = l
+        .store
+        .record_cash_sale(
+            shift,
+            &cash(1, usd(375), Tendered::new(500, 0), (100, 1_000), 0),
+        )
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::Cash(CashError::Unbalanced { .. })),
+        "{err}"
+    );
+    let err = l
+        .store
+        .record_cash_sale(
+            shift,
+            &cash(1, khr(5_000), Tendered::new(0, -5_000), (0, 0), 0),
+        )
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::Cash(CashError::Negative { .. })),
+        "{err}"
+    );
+    let none = PerCurrency::default();
+    l.store
+        .close_shift(
+            shift,
+            T0 + 1,
+            Actor::Owner,
+            PerCurrency::new(40_000, 2_000),
+            none,
+            None,
+        )
+        .unwrap();
+    let err = l
+        .store
+        .record_cash_sale(
+            shift,
+            &cash(1, khr(5_000), Tendered::new(0, 5_000), (0, 0), 0),
+        )
+        .unwrap_err();
+    assert!(matches!(err, StoreError::ShiftNotOpen { .. }), "{err}");
+    for table in [
+        "sales",
+        "sale_tenders",
+        "sale_shifts",
+        "receipts",
+        "sale_events",
+    ] {
+        assert_eq!(l.count(table), 0, "{table}");
+    }
+}
+
+#[test]
+fn a_split_sale_counts_its_cash_at_once_and_its_khqr_when_paid() {
+    let mut l = Ledger::new();
+    let shift = l.open_shift();
+    // $3.75 with $3 handed over: the QR asks for exactly $0.75.
+    let mut split = cash(1, usd(375), Tendered::new(300, 0), (0, 0), 0);
+    split.khqr = Some(usd(75));
+    let (sale, receipt) = l.store.record_cash_sale(shift, &split).unwrap();
+    assert_eq!((sale.status, receipt), (SaleStatus::Pending, None));
+    assert_eq!(sale.qr_due(), usd(75));
+    assert_eq!(
+        l.store.unresolved(0).unwrap().len(),
+        1,
+        "the watcher sees it"
+    );
+    let x = l.store.shift_totals(shift).unwrap();
+    assert_eq!(x.expected().unwrap(), PerCurrency::new(40_000, 2_300));
+    assert_eq!(
+        (x.khqr_awaiting, x.khqr_awaiting_count),
+        (PerCurrency::new(0, 75), 1)
+    );
+
+    let applied = l
+        .store
+        .apply_event(
+            sale.id,
+            SaleEvent::PaymentReported { matches: true },
+            Some(&paid(usd(75))),
+            T0 + 10,
+        )
+        .unwrap();
+    assert_eq!(applied.receipt().unwrap().number, 1);
+    let x = l.store.shift_totals(shift).unwrap();
+    assert_eq!(
+        (x.khqr_paid, x.khqr_awaiting_count),
+        (PerCurrency::new(0, 75), 0)
+    );
+    assert!(l.store.verify_chain().unwrap().is_intact());
+
+    // A split whose KHQR expires took no money: its cash went back to the customer.
+    let mut second = cash(2, usd(375), Tendered::new(300, 0), (0, 0), 0);
+    second.khqr = Some(usd(75));
+    let (sale, _) = l.store.record_cash_sale(shift, &second).unwrap();
+    l.store
+        .apply_event(sale.id, SaleEvent::Expired, None, T0 + 400_000)
+        .unwrap();
+    let after = l.store.shift_totals(shift).unwrap();
+    assert_eq!(after.expected().unwrap(), x.expected().unwrap());
+    assert_eq!(after.khqr_awaiting_count, 0);
+}
+
+#[test]
+fn with_cashiers_a_sale_needs_an_open_shift_and_joins_it_as_its_cashier() {
+    let mut l = Ledger::new();
+    // Before the first cashier account, KHQR sales are recorded outside any shift.
+    l.store.insert_pending(&sale(1, khr(5_000))).unwrap();
+    let dara = l.store.add_cashier("Dara", "hash", T0).unwrap();
+    let err = l.store.insert_pending(&sale(2, khr(5_000))).unwrap_err();
+    assert!(matches!(err, StoreError::NoOpenShift { .. }), "{err}");
+    assert_eq!(l.count("sales"), 1);
+    let shift = l
+        .store
+        .open_shift("T1", Actor::Cashier(dara.id), T0, PerCurrency::default())
+        .unwrap();
+    let s = l.store.insert_pending(&sale(2, khr(5_000))).unwrap();
+    let cashier: Option<i64> = Connection::open(&l.path)
+        .unwrap()
+        .query_row(
+            "SELECT cashier_id FROM sale_shifts WHERE sale_id = ?1 AND shift_id = ?2",
+            [s.id.0, shift.id.0],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(cashier, Some(dara.id));
+    let x = l.store.shift_totals(shift.id).unwrap();
+    assert_eq!(x.khqr_awaiting, PerCurrency::new(5_000, 0));
+}
+
+#[test]
+fn cashiers_are_unique_by_name_disabled_once_and_keep_their_pin_hash_to_themselves() {
+    let mut l = Ledger::new();
+    let dara = l.store.add_cashier("Dara", "$argon2id$x", T0).unwrap();
+    let err = l.store.add_cashier("Dara", "other", T0).unwrap_err();
+    assert!(matches!(err, StoreError::CashierExists(_)), "{err}");
+    assert!(!format!("{:?}", l.store.cashiers().unwrap()).contains("argon2"));
+    assert_eq!(
+        l.store.cashier_pin_hash(dara.id).unwrap().as_deref(),
+        Some("$argon2id$x")
+    );
+    assert!(l.store.actor_enabled(Actor::Cashier(dara.id)).unwrap());
+    l.store.disable_cashier("Dara", T0 + 1).unwrap();
+    assert!(!l.store.actor_enabled(Actor::Cashier(dara.id)).unwrap());
+    let err = l.store.disable_cashier("Dara", T0 + 2).unwrap_err();
+    assert!(matches!(err, StoreError::CashierDisabled(_)), "{err}");
+    let err = l.store.disable_cashier("Nobody", T0).unwrap_err();
+    assert!(matches!(err, StoreError::NoCashier(_)), "{err}");
+    assert_eq!(
+        l.store.cashier_named("Dara").unwrap().unwrap().disabled_ms,
+        Some(T0 + 1)
+    );
+}
+
+#[test]
+fn cash_movements_need_a_positive_amount_a_reason_and_the_open_shift() {
+    let mut l = Ledger::new();
+    let shift = l.open_shift();
+    let movement = |amount, reason: &str| CashMovement {
+        cash_in: false,
+        amount,
+        reason: reason.into(),
+        at_ms: T0,
+        by: Actor::Owner,
+    };
+    for (m, what) in [
+        (movement(khr(0), "x"), "zero"),
+        (movement(khr(-5), "x"), "negative"),
+        (movement(khr(5_000), "  "), "blank reason"),
+    ] {
+        assert!(l.store.cash_movement(shift, "T1", &m).is_err(), "{what}");
+    }
+    let err = l
+        .store
+        .cash_movement(ShiftId(99), "T1", &movement(khr(5_000), "ice"))
+        .unwrap_err();
+    assert!(matches!(err, StoreError::ShiftNotOpen { .. }), "{err}");
+    assert_eq!(l.count("cash_movements"), 0);
+    l.store
+        .cash_movement(shift, "T1", &movement(khr(5_000), "ice"))
+        .unwrap();
+    let x = l.store.shift_totals(shift).unwrap();
+    assert_eq!(x.cash_out, PerCurrency::new(5_000, 0));
+}
+
+/// A paid cash sale of 20,000 riel (receipt 1) and a paid KHQR sale of $2.50 (receipt 2).
+fn two_paid_sales(l: &mut Ledger, shift: ShiftId) {
+    l.store
+        .record_cash_sale(
+            shift,
+            &cash(1, khr(20_000), Tendered::new(0, 20_000), (0, 0), 0),
+        )
+        .unwrap();
+    let s = l.store.insert_pending(&sale(2, usd(250))).unwrap();
+    l.store
+        .apply_event(
+            s.id,
+            SaleEvent::PaymentReported { matches: true },
+            Some(&paid(usd(250))),
+            T0 + 5,
+        )
+        .unwrap();
+}
+
+fn refund(receipt: i64, amount: Money, tender: RefundTender) -> NewRefund {
+    NewRefund {
+        terminal_id: "T1".into(),
+        receipt_terminal_id: "T1".into(),
+        receipt_number: receipt,
+        issued_ms: T0 + 100,
+        amount,
+        tender,
+        by: Actor::Owner,
+        reason: Some("returned goods".into()),
+    }
+}
+
+#[test]
+fn refunds_never_exceed_what_was_paid_and_are_numbered_and_chained() {
+    let mut l = Ledger::new();
+    let shift = l.open_shift();
+    two_paid_sales(&mut l, shift);
+    let drawer = RefundTender::Cash;
+    let r1 = l
+        .store
+        .record_refund(&refund(1, khr(15_000), drawer.clone()))
+        .unwrap();
+    // 15,000 of 20,000 refunded: 5,001 more is refused, 5,000 is the rest.
+    let err = l
+        .store
+        .record_refund(&refund(1, khr(5_001), drawer.clone()))
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::RefundTooLarge { paid, refunded, asked }
+            if paid == khr(20_000) && refunded == khr(15_000) && asked == khr(5_001)),
+        "{err}"
+    );
+    let bank = |reference: &str| RefundTender::Bank {
+        reference: reference.into(),
+    };
+    let r2 = l
+        .store
+        .record_refund(&refund(1, khr(5_000), bank("ABA 123")))
+        .unwrap();
+    assert_eq!((r1.number, r2.number), (1, 2));
+    assert_eq!(r2.prev_hash, r1.hash);
+
+    // Bad refunds: nothing written.
+    for (bad, what) in [
+        (refund(2, khr(100), bank("x")), "another currency"),
+        (refund(2, usd(-1), bank("x")), "negative"),
+        (refund(2, usd(251), bank("x")), "above paid"),
+        (refund(2, usd(100), bank("  ")), "blank reference"),
+        (refund(9, usd(100), bank("x")), "no such receipt"),
+        (
+            NewRefund {
+                by: Actor::Cashier(1),
+                ..refund(2, usd(100), bank("x"))
+            },
+            "a cashier",
+        ),
+    ] {
+        assert!(l.store.record_refund(&bad).is_err(), "{what}");
+    }
+    assert_eq!(l.count("refunds"), 2);
+
+    // The drawer paid the cash refund; the bank one is reported apart.
+    let x = l.store.shift_totals(shift).unwrap();
+    assert_eq!(x.refunds_cash, PerCurrency::new(15_000, 0));
+    assert_eq!(x.refunds_bank, PerCurrency::new(5_000, 0));
+    assert_eq!(x.expected().unwrap(), PerCurrency::new(45_000, 2_000));
+
+    let chains = l.store.verify_cash_chains().unwrap();
+    assert_eq!((chains.refunds, chains.problems.len()), (2, 0));
+    let err = Connection::open(&l.path)
+        .unwrap()
+        .execute("UPDATE refunds SET amount_minor = 1", [])
+        .unwrap_err();
+    assert!(err.to_string().contains("append-only"), "{err}");
+    assert_eq!(l.store.refunds().unwrap(), [r1, r2]);
+
+    // After the close, a cash refund has no drawer; a bank refund needs none.
+    l.store
+        .close_shift(
+            shift,
+            T0 + 200,
+            Actor::Owner,
+            x.expected().unwrap(),
+            PerCurrency::default(),
+            None,
+        )
+        .unwrap();
+    let err = l
+        .store
+        .record_refund(&refund(2, usd(100), RefundTender::Cash))
+        .unwrap_err();
+    assert!(matches!(err, StoreError::NoOpenShift { .. }), "{err}");
+    let r3 = l
+        .store
+        .record_refund(&refund(2, usd(100), bank("ACLEDA 9")))
+        .unwrap();
+    assert_eq!((r3.number, r3.shift), (3, None));
+}
+
+#[test]
+fn z_reports_read_back_verify_and_export_as_csv() {
+    let mut l = Ledger::new();
+    let shift = l.open_shift();
+    two_paid_sales(&mut l, shift);
+    let z = l
+        .store
+        .close_shift(
+            shift,
+            T0 + 1_000,
+            Actor::Owner,
+            PerCurrency::new(59_000, 2_000),
+            PerCurrency::new(500, 0),
+            Some("found a note under the drawer"),
+        )
+        .unwrap();
+    assert_eq!(l.store.z_report("T1", 1).unwrap().unwrap(), z);
+    assert_eq!(l.store.z_reports().unwrap(), std::slice::from_ref(&z));
+    let chains = l.store.verify_cash_chains().unwrap();
+    assert_eq!((chains.z_reports, chains.problems.len()), (1, 0));
+
+    let csv = String::from_utf8(z.write_csv(Vec::new()).unwrap()).unwrap();
+    for row in [
+        "section,item,KHR,USD",
+        "z report,number,1,",
+        "cash,received,20000,0",
+        "khqr,paid,0,250",
+        "close,expected,60000,2000",
+        "close,variance,-1000,0",
+        "z report,variance reason,found a note under the drawer,",
+    ] {
+        assert!(csv.lines().any(|l| l == row), "{row} in\n{csv}");
+    }
+
+    // A Z report edited behind the triggers' back is found by the walk.
+    let raw = Connection::open(&l.path).unwrap();
+    raw.execute_batch(
+        "DROP TRIGGER z_reports_are_append_only_update; \
+         UPDATE z_reports SET totals = replace(totals, '60000', '70000');",
+    )
+    .unwrap();
+    let chains = l.store.verify_cash_chains().unwrap();
+    assert_eq!(chains.problems.len(), 1, "{:?}", chains.problems);
+    assert_eq!(chains.problems[0].chain, "z_reports");
+}
