@@ -22,6 +22,10 @@ pub(crate) struct Checked {
     pub amount: Money,
     pub lifetime: Duration,
     pub note: Option<String>,
+    /// What the QR asks for: the amount, a split sale's remainder, or no QR (cash).
+    pub qr: Option<Money>,
+    /// The shop rate frozen on the sale.
+    pub riel_per_usd: i64,
 }
 
 /// Parses and checks a request against the configuration (amount, maximum, lifetime, note).
@@ -57,6 +61,8 @@ pub(crate) fn check_request(
         amount,
         lifetime,
         note,
+        qr: Some(amount),
+        riel_per_usd: config.riel_per_usd,
     })
 }
 
@@ -105,9 +111,10 @@ pub(crate) fn khqr_input(config: &Config, amount: Money, expires_ms: i64, bill: 
     }
 }
 
-/// Numbers, encodes and records the sale as pending. `next_seq` is the first sequence number
-/// to try; `insert` writes the sale (and fails with a duplicate bill number when another
-/// process took it, in which case the next number is tried).
+/// Numbers, encodes (when it has a QR) and records the sale. `next_seq` is the first
+/// sequence number to try; `insert` writes the sale (and fails with a duplicate bill number
+/// when another process took it, in which case the next number is tried). A cash sale has no
+/// QR: its `qr` and `md5` are empty and it "expires" when made.
 pub(crate) fn create_sale(
     config: &Config,
     checked: &Checked,
@@ -116,23 +123,32 @@ pub(crate) fn create_sale(
     mut next_seq: u32,
     mut insert: impl FnMut(&NewSale) -> Result<Sale, StoreError>,
 ) -> Result<Sale, CoreError> {
-    let lifetime_ms = i64::try_from(checked.lifetime.as_millis()).unwrap_or(i64::MAX);
+    let lifetime_ms = match checked.qr {
+        Some(_) => i64::try_from(checked.lifetime.as_millis()).unwrap_or(i64::MAX),
+        None => 0,
+    };
     let expires_ms = now_ms.saturating_add(lifetime_ms);
     let created = u64::try_from(now_ms).unwrap_or_default();
     for _ in 0..BILL_ATTEMPTS {
         let bill = bill_number(&config.terminal_id, day, next_seq);
-        let input = khqr_input(config, checked.amount, expires_ms, &bill);
-        let encoded = pos_khqr::encode(&input, created)?;
+        let (qr, md5) = match checked.qr {
+            Some(amount) => {
+                let encoded =
+                    pos_khqr::encode(&khqr_input(config, amount, expires_ms, &bill), created)?;
+                (encoded.qr, encoded.md5)
+            }
+            None => (String::new(), String::new()),
+        };
         let new_sale = NewSale {
             bill_number: bill,
             terminal_id: config.terminal_id.clone(),
             created_ms: now_ms,
             amount: checked.amount,
             note: checked.note.clone(),
-            qr: encoded.qr,
-            md5: encoded.md5,
+            qr,
+            md5,
             expires_ms,
-            riel_per_usd: Some(config.riel_per_usd),
+            riel_per_usd: Some(checked.riel_per_usd),
         };
         match insert(&new_sale) {
             Ok(sale) => return Ok(sale),
@@ -144,10 +160,12 @@ pub(crate) fn create_sale(
     Err(StoreError::DuplicateBill(bill_number(&config.terminal_id, day, next_seq)).into())
 }
 
-/// What the UI gets for a recorded sale.
+/// What the UI gets for a recorded sale: its QR asks for `sale.qr_due()` (a split sale's
+/// remainder), converted at the rate frozen on the sale.
 pub(crate) fn view(config: &Config, sale: &Sale, qr_svg: String) -> ChargeView {
-    let khr_equivalent = match sale.amount.currency {
-        Currency::Usd => sale.amount.to_khr(config.riel_per_usd),
+    let due = sale.qr_due();
+    let khr_equivalent = match due.currency {
+        Currency::Usd => due.to_khr(sale.riel_per_usd.unwrap_or(config.riel_per_usd)),
         Currency::Khr => None,
     };
     ChargeView {
@@ -155,9 +173,9 @@ pub(crate) fn view(config: &Config, sale: &Sale, qr_svg: String) -> ChargeView {
         bill_number: sale.bill_number.clone(),
         qr: sale.qr.clone(),
         md5: sale.md5.clone(),
-        amount: sale.amount,
-        amount_text: sale.amount.to_string(),
-        currency: sale.amount.currency,
+        amount: due,
+        amount_text: due.to_string(),
+        currency: due.currency,
         created_at_ms: sale.created_ms,
         expires_at_ms: sale.expires_ms,
         qr_svg,

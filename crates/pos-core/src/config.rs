@@ -205,6 +205,20 @@ pub struct Config {
     pub time_zone: chrono_tz::Tz,
     /// The Bakong connection.
     pub bakong: BakongConfig,
+    /// Cash at the counter: change, rounding, accepted notes, the variance threshold.
+    pub cash: CashConfig,
+}
+
+/// The shop's cash settings (`[cash]` in the file). The default is street practice for
+/// change, and any closing variance at all needs a reason.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CashConfig {
+    /// Rounding of riel change, the amount below which change is all riel, the dollar notes
+    /// accepted.
+    pub policy: pos_cash::CashPolicy,
+    /// A closing variance above this, per currency, needs a written reason.
+    pub variance_threshold: pos_cash::PerCurrency,
 }
 
 /// How the POS reaches Bakong and how many checks it may spend.
@@ -286,6 +300,62 @@ struct FileConfig {
     merchant: FileMerchant,
     #[serde(default)]
     bakong: FileBakong,
+    #[serde(default)]
+    cash: FileCash,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileCash {
+    rounding: Option<pos_cash::Rounding>,
+    riel_only_below_usd: Option<String>,
+    usd_notes: Option<Vec<i64>>,
+    variance_threshold_khr: Option<String>,
+    variance_threshold_usd: Option<String>,
+}
+
+/// The `[cash]` section checked: amounts in the cashier grammar, notes that exist.
+fn build_cash(file: FileCash) -> Result<CashConfig, CoreError> {
+    let defaults = CashConfig::default();
+    let money = |text: Option<&str>, currency, field: &str| {
+        text.map(|t| {
+            Money::parse_cashier(t, currency, None).map_err(|e| invalid(field, e.to_string()))
+        })
+        .transpose()
+    };
+    let riel_only_below = money(
+        file.riel_only_below_usd.as_deref(),
+        Currency::Usd,
+        "cash.riel_only_below_usd",
+    )?
+    .unwrap_or(defaults.policy.riel_only_below);
+    let usd_notes = match file.usd_notes {
+        Some(notes) => {
+            pos_cash::UsdNotes::new(notes).map_err(|e| invalid("cash.usd_notes", e.to_string()))?
+        }
+        None => defaults.policy.usd_notes,
+    };
+    let khr = money(
+        file.variance_threshold_khr.as_deref(),
+        Currency::Khr,
+        "cash.variance_threshold_khr",
+    )?;
+    let usd = money(
+        file.variance_threshold_usd.as_deref(),
+        Currency::Usd,
+        "cash.variance_threshold_usd",
+    )?;
+    Ok(CashConfig {
+        policy: pos_cash::CashPolicy {
+            rounding: file.rounding.unwrap_or(defaults.policy.rounding),
+            riel_only_below,
+            usd_notes,
+        },
+        variance_threshold: pos_cash::PerCurrency::new(
+            khr.map_or(defaults.variance_threshold.khr, |m| m.minor),
+            usd.map_or(defaults.variance_threshold.usd, |m| m.minor),
+        ),
+    })
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -560,6 +630,7 @@ impl Config {
                 ));
             }
         }
+        let cash = build_cash(file.cash)?;
         Ok(Config {
             data_dir,
             config_file,
@@ -580,6 +651,7 @@ impl Config {
                 demo_autopay,
                 request_timeout,
             },
+            cash,
         })
     }
 

@@ -64,7 +64,7 @@ mod embedded {
                 .register_md5(
                     &sale.md5,
                     QrInfo {
-                        amount: Some(sale.amount),
+                        amount: Some(sale.qr_due()),
                         account: Some(config.merchant.account_id.clone()),
                         expires_ms: Some(sale.expires_ms),
                     },

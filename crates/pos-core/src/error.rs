@@ -188,6 +188,23 @@ pub enum CoreError {
         /// What went wrong.
         reason: String,
     },
+    /// Cash input refused by `pos_cash` (a rate, a tender, a count, a variance reason).
+    #[error("{0}")]
+    Cash(#[from] pos_cash::CashError),
+    /// The counter's ledger refused: shifts, cashiers, refunds (the store's error says why).
+    #[error("{0}")]
+    Counter(pos_store::StoreError),
+    /// The cash handed over is short: take more cash, or make a split KHQR for the rest.
+    #[error("still due: {cash_khr} in riel cash, or a khqr for exactly {khqr}")]
+    CashShort {
+        /// More riel cash that settles it (rounded to 100 riel).
+        cash_khr: pos_domain::Money,
+        /// The exact remainder a split KHQR is made for.
+        khqr: pos_domain::Money,
+    },
+    /// The role signed in may not do this (a cashier refunding, setting the rate…).
+    #[error("only the owner can {0}")]
+    OwnerOnly(&'static str),
 }
 
 /// The stable, machine-readable code of a failure. The UI keys its English and Khmer texts on
@@ -250,6 +267,26 @@ pub enum ErrorCode {
     OwnerLocked,
     /// A CSV export could not be written.
     ExportFailed,
+    /// An exchange rate that is not a whole number of riel per dollar in 1,000–10,000.
+    RateInvalid,
+    /// Cash input refused: a tender, a dollar note not accepted, a count, an amount.
+    CashInvalid,
+    /// The cash handed over is short; `message` says what is still due.
+    CashShort,
+    /// A closing variance or a cash movement needs a written reason.
+    ReasonNeeded,
+    /// The terminal already has an open shift.
+    ShiftOpen,
+    /// No shift is open (sales and cash need one), or the shift named is not the open one.
+    NoOpenShift,
+    /// The shift is already closed.
+    ShiftClosed,
+    /// The role signed in may not do this.
+    NotAllowed,
+    /// No such cashier, a name taken, or a disabled account.
+    CashierInvalid,
+    /// A refund above what was paid, in another currency, without its reference…
+    RefundInvalid,
     /// Not a POS error at all (an IPC failure before the core was reached); made by the UI.
     Unexpected,
 }
@@ -400,14 +437,57 @@ impl CoreError {
             CoreError::SaleIdInvalid { .. } => ErrorCode::SaleNotFound,
             CoreError::OwnerLocked => ErrorCode::OwnerLocked,
             CoreError::ExportFailed { .. } => ErrorCode::ExportFailed,
+            CoreError::Cash(e) => match e {
+                pos_cash::CashError::RateText(_) | pos_cash::CashError::RateOutOfRange { .. } => {
+                    ErrorCode::RateInvalid
+                }
+                pos_cash::CashError::ReasonNeeded { .. } => ErrorCode::ReasonNeeded,
+                _ => ErrorCode::CashInvalid,
+            },
+            CoreError::Counter(e) => counter_code(e),
+            CoreError::CashShort { .. } => ErrorCode::CashShort,
+            CoreError::OwnerOnly(_) => ErrorCode::NotAllowed,
         }
     }
 }
 
-/// A missing sale or a refused transition keeps its own code; the rest is a ledger failure.
+/// The code of a counter refusal from the ledger.
+fn counter_code(error: &pos_store::StoreError) -> ErrorCode {
+    use pos_store::StoreError as S;
+    match error {
+        S::ShiftAlreadyOpen { .. } => ErrorCode::ShiftOpen,
+        S::ShiftClosed(_) => ErrorCode::ShiftClosed,
+        S::NotYourShift { .. } | S::OwnerOnly(_) => ErrorCode::NotAllowed,
+        S::CashierExists(_) | S::NoCashier(_) | S::CashierDisabled(_) => ErrorCode::CashierInvalid,
+        S::RefundInvalid(_) | S::RefundTooLarge { .. } | S::NoReceipt { .. } => {
+            ErrorCode::RefundInvalid
+        }
+        S::ReasonRequired => ErrorCode::ReasonNeeded,
+        _ => ErrorCode::NoOpenShift,
+    }
+}
+
+/// A missing sale, a refused transition, refused cash and the counter's refusals keep their
+/// own codes; the rest is a ledger failure.
 impl From<pos_store::StoreError> for CoreError {
     fn from(error: pos_store::StoreError) -> Self {
+        use pos_store::StoreError as S;
         match error {
+            S::Cash(e) => CoreError::Cash(e),
+            e @ (S::ShiftAlreadyOpen { .. }
+            | S::NoShift(_)
+            | S::ShiftClosed(_)
+            | S::NotYourShift { .. }
+            | S::NoOpenShift { .. }
+            | S::ShiftNotOpen { .. }
+            | S::ReasonRequired
+            | S::CashierExists(_)
+            | S::NoCashier(_)
+            | S::CashierDisabled(_)
+            | S::OwnerOnly(_)
+            | S::NoReceipt { .. }
+            | S::RefundInvalid(_)
+            | S::RefundTooLarge { .. }) => CoreError::Counter(e),
             pos_store::StoreError::NotFound(id) => CoreError::SaleNotFound { sale_id: id.0 },
             pos_store::StoreError::Transition { sale_id, source } => CoreError::Transition {
                 sale_id: sale_id.0,
@@ -428,7 +508,7 @@ impl Serialize for CoreError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use pos_domain::{Currency, SaleEvent, SaleStatus};
+    use pos_domain::{Currency, Money, SaleEvent, SaleStatus};
 
     /// The JSON every client receives, pinned per representative variant: changing a code,
     /// a key or the shape of `details` breaks the UI and integrators, so it must show here.
@@ -512,6 +592,35 @@ mod tests {
                     reason: "read-only file system".into(),
                 },
                 r#"{"code":"export_failed","message":"export /x/sales.csv: read-only file system","field":null,"details":null}"#,
+            ),
+            (
+                CoreError::CashShort {
+                    cash_khr: Money::new(3_100, Currency::Khr),
+                    khqr: Money::new(75, Currency::Usd),
+                },
+                r#"{"code":"cash_short","message":"still due: 3,100 in riel cash, or a khqr for exactly 0.75","field":null,"details":null}"#,
+            ),
+            (
+                CoreError::OwnerOnly("make refunds"),
+                r#"{"code":"not_allowed","message":"only the owner can make refunds","field":null,"details":null}"#,
+            ),
+            (
+                CoreError::from(pos_store::StoreError::RefundTooLarge {
+                    paid: Money::new(375, Currency::Usd),
+                    refunded: Money::new(300, Currency::Usd),
+                    asked: Money::new(100, Currency::Usd),
+                }),
+                r#"{"code":"refund_invalid","message":"refund of 1.00 refused: 3.75 was paid and 3.00 is already refunded","field":null,"details":null}"#,
+            ),
+            (
+                CoreError::from(pos_store::StoreError::Cash(
+                    pos_cash::CashError::RateOutOfRange {
+                        riel_per_usd: 0,
+                        min: 1_000,
+                        max: 10_000,
+                    },
+                )),
+                r#"{"code":"rate_invalid","message":"exchange rate 0 riel per dollar is outside 1000–10000","field":null,"details":null}"#,
             ),
         ];
         for (error, json) in cases {

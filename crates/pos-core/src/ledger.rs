@@ -178,14 +178,31 @@ impl Ledger {
 
     /// SQLite's integrity check and the receipt chain's verification.
     pub async fn verify(&self) -> Result<LedgerCheck, CoreError> {
-        let (integrity, chain) = self
+        let (integrity, chain, cash) = self
             .store
-            .run(|s| Ok::<_, CoreError>((s.integrity_check()?, s.verify_chain()?)))
+            .run(|s| {
+                Ok::<_, CoreError>((
+                    s.integrity_check()?,
+                    s.verify_chain()?,
+                    s.verify_cash_chains()?,
+                ))
+            })
             .await?;
+        // The refund and Z report chains are walked too, their problems worded beside the
+        // receipts'.
+        let cash_problems = cash
+            .problems
+            .iter()
+            .map(|p| format!("{} {} #{}: {}", p.chain, p.terminal_id, p.number, p.problem));
         Ok(LedgerCheck {
             receipts: chain.receipts,
             integrity_problems: integrity,
-            chain_problems: chain.problems.iter().map(ToString::to_string).collect(),
+            chain_problems: chain
+                .problems
+                .iter()
+                .map(ToString::to_string)
+                .chain(cash_problems)
+                .collect(),
             heads: chain.heads,
         })
     }

@@ -34,6 +34,7 @@ pub mod backup;
 mod charge;
 mod clock;
 mod config;
+pub mod counter;
 mod demo;
 mod duration;
 mod error;
@@ -52,8 +53,8 @@ mod watcher;
 
 pub use clock::{Clock, SystemClock};
 pub use config::{
-    BakongConfig, Config, EnvOverride, Environment, LoadOptions, MerchantKind, MerchantProfile,
-    TokenInfo, ENV_CONFIG, ENV_DATA_DIR, QR_LIFETIME_RANGE,
+    BakongConfig, CashConfig, Config, EnvOverride, Environment, LoadOptions, MerchantKind,
+    MerchantProfile, TokenInfo, ENV_CONFIG, ENV_DATA_DIR, QR_LIFETIME_RANGE,
 };
 pub use duration::{format_duration, parse_duration};
 pub use error::{CoreError, ErrorCode, ErrorDetails, ErrorView};

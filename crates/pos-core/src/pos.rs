@@ -8,11 +8,12 @@ use std::time::Duration;
 
 use pos_bakong::{BakongClient, ClientConfig, Token};
 use pos_domain::SaleEvent;
-use pos_store::{Applied, Query, Range, Sale, SaleId};
+use pos_store::{Applied, NewSale, Query, Range, Sale, SaleId, Store, StoreError};
 use tokio::sync::{broadcast, mpsc, oneshot, watch};
 
-use crate::charge::{self, bill_seq};
+use crate::charge::{self, bill_seq, Checked};
 use crate::clock::{Clock, SystemClock};
+use crate::counter::Counter;
 use crate::demo::Demo;
 use crate::pace::Volume;
 use crate::schedule::Schedule;
@@ -71,6 +72,8 @@ struct Inner {
     min_lifetime: Duration,
     /// The next bill sequence number per shop day, so a charge needs no extra query.
     next_bill: Mutex<Option<(String, u32)>>,
+    /// Cashier sign-in throttles and the owner PIN, for the counter's day.
+    counter: Counter,
     /// The newest sale that was waiting for payment when this run started: after a crash or
     /// restart the counter puts it back on screen, so the cashier learns what became of it.
     waiting_at_start: Option<i64>,
@@ -97,6 +100,7 @@ impl Pos {
     /// [`Pos::start`] with explicit options.
     pub async fn start_with(config: Config, options: StartOptions) -> Result<Pos, CoreError> {
         let ledger = Ledger::open_with(config.clone(), Arc::clone(&options.clock)).await?;
+        let config_dir = config.data_dir.clone();
         let store = ledger.store().clone();
         let (client, demo) = connect(&config).await?;
         // Read before the watcher starts, which may resolve it at once. Only pending sales
@@ -145,6 +149,7 @@ impl Pos {
                 next_bill: Mutex::new(None),
                 waiting_at_start,
                 pending,
+                counter: Counter::new(&config_dir),
             }),
         })
     }
@@ -178,14 +183,28 @@ impl Pos {
             .map_err(|_| CoreError::Stopped)
     }
 
-    fn store(&self) -> &StoreHandle {
+    pub(crate) fn store(&self) -> &StoreHandle {
         self.inner.ledger.store()
     }
 
     /// Charges: checks the amount, records the pending sale, and only then returns the QR.
     pub async fn charge(&self, request: ChargeRequest) -> Result<ChargeView, CoreError> {
+        let mut checked = charge::check_request(self.config(), &request, self.inner.min_lifetime)?;
+        checked.riel_per_usd = self.current_rate().await?.riel_per_usd();
+        let sale = self
+            .record_sale(checked, |store, new| store.insert_pending(new))
+            .await?;
+        self.watch_new_qr(&sale)
+    }
+
+    /// Numbers a new sale and writes it with `insert` on the ledger's thread, trying the next
+    /// bill number when another process took one.
+    pub(crate) async fn record_sale(
+        &self,
+        checked: Checked,
+        mut insert: impl FnMut(&mut Store, &NewSale) -> Result<Sale, StoreError> + Send + 'static,
+    ) -> Result<Sale, CoreError> {
         let shared = &self.inner.shared;
-        let checked = charge::check_request(&shared.config, &request, self.inner.min_lifetime)?;
         if self.commands_closed() {
             return Err(CoreError::Stopped);
         }
@@ -198,7 +217,7 @@ impl Pos {
             .store()
             .run(move |store| {
                 charge::create_sale(&config, &checked, now, &day_for_sale, first_seq, |new| {
-                    store.insert_pending(new)
+                    insert(store, new)
                 })
             })
             .await?;
@@ -210,13 +229,35 @@ impl Pos {
                 .lock()
                 .unwrap_or_else(|e| e.into_inner()) = Some((day, seq.saturating_add(1)));
         }
+        Ok(sale)
+    }
+
+    /// Puts a new sale's QR in front of the customer and the watcher: registered with the
+    /// demo simulator, announced, tracked.
+    pub(crate) fn watch_new_qr(&self, sale: &Sale) -> Result<ChargeView, CoreError> {
+        let shared = &self.inner.shared;
         if let Some(demo) = &self.inner.demo {
-            demo.register(&sale, &shared.config)?;
+            demo.register(sale, &shared.config)?;
         }
         let svg = pos_khqr::render_svg(&sale.qr)?;
-        shared.emit_sale(&sale);
+        shared.emit_sale(sale);
         self.send(Command::Track(Box::new(sale.clone())))?;
-        Ok(charge::view(&shared.config, &sale, svg))
+        Ok(charge::view(&shared.config, sale, svg))
+    }
+
+    /// The current time, from the POS's clock.
+    pub(crate) fn now_ms(&self) -> i64 {
+        self.inner.shared.now_ms()
+    }
+
+    /// Announces a sale's change to subscribers.
+    pub(crate) fn emit_sale(&self, sale: &Sale) {
+        self.inner.shared.emit_sale(sale);
+    }
+
+    /// The counter's own state (cashier PIN throttles).
+    pub(crate) fn counter(&self) -> &Counter {
+        &self.inner.counter
     }
 
     fn commands_closed(&self) -> bool {

@@ -158,7 +158,8 @@ impl Watched {
             _ => return None,
         };
         Some(Watched {
-            amount: sale.amount,
+            // A split sale's QR asks for the rest only: that is what a payment must match.
+            amount: sale.qr_due(),
             md5: sale.md5.clone(),
             phase,
             last_answered: None,

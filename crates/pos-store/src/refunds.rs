@@ -216,6 +216,11 @@ impl Store {
         Ok(refund)
     }
 
+    /// The sale behind receipt `number` of `terminal_id`.
+    pub fn sale_by_receipt(&self, terminal_id: &str, number: i64) -> Result<Sale> {
+        sale_of_receipt(&self.conn, terminal_id, number)
+    }
+
     /// Every refund, per terminal in number order.
     pub fn refunds(&self) -> Result<Vec<Refund>> {
         let mut stmt = self.conn.prepare(&format!(

@@ -215,7 +215,7 @@ details: ErrorDetails | null, };
  * The stable, machine-readable code of a failure. The UI keys its English and Khmer texts on
  * it; a code, once released, keeps its meaning.
  */
-export type ErrorCode = "config_invalid" | "amount_invalid" | "text_invalid" | "currency_invalid" | "expiry_invalid" | "sale_not_found" | "invalid_transition" | "not_demo" | "token_missing" | "token_file" | "qr_failed" | "ledger_failed" | "bakong_failed" | "simulator_failed" | "date_invalid" | "internal" | "stopped" | "pin_invalid" | "pin_not_set" | "pin_already_set" | "pin_wrong" | "pin_locked" | "settings_invalid" | "owner_file" | "no_receipt" | "owner_locked" | "export_failed" | "unexpected";
+export type ErrorCode = "config_invalid" | "amount_invalid" | "text_invalid" | "currency_invalid" | "expiry_invalid" | "sale_not_found" | "invalid_transition" | "not_demo" | "token_missing" | "token_file" | "qr_failed" | "ledger_failed" | "bakong_failed" | "simulator_failed" | "date_invalid" | "internal" | "stopped" | "pin_invalid" | "pin_not_set" | "pin_already_set" | "pin_wrong" | "pin_locked" | "settings_invalid" | "owner_file" | "no_receipt" | "owner_locked" | "export_failed" | "rate_invalid" | "cash_invalid" | "cash_short" | "reason_needed" | "shift_open" | "no_open_shift" | "shift_closed" | "not_allowed" | "cashier_invalid" | "refund_invalid" | "unexpected";
 
 /**
  * The numbers and lists a failure carries, for clients to build their own words from.

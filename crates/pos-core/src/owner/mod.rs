@@ -7,7 +7,7 @@
 mod export;
 mod files;
 mod health;
-mod pin;
+pub(crate) mod pin;
 mod review;
 mod session;
 mod settings;

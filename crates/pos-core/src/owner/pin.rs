@@ -1,7 +1,8 @@
 //! The owner PIN: stored only as an argon2 hash with a random salt (PHC string) in
 //! `owner.toml`, set once on first use, and checked with a throttle so that a cashier cannot
 //! try all 10,000 four-digit PINs: after [`FREE_ATTEMPTS`] wrong tries each further one locks
-//! the gate for [`PIN_LOCKOUT`], doubling up to a quarter of an hour.
+//! the gate for [`PIN_LOCKOUT`], doubling up to a quarter of an hour. Cashier PINs
+//! (`crate::counter`) are hashed, checked and throttled by the same functions.
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -24,10 +25,60 @@ const FREE_ATTEMPTS: u32 = 5;
 const MAX_LOCKOUT: Duration = Duration::from_secs(15 * 60);
 const KEY: &str = "pin_hash";
 
+/// Wrong tries of one PIN and the lockout they earned.
 #[derive(Debug, Default)]
-struct Throttle {
+pub(crate) struct Throttle {
     failures: u32,
     locked_until: Option<Instant>,
+}
+
+impl Throttle {
+    /// Checks `pin` against the PHC string `stored` unless locked, counting a wrong one.
+    /// `unreadable` words the error for a stored hash that does not parse.
+    pub(crate) fn verify(
+        &mut self,
+        pin: &str,
+        stored: &str,
+        now: Instant,
+        unreadable: impl FnOnce(String) -> CoreError,
+    ) -> Result<(), CoreError> {
+        if let Some(until) = self.locked_until.filter(|until| *until > now) {
+            return Err(CoreError::PinLocked {
+                retry_after_secs: until.duration_since(now).as_secs().max(1),
+            });
+        }
+        let hash = PasswordHash::new(stored)
+            .map_err(|e| unreadable(format!("the stored pin hash is unreadable: {e}")))?;
+        if Argon2::default()
+            .verify_password(pin.as_bytes(), &hash)
+            .is_ok()
+        {
+            *self = Throttle::default();
+            return Ok(());
+        }
+        self.failures = self.failures.saturating_add(1);
+        if self.failures < FREE_ATTEMPTS {
+            return Err(CoreError::PinWrong {
+                attempts_left: FREE_ATTEMPTS - self.failures,
+            });
+        }
+        let doublings = (self.failures - FREE_ATTEMPTS).min(8);
+        let lockout = PIN_LOCKOUT.saturating_mul(1 << doublings).min(MAX_LOCKOUT);
+        self.locked_until = Some(now + lockout);
+        Err(CoreError::PinLocked {
+            retry_after_secs: lockout.as_secs(),
+        })
+    }
+}
+
+/// The salted argon2 hash (PHC string) of a PIN of 4 to 8 digits.
+pub(crate) fn hash_pin(pin: &str) -> Result<String, CoreError> {
+    check_format(pin)?;
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(pin.as_bytes(), &salt)
+        .map(|hash| hash.to_string())
+        .map_err(|e| CoreError::Task(format!("cannot hash the pin: {e}")))
 }
 
 /// The owner PIN of one data directory.
@@ -82,15 +133,7 @@ impl OwnerPin {
     }
 
     fn store(&self, pin: &str) -> Result<(), CoreError> {
-        check_format(pin)?;
-        let salt = SaltString::generate(&mut OsRng);
-        let hash = Argon2::default()
-            .hash_password(pin.as_bytes(), &salt)
-            .map_err(|e| CoreError::OwnerFile {
-                path: self.file.clone(),
-                reason: format!("cannot hash the pin: {e}"),
-            })?
-            .to_string();
+        let hash = hash_pin(pin)?;
         let mut table = read_table(&self.file)?;
         table.insert(KEY.into(), toml::Value::String(hash));
         write_table(&self.file, &table)
@@ -105,33 +148,9 @@ impl OwnerPin {
     pub fn verify_at(&self, pin: &str, now: Instant) -> Result<(), CoreError> {
         let stored = self.stored()?.ok_or(CoreError::PinNotSet)?;
         let mut throttle = self.throttle.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(until) = throttle.locked_until.filter(|until| *until > now) {
-            return Err(CoreError::PinLocked {
-                retry_after_secs: until.duration_since(now).as_secs().max(1),
-            });
-        }
-        let hash = PasswordHash::new(&stored).map_err(|e| CoreError::OwnerFile {
+        throttle.verify(pin, &stored, now, |reason| CoreError::OwnerFile {
             path: self.file.clone(),
-            reason: format!("the stored pin hash is unreadable: {e}"),
-        })?;
-        if Argon2::default()
-            .verify_password(pin.as_bytes(), &hash)
-            .is_ok()
-        {
-            *throttle = Throttle::default();
-            return Ok(());
-        }
-        throttle.failures = throttle.failures.saturating_add(1);
-        if throttle.failures < FREE_ATTEMPTS {
-            return Err(CoreError::PinWrong {
-                attempts_left: FREE_ATTEMPTS - throttle.failures,
-            });
-        }
-        let doublings = (throttle.failures - FREE_ATTEMPTS).min(8);
-        let lockout = PIN_LOCKOUT.saturating_mul(1 << doublings).min(MAX_LOCKOUT);
-        throttle.locked_until = Some(now + lockout);
-        Err(CoreError::PinLocked {
-            retry_after_secs: lockout.as_secs(),
+            reason,
         })
     }
 }

@@ -1,0 +1,125 @@
+//! Shifts at this terminal: open with the counted float, cash in and out with a reason, the
+//! X report at any time, and the close: counted against expected, the variance (a reason
+//! above the shop's threshold) and the Z report, issued in the same transaction.
+
+use pos_cash::PerCurrency;
+use pos_domain::{Currency, Money};
+use pos_store::{Actor, CashMovement, Shift, ZReport};
+
+use super::{cash_typed, CloseShiftRequest, MovementRequest, ShiftView};
+use crate::{CoreError, Pos};
+
+/// Amounts typed per currency.
+fn per_currency(khr: &str, usd: &str) -> Result<PerCurrency, CoreError> {
+    Ok(PerCurrency::new(
+        cash_typed(khr, Currency::Khr)?.minor,
+        cash_typed(usd, Currency::Usd)?.minor,
+    ))
+}
+
+impl Pos {
+    /// Opens a shift on this terminal for `actor` with the counted opening float (riel and
+    /// dollars as typed). Refused when one is open already.
+    pub async fn open_shift(
+        &self,
+        actor: Actor,
+        float_khr: &str,
+        float_usd: &str,
+    ) -> Result<ShiftView, CoreError> {
+        self.check_enabled(actor).await?;
+        let opening = per_currency(float_khr, float_usd)?;
+        let terminal_id = self.config().terminal_id.clone();
+        let now = self.now_ms();
+        let shift = self
+            .store()
+            .run(move |s| s.open_shift(&terminal_id, actor, now, opening))
+            .await?;
+        self.shift_view(shift).await
+    }
+
+    /// The open shift with its X report (read-only), or `None` when no shift is open.
+    pub async fn shift_status(&self) -> Result<Option<ShiftView>, CoreError> {
+        let terminal_id = self.config().terminal_id.clone();
+        let open = self
+            .store()
+            .run(move |s| s.open_shift_on(&terminal_id))
+            .await?;
+        match open {
+            Some(shift) => Ok(Some(self.shift_view(shift).await?)),
+            None => Ok(None),
+        }
+    }
+
+    /// The X report of the open shift; refused when none is open.
+    pub async fn x_report(&self) -> Result<ShiftView, CoreError> {
+        let shift = self.open_shift_here().await?;
+        self.shift_view(shift).await
+    }
+
+    async fn shift_view(&self, shift: Shift) -> Result<ShiftView, CoreError> {
+        let id = shift.id;
+        let totals = self.store().run(move |s| s.shift_totals(id)).await?;
+        let tz = self.config().time_zone;
+        let from_earlier_day =
+            pos_store::shop_day(shift.opened_ms, tz) < pos_store::shop_day(self.now_ms(), tz);
+        Ok(ShiftView {
+            expected: totals.expected()?,
+            shift,
+            totals,
+            from_earlier_day,
+        })
+    }
+
+    /// Puts cash into or takes it out of the open shift's drawer, with a reason.
+    pub async fn cash_movement(
+        &self,
+        actor: Actor,
+        request: &MovementRequest,
+    ) -> Result<ShiftView, CoreError> {
+        self.check_enabled(actor).await?;
+        let amount = Money::parse_cashier(&request.amount, request.currency, None)?;
+        let shift = self.open_shift_here().await?;
+        let movement = CashMovement {
+            cash_in: request.cash_in,
+            amount,
+            reason: request.reason.clone(),
+            at_ms: self.now_ms(),
+            by: actor,
+        };
+        let (id, terminal_id) = (shift.id, shift.terminal_id.clone());
+        self.store()
+            .run(move |s| s.cash_movement(id, &terminal_id, &movement))
+            .await?;
+        self.shift_view(shift).await
+    }
+
+    /// Closes the open shift with the drawer as counted, issuing its Z report. The cashier
+    /// who opened it or the owner may; a variance above the shop's threshold needs a reason.
+    /// KHQR sales still pending stay in the report as awaiting verification and settle later
+    /// on their own sale, never counted twice.
+    pub async fn close_shift(
+        &self,
+        actor: Actor,
+        request: &CloseShiftRequest,
+    ) -> Result<ZReport, CoreError> {
+        self.check_enabled(actor).await?;
+        let counted = per_currency(&request.counted_khr, &request.counted_usd)?;
+        let shift = self.open_shift_here().await?;
+        let threshold = self.config().cash.variance_threshold;
+        let reason = request.reason.clone();
+        let now = self.now_ms();
+        self.store()
+            .run(move |s| {
+                s.close_shift(shift.id, now, actor, counted, threshold, reason.as_deref())
+            })
+            .await
+    }
+
+    /// Z report `number` of this terminal.
+    pub async fn z_report(&self, number: i64) -> Result<Option<ZReport>, CoreError> {
+        let terminal_id = self.config().terminal_id.clone();
+        self.store()
+            .run(move |s| s.z_report(&terminal_id, number))
+            .await
+    }
+}

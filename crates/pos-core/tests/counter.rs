@@ -1,0 +1,267 @@
+//! The counter's day through the [`Pos`] facade in demo mode (real SQLite file, embedded
+//! simulator): sign-in with throttled PINs, the rate, shifts, cash and split sales, refunds
+//! and the close with its Z report; every refusal typed, with nothing written.
+
+// Test helpers outside `#[test]` functions may panic too: a failed setup is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::time::Duration;
+
+use pos_core::counter::{
+    Actor, CashSaleRequest, CloseShiftRequest, MovementRequest, RefundRequest, OWNER,
+};
+use pos_core::owner::OwnerPin;
+use pos_core::schedule::Schedule;
+use pos_core::{ChargeRequest, Config, CoreError, Currency, Money, Pos, SaleStatus, StartOptions};
+
+async fn demo() -> (tempfile::TempDir, Pos) {
+    let dir = tempfile::tempdir().unwrap();
+    OwnerPin::new(dir.path()).set_first("2468").unwrap();
+    let pos = Pos::start_with(
+        Config::demo(dir.path()).unwrap(),
+        StartOptions {
+            schedule: Schedule::scaled(200),
+            min_lifetime: Duration::ZERO,
+            ..StartOptions::default()
+        },
+    )
+    .await
+    .unwrap();
+    (dir, pos)
+}
+
+fn code(err: &CoreError) -> String {
+    err.code().to_string()
+}
+
+fn cash(amount: &str, currency: Currency, usd: &str, khr: &str) -> CashSaleRequest {
+    CashSaleRequest {
+        amount: amount.into(),
+        currency: Some(currency),
+        usd_given: Some(usd.into()),
+        khr_given: Some(khr.into()),
+        ..CashSaleRequest::default()
+    }
+}
+
+#[tokio::test]
+async fn cashiers_sign_in_with_their_own_throttled_pin_and_only_the_owner_administers() {
+    let (_dir, pos) = demo().await;
+    let owner = pos.sign_in(OWNER, "2468").await.unwrap();
+    assert_eq!(owner, Actor::Owner);
+    let dara = pos.add_cashier(owner, "Dara", "1357").await.unwrap();
+    let clerk = pos.sign_in("Dara", "1357").await.unwrap();
+    assert_eq!(clerk, Actor::Cashier(dara.id));
+    for (err, want) in [
+        (
+            pos.add_cashier(clerk, "Sokha", "1111").await.unwrap_err(),
+            "not_allowed",
+        ),
+        (
+            pos.set_rate(clerk, "4000").await.unwrap_err(),
+            "not_allowed",
+        ),
+        (
+            pos.add_cashier(owner, "Dara", "1111").await.unwrap_err(),
+            "cashier_invalid",
+        ),
+        (
+            pos.add_cashier(owner, "owner", "1111").await.unwrap_err(),
+            "cashier_invalid",
+        ),
+        (
+            pos.add_cashier(owner, "Vuthy", "12").await.unwrap_err(),
+            "pin_invalid",
+        ),
+    ] {
+        assert_eq!(code(&err), want, "{err}");
+    }
+    for left in (1..5).rev() {
+        let err = pos.sign_in("Dara", "0000").await.unwrap_err();
+        assert!(matches!(err, CoreError::PinWrong { attempts_left } if attempts_left == left));
+    }
+    let err = pos.sign_in("Dara", "0000").await.unwrap_err();
+    assert_eq!(code(&err), "pin_locked");
+    let err = pos.sign_in("Dara", "1357").await.unwrap_err();
+    assert_eq!(code(&err), "pin_locked", "even the right pin waits");
+    pos.disable_cashier(owner, "Dara").await.unwrap();
+    let err = pos.sign_in("Dara", "1357").await.unwrap_err();
+    assert_eq!(code(&err), "cashier_invalid");
+    assert_eq!(pos.cashiers().await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn the_rate_is_logged_refused_when_bad_and_frozen_on_each_sale() {
+    let (_dir, pos) = demo().await;
+    assert_eq!(pos.rate().await.unwrap().riel_per_usd, 4100, "configured");
+    for bad in ["0", "abc", "-4000", "41000", "4,1,00"] {
+        let err = pos.set_rate(Actor::Owner, bad).await.unwrap_err();
+        assert_eq!(code(&err), "rate_invalid", "{bad}: {err}");
+    }
+    let set = pos.set_rate(Actor::Owner, "4,000").await.unwrap();
+    assert_eq!(
+        (set.riel_per_usd, set.changed_by),
+        (4000, Some(Actor::Owner))
+    );
+    let charge = pos
+        .charge(ChargeRequest {
+            amount: "1.00".into(),
+            currency: Some(Currency::Usd),
+            ..ChargeRequest::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(charge.khr_equivalent, Some(Money::new(4000, Currency::Khr)));
+}
+
+#[tokio::test]
+async fn a_day_at_the_counter_from_open_to_z_report() {
+    let (_dir, pos) = demo().await;
+    let owner = Actor::Owner;
+    let dara = pos.add_cashier(owner, "Dara", "1357").await.unwrap();
+    let clerk = pos.sign_in("Dara", "1357").await.unwrap();
+
+    // Without an open shift nothing sells once the shop has cashiers.
+    let err = pos
+        .cash_sale(cash("3.75", Currency::Usd, "5", ""))
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "no_open_shift");
+    let err = pos
+        .charge(ChargeRequest {
+            amount: "5000".into(),
+            currency: Some(Currency::Khr),
+            ..ChargeRequest::default()
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "no_open_shift");
+
+    let shift = pos.open_shift(clerk, "40,000", "20").await.unwrap();
+    assert_eq!(shift.expected.khr, 40_000);
+    let err = pos.open_shift(owner, "0", "0").await.unwrap_err();
+    assert_eq!(code(&err), "shift_open");
+
+    // $3.75 at 4,100 paid with $5: $1 and 1,000 riel back, 25 riel on the rounding line.
+    let sale = pos
+        .cash_sale(cash("3.75", Currency::Usd, "5", ""))
+        .await
+        .unwrap();
+    assert_eq!(sale.sale.status, SaleStatus::Paid);
+    assert_eq!(
+        (
+            sale.change.usd.minor,
+            sale.change.khr.minor,
+            sale.rounding.minor
+        ),
+        (100, 1_000, 25)
+    );
+    assert_eq!(sale.sale.receipt_number, Some(1));
+
+    // Short cash: refused with what is still due, unless split.
+    let err = pos
+        .cash_sale(cash("3.75", Currency::Usd, "2", ""))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, CoreError::CashShort { khqr, .. } if khqr == Money::new(175, Currency::Usd)),
+        "{err}"
+    );
+    for (bad, want) in [
+        (cash("3.75", Currency::Usd, "5.50", ""), "cash_invalid"),
+        (cash("3.75", Currency::Usd, "-5", ""), "amount_invalid"),
+        (cash("-3.75", Currency::Usd, "5", ""), "amount_invalid"),
+        (cash("3.75", Currency::Usd, "", "1.5"), "amount_invalid"),
+    ] {
+        let err = pos.cash_sale(bad).await.unwrap_err();
+        assert_eq!(code(&err), want, "{err}");
+    }
+    let split = pos
+        .cash_sale(CashSaleRequest {
+            split: true,
+            ..cash("3.75", Currency::Usd, "2", "")
+        })
+        .await
+        .unwrap();
+    let qr = split.khqr.clone().unwrap();
+    assert_eq!(
+        qr.amount,
+        Money::new(175, Currency::Usd),
+        "exactly the rest"
+    );
+    assert_eq!(split.sale.status, SaleStatus::Pending);
+    let x = pos.x_report().await.unwrap();
+    assert_eq!(x.totals.khqr_awaiting.usd, 175);
+    pos.demo_pay(qr.sale_id).await.unwrap();
+    let paid = async {
+        while pos.sale(qr.sale_id).await.unwrap().status != SaleStatus::Paid {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(10), paid)
+        .await
+        .unwrap();
+
+    pos.cash_movement(
+        clerk,
+        &MovementRequest {
+            cash_in: false,
+            amount: "10".into(),
+            currency: Currency::Usd,
+            reason: "ice delivery".into(),
+        },
+    )
+    .await
+    .unwrap();
+
+    // Refunds: owner only, never above what was paid, cash out of this drawer.
+    let refund = |amount: &str, bank: Option<&str>| RefundRequest {
+        receipt: 1,
+        amount: amount.into(),
+        bank_reference: bank.map(str::to_owned),
+        ..RefundRequest::default()
+    };
+    let err = pos.refund(clerk, &refund("1", None)).await.unwrap_err();
+    assert_eq!(code(&err), "not_allowed");
+    let err = pos.refund(owner, &refund("3.76", None)).await.unwrap_err();
+    assert_eq!(code(&err), "refund_invalid");
+    let r1 = pos.refund(owner, &refund("1", None)).await.unwrap();
+    let r2 = pos
+        .refund(owner, &refund("2.75", Some("ABA 42")))
+        .await
+        .unwrap();
+    assert_eq!((r1.number, r2.number), (1, 2));
+    let err = pos.refund(owner, &refund("0.01", None)).await.unwrap_err();
+    assert_eq!(code(&err), "refund_invalid", "fully refunded");
+
+    // Close: riel 40,000 − 1,000 change = 39,000; dollars $20 + $5 + $2 − $1 − $10 − $1 = $15.
+    let x = pos.x_report().await.unwrap();
+    assert_eq!((x.expected.khr, x.expected.usd), (39_000, 1_500));
+    let close = |khr: &str, reason: Option<&str>| CloseShiftRequest {
+        counted_khr: khr.into(),
+        counted_usd: "15".into(),
+        reason: reason.map(str::to_owned),
+    };
+    let err = pos
+        .close_shift(clerk, &close("38,000", None))
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "reason_needed");
+    let z = pos
+        .close_shift(clerk, &close("38,000", Some("gave 1,000 too much")))
+        .await
+        .unwrap();
+    assert_eq!(z.number, 1);
+    assert_eq!(z.document.closing.variance.khr, -1_000);
+    assert_eq!(z.document.totals.khqr_paid.usd, 175);
+    assert_eq!(z.document.totals.cash_sales, 2);
+    let err = pos
+        .close_shift(clerk, &close("38,000", Some("x")))
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "no_open_shift", "closing twice");
+    assert_eq!(pos.z_report(1).await.unwrap().unwrap(), z);
+    let check = pos.verify_ledger().await.unwrap();
+    assert!(check.is_intact(), "{check:?}");
+    let _ = dara;
+}
