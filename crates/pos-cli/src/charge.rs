@@ -1,10 +1,13 @@
 //! `khqr-pos charge`: records a pending sale, prints its KHQR (in the terminal or as JSON),
-//! and with `--wait` stays until the payment is final; the exit code tells the outcome.
+//! and with `--wait` stays until the payment is final; the exit code tells the outcome. With
+//! `--cash-usd`/`--cash-khr` it rings up a cash sale in the open shift instead (change and
+//! rounding line printed), and with `--split` short cash leaves a KHQR for exactly the rest.
 
 use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Args;
+use pos_core::counter::{CashSaleRequest, CashSaleView};
 use pos_core::{
     ChargeRequest, ChargeView, CoreError, Currency, Pos, PosEvent, SaleStatus, SaleView,
     Verification,
@@ -51,6 +54,19 @@ pub struct ChargeArgs {
     /// Demo mode only: the simulator pays the QR after this long (e.g. 3s).
     #[arg(long, value_name = "DURATION")]
     demo_autopay: Option<String>,
+    /// Cash sale: the dollars handed over (whole accepted notes, e.g. 20).
+    #[arg(long, value_name = "AMOUNT")]
+    cash_usd: Option<String>,
+    /// Cash sale: the riel handed over (e.g. 10,000).
+    #[arg(long, value_name = "AMOUNT")]
+    cash_khr: Option<String>,
+    /// Cash sale: give all the change in riel.
+    #[arg(long)]
+    all_riel: bool,
+    /// Cash sale: when the cash is short, make a KHQR for exactly the rest (with --wait,
+    /// stay until it is paid).
+    #[arg(long)]
+    split: bool,
 }
 
 /// Runs `khqr-pos charge`.
@@ -71,33 +87,92 @@ async fn charge(args: ChargeArgs) -> Result<u8, CoreError> {
     // Only this charge is watched here; `khqr-pos watch` looks after everything else.
     let pos = common::start_for_one_sale(config).await?;
     let mut events = pos.subscribe();
-    let charge = pos
-        .charge(ChargeRequest {
-            amount: args.amount.clone(),
-            currency,
-            expires_in_ms: expires_in.and_then(|d| u64::try_from(d.as_millis()).ok()),
-            note: args.note.clone(),
-        })
-        .await;
-    let charge = match charge {
-        Ok(charge) => charge,
+    let shown = sell(&pos, &args, currency, expires_in, tz).await;
+    let qr = match shown {
+        Ok(qr) => qr,
         Err(error) => {
             pos.shutdown().await;
             return Err(error);
         }
     };
-    if args.json {
-        common::print_json(&charge_json(&charge, tz))?;
-    } else {
-        print_card(&charge, tz, pos.is_demo());
-    }
-    if !args.wait {
-        pos.shutdown().await;
-        return Ok(EXIT_OK);
-    }
-    let outcome = wait(&pos, &mut events, &charge, args.json).await;
+    let outcome = match qr {
+        Some(charge) if args.wait => wait(&pos, &mut events, &charge, args.json).await,
+        _ => Ok(EXIT_OK),
+    };
     pos.shutdown().await;
     outcome
+}
+
+/// Records the sale and prints it; returns the QR the customer is to pay, if any.
+async fn sell(
+    pos: &Pos,
+    args: &ChargeArgs,
+    currency: Option<Currency>,
+    expires_in: Option<Duration>,
+    tz: chrono_tz::Tz,
+) -> Result<Option<ChargeView>, CoreError> {
+    if args.cash_usd.is_none() && args.cash_khr.is_none() {
+        if args.split || args.all_riel {
+            return Err(CoreError::ConfigInvalid {
+                field: "--split/--all-riel".into(),
+                reason: "they apply to a cash sale: give --cash-usd or --cash-khr".into(),
+            });
+        }
+        let charge = pos
+            .charge(ChargeRequest {
+                amount: args.amount.clone(),
+                currency,
+                expires_in_ms: expires_in.and_then(|d| u64::try_from(d.as_millis()).ok()),
+                note: args.note.clone(),
+            })
+            .await?;
+        if args.json {
+            common::print_json(&charge_json(&charge, tz))?;
+        } else {
+            print_card(&charge, tz, pos.is_demo());
+        }
+        return Ok(Some(charge));
+    }
+    let sale = pos
+        .cash_sale(CashSaleRequest {
+            amount: args.amount.clone(),
+            currency,
+            usd_given: args.cash_usd.clone(),
+            khr_given: args.cash_khr.clone(),
+            all_riel: args.all_riel,
+            split: args.split,
+            note: args.note.clone(),
+        })
+        .await?;
+    if args.json {
+        let mut value = serde_json::to_value(&sale).unwrap_or_default();
+        if let (Some(map), Some(qr)) = (value.as_object_mut(), &sale.khqr) {
+            map.insert("khqr".into(), charge_json(qr, tz));
+        }
+        common::print_json(&value)?;
+    } else {
+        print_cash(&sale);
+        if let Some(qr) = &sale.khqr {
+            print_card(qr, tz, pos.is_demo());
+        }
+    }
+    Ok(sale.khqr)
+}
+
+/// A cash sale as the cashier reads it: due in both currencies, given, change, rounding.
+fn print_cash(sale: &CashSaleView) {
+    println!(
+        "due {} KHR / {} USD at {} riel per dollar   bill {}",
+        sale.due_khr, sale.due_usd, sale.riel_per_usd, sale.sale.bill_number
+    );
+    println!(
+        "given {} USD + {} KHR   change {} USD + {} KHR   rounding {} KHR",
+        sale.tendered.usd, sale.tendered.khr, sale.change.usd, sale.change.khr, sale.rounding
+    );
+    match sale.sale.receipt_number {
+        Some(receipt) => println!("PAID IN CASH  receipt #{receipt}"),
+        None => println!("SPLIT: the rest is due by KHQR"),
+    }
 }
 
 /// The charge as JSON: the view without the SVG, plus readable times.

@@ -10,6 +10,7 @@ mod charge;
 mod check;
 mod common;
 mod config_cmd;
+mod counter;
 mod ledger;
 mod print;
 mod qr;
@@ -60,6 +61,19 @@ enum Command {
     /// This counter's ledger and the shop database (PostgreSQL, from KHQR_POS_SHOP_DB).
     #[command(subcommand)]
     Sync(sync::SyncCommand),
+    /// Shifts: open with a float, X report, cash in/out, close with the count and Z report.
+    #[command(subcommand)]
+    Shift(counter::ShiftCommand),
+    /// The shop's exchange rate (riel per dollar): show it, or set it as the owner.
+    Rate(counter::RateArgs),
+    /// Cashier accounts (the owner's).
+    #[command(subcommand)]
+    Cashier(counter::CashierCommand),
+    /// Refund a paid sale by its receipt number (the owner's): cash or bank app.
+    Refund(counter::RefundArgs),
+    /// The owner's PIN.
+    #[command(subcommand)]
+    Owner(counter::OwnerCommand),
 }
 
 fn main() -> ExitCode {
@@ -78,5 +92,20 @@ fn main() -> ExitCode {
         Command::Config(command) => config_cmd::run(command),
         Command::Print(command) => print::run(command),
         Command::Sync(command) => sync::run(command),
+        Command::Shift(command) => counter::run_shift(command),
+        Command::Rate(args) => counter::run_rate(args),
+        Command::Cashier(command) => counter::run_cashier(command),
+        Command::Refund(args) => counter::run_refund(args),
+        Command::Owner(command) => counter::run_owner(command),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        super::Cli::command().debug_assert();
     }
 }

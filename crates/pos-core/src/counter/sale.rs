@@ -30,6 +30,7 @@ impl Pos {
             usd: cash_typed(request.usd_given.as_deref().unwrap_or(""), Currency::Usd)?,
             khr: cash_typed(request.khr_given.as_deref().unwrap_or(""), Currency::Khr)?,
         };
+        let shift = self.open_shift_here().await?.id;
         let rate = self.current_rate().await?;
         let due = Due::new(checked.amount, rate)?;
         let policy = &self.config().cash.policy;
@@ -49,7 +50,6 @@ impl Pos {
                 })
             }
         };
-        let shift = self.open_shift_here().await?.id;
         checked.qr = khqr;
         checked.riel_per_usd = rate.riel_per_usd();
         let sale = self
