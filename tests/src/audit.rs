@@ -2,7 +2,8 @@
 //! fresh connection (as an auditor would open it), not through the POS that wrote it:
 //!
 //! - `PRAGMA integrity_check` (and the foreign-key check) report nothing;
-//! - the receipt chain verifies;
+//! - the receipt chain verifies, and so do the refund and Z report chains (numbers gap-free
+//!   per terminal, links and hashes intact);
 //! - every sale appears once, and each sale with a payment has exactly one receipt;
 //! - receipt numbers run 1, 2, 3… per terminal with no gap;
 //! - no sale entered a paid status twice in its event log ("finalized twice").
@@ -52,6 +53,12 @@ pub fn audit(path: &Path) -> Result<Audit, String> {
         .map_err(|e| format!("chain verification failed to run: {e}"))?;
     if !chain.is_intact() {
         return Err(format!("receipt chain: {:?}", chain.problems));
+    }
+    let cash = store
+        .verify_cash_chains()
+        .map_err(|e| format!("refund and z report chains failed to run: {e}"))?;
+    if !cash.problems.is_empty() {
+        return Err(format!("refund or z report chain: {:?}", cash.problems));
     }
     let sales = store
         .sales(&Query::default())
