@@ -101,10 +101,10 @@ pub enum ShiftCommand {
     Close {
         #[command(flatten)]
         common: Common,
-        /// Riel counted.
+        /// Riel counted: an amount (38,000) or note by note (50,000x1 + 1,000x3).
         #[arg(long)]
         counted_khr: String,
-        /// Dollars counted.
+        /// Dollars counted: an amount (26) or note by note in dollars (20x1 1x6).
         #[arg(long)]
         counted_usd: String,
         /// Why the variance (needed above the shop's threshold).

@@ -262,7 +262,7 @@ fn a_day_at_the_counter_on_the_command_line() {
         "--counted-khr",
         "38,000",
         "--counted-usd",
-        "15",
+        "10x1 + 5x1",
     ];
     refused(&with_pins(d, DARA_PIN, None, &close), "reason_needed");
     let csv = d.join("z1.csv");

@@ -130,8 +130,8 @@ pub enum CoreError {
     /// The POS was shut down; start a new one.
     #[error("the pos has been shut down")]
     Stopped,
-    /// An owner PIN must be 4 to 8 digits.
-    #[error("an owner pin is 4 to 8 digits")]
+    /// A PIN (the owner's or a cashier's) must be 4 to 8 digits.
+    #[error("a pin (the owner's or a cashier's) is 4 to 8 digits")]
     PinFormat,
     /// No owner PIN has been set yet.
     #[error("no owner pin is set yet")]

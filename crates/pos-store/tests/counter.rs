@@ -501,3 +501,44 @@ fn z_reports_read_back_verify_and_export_as_csv() {
     assert_eq!(chains.problems.len(), 1, "{:?}", chains.problems);
     assert_eq!(chains.problems[0].chain, "z_reports");
 }
+
+#[test]
+fn a_khqr_sale_pending_at_close_is_carried_as_awaiting_and_settles_once_in_its_own_shift() {
+    let mut l = Ledger::new();
+    let first = l.open_shift();
+    let s = l.store.insert_pending(&sale(1, khr(12_300))).unwrap();
+    let float = PerCurrency::new(40_000, 2_000);
+    let none = PerCurrency::default();
+    let z = l
+        .store
+        .close_shift(first, T0 + 10, Actor::Owner, float, none, None)
+        .unwrap();
+    let t = &z.document.totals;
+    assert_eq!(
+        (t.khqr_awaiting, t.khqr_awaiting_count, t.khqr_paid_count),
+        (PerCurrency::new(12_300, 0), 1, 0)
+    );
+    let second = l
+        .store
+        .open_shift("T1", Actor::Owner, T0 + 20, float)
+        .unwrap()
+        .id;
+    l.store
+        .apply_event(
+            s.id,
+            SaleEvent::PaymentReported { matches: true },
+            Some(&paid(khr(12_300))),
+            T0 + 30,
+        )
+        .unwrap();
+    // Paid after the close: counted in its own shift, never in the next one, and the Z
+    // report as issued is unchanged.
+    let now_first = l.store.shift_totals(first).unwrap();
+    assert_eq!(
+        (now_first.khqr_paid.khr, now_first.khqr_awaiting_count),
+        (12_300, 0)
+    );
+    let next = l.store.shift_totals(second).unwrap();
+    assert_eq!((next.khqr_paid_count, next.khqr_awaiting_count), (0, 0));
+    assert_eq!(l.store.z_report("T1", 1).unwrap().unwrap(), z);
+}

@@ -3,11 +3,37 @@
 //! above the shop's threshold) and the Z report, issued in the same transaction.
 
 use pos_cash::PerCurrency;
-use pos_domain::{Currency, Money};
+use pos_domain::{AmountError, Currency, Money};
 use pos_store::{Actor, CashMovement, Shift, ZReport};
 
 use super::{cash_typed, CloseShiftRequest, MovementRequest, ShiftView};
 use crate::{CoreError, Pos};
+
+/// A drawer count as typed in `currency`: an amount (`38,000`), or the denomination helper's
+/// note counts, `VALUExCOUNT` separated by spaces or `+` (`50,000x1 + 1,000x3` riel,
+/// `20x2 1x4` dollars), each value a note in use.
+fn counted(text: &str, currency: Currency) -> Result<i64, CoreError> {
+    if !text.contains(['x', 'X']) {
+        return Ok(cash_typed(text, currency)?.minor);
+    }
+    let mut counts = Vec::new();
+    for entry in text.split(|c: char| c == '+' || c.is_whitespace()) {
+        if entry.is_empty() {
+            continue;
+        }
+        let (value, count) = entry.split_once(['x', 'X']).unwrap_or((entry, ""));
+        let value = Money::parse_cashier(value, currency, None)?.minor;
+        let Ok(count) = count.parse::<i64>() else {
+            // Not VALUExCOUNT: the amount grammar words what is wrong with the entry.
+            let error = Money::parse_cashier(entry, currency, None)
+                .err()
+                .unwrap_or(AmountError::Empty);
+            return Err(error.into());
+        };
+        counts.push((value, count));
+    }
+    Ok(pos_cash::count_drawer(currency, &counts)?.minor)
+}
 
 /// Amounts typed per currency.
 fn per_currency(khr: &str, usd: &str) -> Result<PerCurrency, CoreError> {
@@ -103,7 +129,10 @@ impl Pos {
         request: &CloseShiftRequest,
     ) -> Result<ZReport, CoreError> {
         self.check_enabled(actor).await?;
-        let counted = per_currency(&request.counted_khr, &request.counted_usd)?;
+        let counted = PerCurrency::new(
+            counted(&request.counted_khr, Currency::Khr)?,
+            counted(&request.counted_usd, Currency::Usd)?,
+        );
         let shift = self.open_shift_here().await?;
         let threshold = self.config().cash.variance_threshold;
         let reason = request.reason.clone();
@@ -121,5 +150,31 @@ impl Pos {
         self.store()
             .run(move |s| s.z_report(&terminal_id, number))
             .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_drawer_is_counted_as_an_amount_or_note_by_note() {
+        assert_eq!(counted("38,000", Currency::Khr).unwrap(), 38_000);
+        assert_eq!(counted("0", Currency::Khr).unwrap(), 0);
+        assert_eq!(
+            counted("50,000x1 + 1,000x3 500X2", Currency::Khr).unwrap(),
+            54_000
+        );
+        assert_eq!(counted("20x2 1x4", Currency::Usd).unwrap(), 4_400);
+        for (bad, currency, code) in [
+            ("3000x1", Currency::Khr, "cash_invalid"),
+            ("20x-1", Currency::Usd, "cash_invalid"),
+            ("20x", Currency::Usd, "amount_invalid"),
+            ("x2", Currency::Usd, "amount_invalid"),
+            ("1.5x2", Currency::Khr, "amount_invalid"),
+        ] {
+            let err = counted(bad, currency).unwrap_err();
+            assert_eq!(err.code().to_string(), code, "{bad}: {err}");
+        }
     }
 }

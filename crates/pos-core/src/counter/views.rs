@@ -78,13 +78,14 @@ pub struct MovementRequest {
     pub reason: String,
 }
 
-/// The drawer counted at close.
+/// The drawer counted at close: per currency an amount as typed (`38,000`), or the
+/// denomination helper's note counts (`50,000x1 + 1,000x3`; dollar notes in dollars, `20x2`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CloseShiftRequest {
-    /// Riel counted, as typed.
+    /// Riel counted.
     pub counted_khr: String,
-    /// Dollars counted, as typed.
+    /// Dollars counted.
     pub counted_usd: String,
     /// Why the variance, when it is above the shop's threshold.
     pub reason: Option<String>,
