@@ -58,6 +58,26 @@ async fn pushing_twice_stores_every_event_once_and_the_second_push_writes_nothin
 }
 
 #[tokio::test]
+async fn cash_sales_push_once_with_their_receipts_on_the_terminals_chain() {
+    let url = common::fresh_db();
+    let db = db_name(&url);
+    let mut ledger = Ledger::new("T1");
+    ledger.sell(3);
+    ledger.sell_cash(3);
+    ledger.sell(2);
+    // A cash sale is one event, created paid, carrying its receipt.
+    let created_paid = ledger
+        .log()
+        .iter()
+        .filter(|e| matches!(e.kind, EventKind::Status { from: None, .. }) && e.receipt.is_some())
+        .count();
+    assert_eq!(created_paid, 3);
+    let mut shop = open(&url).await;
+    shop.push(&ledger.store, "T1", 4).await.unwrap();
+    ledger.assert_exactly_once_in(common::shared(), db);
+}
+
+#[tokio::test]
 async fn a_push_resumes_from_the_high_water_mark_in_the_shop_database() {
     let url = common::fresh_db();
     let mut ledger = Ledger::new("T1");

@@ -106,6 +106,52 @@ impl Ledger {
         }
     }
 
+    /// Sells `n` cash sales in riel, paid exactly, in the terminal's open shift (opened
+    /// first when there is none): each one event, paid at once with its receipt.
+    pub fn sell_cash(&mut self, n: u32) {
+        let created = 1_795_626_000_000 + 60_000 * i64::from(self.sold + 1);
+        let shift = match self.store.open_shift_on(&self.terminal).unwrap() {
+            Some(shift) => shift.id,
+            None => {
+                let float = pos_cash::PerCurrency::default();
+                let owner = pos_store::Actor::Owner;
+                self.store
+                    .open_shift(&self.terminal, owner, created, float)
+                    .unwrap()
+                    .id
+            }
+        };
+        for _ in 0..n {
+            self.sold += 1;
+            let k = self.sold;
+            let riel = 1_000 * i64::from(k);
+            let created = 1_795_626_000_000 + 60_000 * i64::from(k);
+            let sale = NewSale {
+                bill_number: format!("{}-{k:05}", self.terminal),
+                terminal_id: self.terminal.clone(),
+                created_ms: created,
+                amount: Money::new(riel, Currency::Khr),
+                note: None,
+                qr: String::new(),
+                md5: String::new(),
+                expires_ms: created,
+                riel_per_usd: None,
+            };
+            let cash = pos_store::NewCashSale {
+                sale,
+                rate: pos_cash::Rate::new(4100).unwrap(),
+                cash: pos_cash::Tendered::new(0, riel),
+                change: pos_cash::Change {
+                    usd: Money::new(0, Currency::Usd),
+                    khr: Money::new(0, Currency::Khr),
+                },
+                rounding: Money::new(0, Currency::Khr),
+                khqr: None,
+            };
+            self.store.record_cash_sale(shift, &cash).unwrap();
+        }
+    }
+
     /// Every event of this ledger's terminal, in order.
     pub fn log(&self) -> Vec<pos_store::LogEntry> {
         self.store.log_after(&self.terminal, 0, u32::MAX).unwrap()
