@@ -12,8 +12,6 @@ mod owner;
 mod state;
 #[cfg(test)]
 mod tests;
-#[cfg(target_os = "linux")]
-mod webkit;
 
 use std::process::ExitCode;
 
@@ -106,8 +104,6 @@ fn forward_events<R: Runtime>(
 /// Runs the app until its window closes: configuration from the usual places (file,
 /// environment), demo mode when no Bakong token is configured.
 pub fn run() -> ExitCode {
-    #[cfg(target_os = "linux")]
-    webkit::configure();
     let config = Config::load(LoadOptions::default());
     if let Ok(config) = &config {
         // A log that cannot be written must not keep the counter closed.
