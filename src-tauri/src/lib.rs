@@ -35,6 +35,7 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>, launch: Launch) -> tauri:
             commands::simulate_payment,
             commands::waiting_sale,
             commands::check_now,
+            commands::accept_unverified,
             owner::owner_status,
             owner::owner_set_pin,
             owner::owner_unlock,

@@ -205,6 +205,9 @@ pub struct Config {
     pub time_zone: chrono_tz::Tz,
     /// The Bakong connection.
     pub bakong: BakongConfig,
+    /// Whether the cashier may accept a sale on the customer's success screen while Bakong
+    /// cannot answer (verified later); the owner can turn it off.
+    pub accept_unverified: bool,
 }
 
 /// How the POS reaches Bakong and how many checks it may spend.
@@ -282,6 +285,7 @@ struct FileConfig {
     max_amount_usd: Option<String>,
     terminal_id: Option<String>,
     time_zone: Option<String>,
+    accept_unverified: Option<bool>,
     #[serde(default)]
     merchant: FileMerchant,
     #[serde(default)]
@@ -580,6 +584,7 @@ impl Config {
                 demo_autopay,
                 request_timeout,
             },
+            accept_unverified: file.accept_unverified.unwrap_or(true),
         })
     }
 

@@ -93,6 +93,9 @@ pub struct Sale {
     pub payment: Option<PaymentDetails>,
     /// The receipt number, once the sale has a payment.
     pub receipt_number: Option<i64>,
+    /// The payer's reference the cashier typed when accepting the sale on the customer's
+    /// success screen, if it was accepted so.
+    pub accepted_ref: Option<String>,
 }
 
 /// A receipt: the gap-free number a paid sale gets on its terminal, chained by hash.
