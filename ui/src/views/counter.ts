@@ -146,7 +146,7 @@ export function mountCounter(root: HTMLElement, info: AppInfo): void {
   const acceptedScreen = h(
     "section",
     { class: "accepted-screen", id: "accepted", hidden: true, role: "status" },
-    h("div", { class: "accepted-mark", "aria-hidden": "true" }, "⧗"),
+    h("div", { class: "accepted-mark", "aria-hidden": "true" }, "…"),
     h("h1", { class: "accepted-title", "data-i18n": "accepted.title" }),
     acceptedAmount,
     acceptedRef,
