@@ -105,11 +105,13 @@ impl Pos {
         let store = ledger.store().clone();
         let (client, demo) = connect(&config).await?;
         // Read before the watcher starts, which may resolve it at once. Only pending sales
-        // qualify: no closed QR is newer than `i64::MAX`.
+        // qualify: no closed QR is newer than `i64::MAX`, and an accepted one is off the
+        // counter already.
         let waiting_at_start = store
             .run(|s| s.unresolved(i64::MAX))
             .await?
             .iter()
+            .filter(|sale| sale.status.is_pending())
             .map(|sale| sale.id.0)
             .max();
         let (events, _) = broadcast::channel(EVENT_BUFFER);
