@@ -12,6 +12,8 @@ if [ -f ui/package.json ]; then
 fi
 
 timed "cargo test (build + run)" cargo test --workspace --locked
+# The POS core must build and pass its tests without the demo simulator (the `demo` seam).
+timed "pos-core without demo" cargo test --locked -p pos-core --no-default-features
 
 # The official SDK's conformance vectors (copied from ../shared/khqr), through the CLI as an
 # integrator would run them.

@@ -19,6 +19,7 @@ pub fn app_info(state: State<'_, AppState>) -> Result<AppInfo, ErrorView> {
         max_amount_khr: config.max_amount(Currency::Khr).plain(),
         max_amount_usd: config.max_amount(Currency::Usd).plain(),
         version: env!("CARGO_PKG_VERSION").to_owned(),
+        accept_unverified: config.accept_unverified,
     })
 }
 
@@ -72,6 +73,19 @@ pub async fn check_now(
 ) -> Result<CheckReply, ErrorView> {
     let id = sale_id_from_text(&sale_id)?;
     Ok(state.pos()?.check_now(id).await?.into())
+}
+
+/// Bakong cannot answer: the cashier accepts the sale on the customer's success screen with
+/// the payer's reference shown there; returns its new status (accepted-unverified, or paid
+/// when Bakong confirmed it meanwhile).
+#[tauri::command]
+pub async fn accept_unverified(
+    state: State<'_, AppState>,
+    sale_id: String,
+    payer_ref: String,
+) -> Result<pos_core::SaleStatus, ErrorView> {
+    let id = sale_id_from_text(&sale_id)?;
+    Ok(state.pos()?.accept_unverified(id, &payer_ref).await?.status)
 }
 
 /// Demo mode only: the simulated customer pays the sale's QR.

@@ -26,6 +26,9 @@ pub struct AppInfo {
     pub max_amount_usd: String,
     /// The app's version.
     pub version: String,
+    /// The owner allows accepting a sale on the customer's success screen while Bakong
+    /// cannot answer.
+    pub accept_unverified: bool,
 }
 
 /// A charge as the cashier typed it; Rust parses the amount text (never a float).

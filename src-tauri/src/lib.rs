@@ -12,8 +12,6 @@ mod owner;
 mod state;
 #[cfg(test)]
 mod tests;
-#[cfg(target_os = "linux")]
-mod webkit;
 
 use std::process::ExitCode;
 
@@ -37,6 +35,7 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>, launch: Launch) -> tauri:
             commands::simulate_payment,
             commands::waiting_sale,
             commands::check_now,
+            commands::accept_unverified,
             owner::owner_status,
             owner::owner_set_pin,
             owner::owner_unlock,
@@ -106,8 +105,6 @@ fn forward_events<R: Runtime>(
 /// Runs the app until its window closes: configuration from the usual places (file,
 /// environment), demo mode when no Bakong token is configured.
 pub fn run() -> ExitCode {
-    #[cfg(target_os = "linux")]
-    webkit::configure();
     let config = Config::load(LoadOptions::default());
     if let Ok(config) = &config {
         // A log that cannot be written must not keep the counter closed.

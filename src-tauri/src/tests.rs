@@ -81,8 +81,12 @@ fn app_info_reports_demo_mode_and_the_shop_without_any_secret() {
     // The keypad stops at the shop's maximum (the demo config's defaults).
     assert_eq!(info["maxAmountKhr"], "40000000");
     assert_eq!(info["maxAmountUsd"], "10000.00");
+    assert_eq!(
+        info["acceptUnverified"], true,
+        "on unless the owner turns it off"
+    );
     let keys: Vec<&String> = info.as_object().unwrap().keys().collect();
-    assert_eq!(keys.len(), 6, "unexpected fields in app_info: {keys:?}");
+    assert_eq!(keys.len(), 7, "unexpected fields in app_info: {keys:?}");
 }
 
 #[test]
@@ -153,6 +157,27 @@ fn unknown_sale_ids_are_reported_as_sale_not_found() {
             assert_eq!(err["code"], "sale_not_found", "{cmd} {id}: {err}");
         }
     }
+}
+
+#[test]
+fn accepting_on_the_customers_screen_is_refused_while_bakong_answers_and_changes_nothing() {
+    let app = demo_app();
+    let card = charge(&app, "5000", "KHR").unwrap();
+    let id = card["saleId"].as_str().unwrap();
+    let args = json!({"saleId": id, "payerRef": "4821"});
+    let err = invoke(&app, "accept_unverified", args).unwrap_err();
+    assert_eq!(err["code"], "accept_not_needed", "{err}");
+    let err = invoke(
+        &app,
+        "accept_unverified",
+        json!({"saleId": "abc", "payerRef": "1"}),
+    );
+    assert_eq!(err.unwrap_err()["code"], "sale_not_found");
+    // Still waiting: the cashier can cancel it as before.
+    assert_eq!(
+        invoke(&app, "cancel_sale", json!({"saleId": id})).unwrap(),
+        "cancelled"
+    );
 }
 
 #[test]

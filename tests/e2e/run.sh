@@ -14,4 +14,4 @@ cd tests/e2e
 # A hung WebKit must not eat the CI budget: the whole run is bounded (about 4–6 minutes on an
 # idle 2-core machine, twice that under load).
 timeout --kill-after=10 1200 xvfb-run -a -s "-screen 0 1920x1080x24 -nolisten tcp" \
-  node --test --test-concurrency=1 --test-timeout=300000 app.test.mjs expiry.test.mjs owner.test.mjs layout.test.mjs restart.test.mjs
+  node --test --test-concurrency=1 --test-timeout=300000 app.test.mjs expiry.test.mjs owner.test.mjs layout.test.mjs restart.test.mjs accept.test.mjs

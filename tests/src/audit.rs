@@ -6,7 +6,9 @@
 //!   per terminal, links and hashes intact);
 //! - every sale appears once, and each sale with a payment has exactly one receipt;
 //! - receipt numbers run 1, 2, 3… per terminal with no gap;
-//! - no sale entered a paid status twice in its event log ("finalized twice").
+//! - no sale entered a paid status twice in its event log ("finalized twice");
+//! - a sale accepted on the customer's screen has its payer's reference, and only such a sale
+//!   has one (the status change and the reference are one transaction).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -97,6 +99,21 @@ pub fn audit(path: &Path) -> Result<Audit, String> {
             return Err(format!(
                 "sale {} was finalized {payments} times: {events:?}",
                 sale.id
+            ));
+        }
+        let accepted = events.iter().any(|e| {
+            matches!(
+                &e.kind,
+                EventKind::Status {
+                    to: SaleStatus::AcceptedUnverified,
+                    ..
+                }
+            )
+        });
+        if accepted != sale.accepted_ref.is_some() {
+            return Err(format!(
+                "sale {} half accepted: accepted in its event log {accepted}, reference {:?}",
+                sale.id, sale.accepted_ref
             ));
         }
     }

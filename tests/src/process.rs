@@ -142,6 +142,17 @@ impl SimProcess {
         answer
     }
 
+    /// Removes every injected fault: Bakong answers normally again.
+    pub async fn clear_faults(&self) {
+        let response = self
+            .http
+            .delete(format!("{}/__sim/faults", self.url))
+            .send()
+            .await
+            .expect("clear faults request");
+        assert!(response.status().is_success(), "clear faults refused");
+    }
+
     /// The customer pays this QR string now (registering it first, as a bank app scans it).
     pub async fn pay_qr(&self, qr: &str) -> Value {
         self.control("pay", json!({ "qr": qr })).await

@@ -28,6 +28,7 @@ use std::process::Stdio;
 use std::sync::Arc;
 use std::time::Duration;
 
+use pos_bakong_sim::{Fault, FaultRule, When};
 use pos_domain::SaleStatus;
 use pos_scenarios::audit::audit;
 use pos_scenarios::process::{khqr_pos, SimProcess};
@@ -360,5 +361,102 @@ async fn sigkilled_charges_lose_no_sale_and_never_issue_a_second_receipt() {
         clock.elapsed() - crashed_in,
         ledger.sales.len(),
         summary(&seen)
+    );
+}
+
+/// `khqr-pos accept` during an outage, SIGKILLed at random moments: between its start and the
+/// transaction that records the acceptance, or inside it. Each sale must be either still
+/// pending or accepted with its payer's reference (the audit checks both or neither), never
+/// half-accepted. Then Bakong comes back with every payment, a third of them of a different
+/// amount: the watcher verifies each accepted or pending sale, paid with one receipt when the
+/// amount matches, and a mismatch on the owner's attention list when it does not.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigkilled_accepts_record_the_acceptance_whole_or_not_at_all() {
+    let sales_count = env_number("POS_CRASH_ACCEPTS", 16);
+    let mut rng = StdRng::seed_from_u64(env_number("POS_CRASH_SEED", 20_261_127));
+    let till = Till::start().await;
+    let mut sales = Vec::new();
+    for i in 0..sales_count {
+        let amount = format!("{}00", 10 + i);
+        let args = ["charge", "--amount", &amount, "--currency", "KHR", "--json"];
+        let out = till.command(&args).output().await.unwrap();
+        assert!(out.status.success(), "charge {amount}: {out:?}");
+        sales.push(serde_json::from_slice::<Value>(&out.stdout).unwrap());
+    }
+    let outage = FaultRule::everywhere(
+        When::Always,
+        Fault::ServerError {
+            status: 503,
+            empty: false,
+        },
+    );
+    till.sim
+        .control("faults", serde_json::to_value(outage).unwrap())
+        .await;
+
+    // The first accept runs to its end: its time bounds where the others are killed.
+    let accept = |sale: &Value| {
+        let bill = sale["billNumber"].as_str().unwrap();
+        till.command(&["accept", bill, "--ref", "…4821", "--json"])
+            .spawn()
+            .unwrap()
+    };
+    let started = tokio::time::Instant::now();
+    let status = accept(&sales[0]).wait().await.unwrap();
+    assert_eq!(status.code(), Some(6), "accepted, not verified yet");
+    let full_ms = u64::try_from(started.elapsed().as_millis()).unwrap().max(1);
+    let mut killed = 0;
+    for sale in &sales[1..] {
+        let mut child = accept(sale);
+        let kill_after = Duration::from_millis(rng.gen_range(0..full_ms * 3 / 2));
+        tokio::select! {
+            status = child.wait() => assert_eq!(status.unwrap().code(), Some(6)),
+            () = tokio::time::sleep(kill_after) => {
+                child.start_kill().unwrap();
+                child.wait().await.unwrap();
+                killed += 1;
+            }
+        }
+    }
+    let ledger = audit(&till.ledger()).unwrap_or_else(|p| panic!("half-written accept: {p}"));
+    let accepted = ledger.count(SaleStatus::AcceptedUnverified);
+    assert_eq!(
+        accepted + ledger.count(SaleStatus::Pending),
+        sales.len(),
+        "{:?}",
+        ledger.sales
+    );
+    assert_eq!(ledger.receipts, 0, "nothing is paid before Bakong says so");
+
+    till.sim.clear_faults().await;
+    for (i, sale) in sales.iter().enumerate() {
+        let mut pay = serde_json::json!({"qr": sale["qr"]});
+        if i % 3 == 1 {
+            pay["amount"] = "100".into();
+            pay["currency"] = "KHR".into();
+        }
+        till.sim.control("pay", pay).await;
+    }
+    assert!(watch_until_idle(&till).await.success());
+    let ledger = audit(&till.ledger()).unwrap_or_else(|p| panic!("unsound ledger: {p}"));
+    for (i, sale) in sales.iter().enumerate() {
+        let stored = ledger.by_md5(sale["md5"].as_str().unwrap());
+        let expected = if i % 3 == 1 {
+            SaleStatus::Mismatch
+        } else {
+            SaleStatus::Paid
+        };
+        assert_eq!(stored.status, expected, "{stored:?}");
+    }
+    let out = till.command(&["report", "--json"]).output().await.unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let attention = report["attention"].as_array().unwrap();
+    assert_eq!(attention.len(), ledger.count(SaleStatus::Mismatch));
+    assert!(attention.iter().all(|s| s["status"] == "mismatch"));
+    assert!(report["accepted"].as_array().unwrap().is_empty());
+    eprintln!(
+        "crash safety of accept: {} sales, {accepted} accepted before recovery, {killed} accepts \
+         killed (a run takes {full_ms} ms)",
+        sales.len()
     );
 }

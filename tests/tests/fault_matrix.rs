@@ -16,8 +16,8 @@
 
 use std::time::Duration;
 
-use pos_bakong_sim::{Fault, FaultRule, When};
-use pos_core::{CannotVerifyReason, ChargeView, SaleStatus};
+use pos_bakong_sim::{Fault, FaultRule, PayOptions, When};
+use pos_core::{CannotVerifyReason, ChargeView, Currency, Money, SaleStatus};
 use pos_scenarios::audit::Audit;
 use pos_scenarios::rig::{Rig, RigOptions};
 
@@ -572,4 +572,91 @@ async fn the_key_falls_back_to_a_single_check_when_the_md5_list_is_blocked() {
         "{answer:?}"
     );
     assert_eq!(rig.sim.calls(MD5), 1);
+}
+
+/// Accepting on the customer's screen through one fault class: the three sales are accepted
+/// while Bakong cannot answer (`paid_early` paid as charged, `paid_after` paid a different
+/// amount, `unpaid` never paid and expiring inside the fault). While the fault lasts they stay
+/// accepted, `unpaid` included (its final check got no answer). Once it ends Bakong decides:
+/// paid with its receipt, a mismatch, and unconfirmed; the last two on the owner's attention
+/// list, and only the paid one in the takings.
+// A helper of the test below: its panics are its failures.
+#[allow(clippy::expect_used, clippy::panic)]
+async fn accept_through(rules: Vec<FaultRule>) {
+    let rig = Rig::start().await;
+    let sales = charge_three(&rig).await;
+    for rule in rules {
+        rig.sim.add_fault(rule);
+    }
+    rig.pay(&sales.paid_early);
+    rig.sim
+        .pay(PayOptions {
+            amount: Some(Money::new(300, Currency::Khr)),
+            ..PayOptions::new(&sales.paid_after.md5)
+        })
+        .expect("simulated payment");
+    let deadline = tokio::time::Instant::now() + SETTLE_WITHIN;
+    while rig.cannot_verify_reasons().is_empty() {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no \"cannot verify\""
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let all = [&sales.paid_early, &sales.unpaid, &sales.paid_after];
+    for sale in all {
+        let accepted = rig.pos.accept_unverified(sale.sale_id, "4821").await;
+        assert_eq!(
+            accepted.expect("accepted").status,
+            SaleStatus::AcceptedUnverified
+        );
+    }
+    tokio::time::sleep(FAULT_FOR).await;
+    for sale in all {
+        assert_eq!(rig.status(sale).await, SaleStatus::AcceptedUnverified);
+    }
+    rig.sim.clear_faults();
+    let deadline = tokio::time::Instant::now() + SETTLE_WITHIN;
+    for sale in all {
+        while rig.status(sale).await == SaleStatus::AcceptedUnverified {
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "{} not verified",
+                sale.bill_number
+            );
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+    }
+    let audit = rig.audit();
+    assert_eq!(audit.by_md5(&sales.paid_early.md5).status, SaleStatus::Paid);
+    assert_eq!(
+        audit.by_md5(&sales.paid_after.md5).status,
+        SaleStatus::Mismatch
+    );
+    assert_eq!(
+        audit.by_md5(&sales.unpaid.md5).status,
+        SaleStatus::Unconfirmed
+    );
+    let report = rig.pos.report(None).await.expect("report");
+    let mut attention: Vec<i64> = report.attention.iter().map(|s| s.id).collect();
+    attention.sort_unstable();
+    assert_eq!(attention, [sales.unpaid.sale_id, sales.paid_after.sale_id]);
+    let takings: Vec<_> = report.takings.iter().map(|t| (t.count, t.sum)).collect();
+    assert_eq!(takings, [(1, Money::new(1_000, Currency::Khr))]);
+    assert!(report.accepted.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sales_accepted_during_a_fault_are_settled_by_bakong_once_it_ends() {
+    for fault in [
+        Fault::ServerError {
+            status: 503,
+            empty: false,
+        },
+        Fault::QuotaExhausted,
+        Fault::RegionBlocked,
+        Fault::TokenRevoked,
+    ] {
+        accept_through(everywhere(fault)).await;
+    }
 }

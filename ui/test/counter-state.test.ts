@@ -337,3 +337,79 @@ test("the budget gauge appears when 30 % or less of the day's checks is left, an
   assert.deepEqual(budgetGauge(budget(30)), { left: 30, daily: 100, empty: false });
   assert.deepEqual(budgetGauge(budget(0)), { left: 0, daily: 100, empty: true });
 });
+
+const outage: UiEvent = { kind: "verification", state: { state: "cannotVerify", reason: "network", message: "network: 503" } };
+
+/** A waiting sale with accepting allowed and Bakong unreachable. */
+function unreachable(): State {
+  const start = waiting(card(), initialState("KHR", false, null, true));
+  return step(start, { type: "pos", event: outage }).state;
+}
+
+test("accepting on the customer's screen is offered only while Bakong cannot answer and the owner allows it", () => {
+  const answering = waiting(card(), initialState("KHR", false, null, true));
+  assert.equal(step(answering, key("a")).handled, false, "Bakong answers: the check key is the way");
+  const off = step(waiting(), { type: "pos", event: outage }).state;
+  assert.equal(step(off, key("a")).handled, false, "the owner turned it off");
+  assert.equal(step(off, { type: "acceptStart" }).state, off);
+  for (const k of ["a", "A", "F7"]) {
+    const r = step(unreachable(), key(k));
+    assert.equal(r.handled, true, k);
+    assert.deepEqual(r.state.accept, { text: "", sending: false });
+    assert.deepEqual(r.effects, [{ kind: "focusRef" }]);
+  }
+  // The key's own "cannot verify" answer is enough, whatever the banner says meanwhile.
+  const keyAnswer = step(waiting(card(), initialState("KHR", false, null, true)), {
+    type: "checked",
+    saleId: "1",
+    reply: { outcome: "cannotVerify", reason: "quota", message: "budget spent" },
+  }).state;
+  assert.equal(step(keyAnswer, key("A")).handled, true);
+});
+
+test("the payer's reference is typed, Enter sends it once, and the accepted sale is shown apart from PAID, then a new sale", () => {
+  const typing = run(unreachable(), key("A"), { type: "refTyped", text: "…4821" }).state;
+  assert.equal(step(typing, key("a")).handled, false, "letters go into the reference");
+  assert.equal(step(typing, key("Escape")).state.status, "pending");
+  const sent = step(typing, key("Enter"));
+  assert.deepEqual(sent.effects, [{ kind: "accept", saleId: "1", payerRef: "…4821" }]);
+  assert.equal(step(sent.state, key("Enter")).effects.length, 0, "a second Enter sends nothing");
+  const accepted = step(sent.state, { type: "acceptReplied", saleId: "1", status: "accepted_unverified" });
+  assert.equal(accepted.state.paid, null, "never PAID");
+  assert.deepEqual(accepted.state.accepted, { card: card(), payerRef: "…4821" });
+  assert.deepEqual(accepted.effects, [{ kind: "holdPaid", ms: PAID_HOLD_MS }], "no chime");
+  // The watcher's event for the same change shows nothing twice.
+  assert.equal(step(accepted.state, { type: "pos", event: statusEvent("1", "accepted_unverified", null) }).state, accepted.state);
+  const next = step(accepted.state, { type: "paidHoldOver" }).state;
+  assert.equal(next.sale, null);
+  assert.equal(next.accepted, null);
+  assert.equal(next.entry.text, "");
+  assert.equal(step(accepted.state, key("x")).state.sale, null, "any key starts the next sale");
+});
+
+test("Esc backs out of the reference to the waiting sale; a refused reference is explained and can be fixed", () => {
+  const typing = run(unreachable(), key("a"), { type: "refTyped", text: "  " }).state;
+  const back = step(typing, key("Escape"));
+  assert.equal(back.handled, true);
+  assert.equal(back.state.accept, null);
+  assert.equal(back.state.sale?.saleId, "1");
+  assert.deepEqual(back.effects, [], "backing out cancels nothing");
+  const sent = step(typing, key("Enter")).state;
+  const failure = { code: "text_invalid", message: "type the payer's reference" };
+  const refused = step(sent, { type: "failed", command: "accept", failure });
+  assert.deepEqual(refused.state.problem, { kind: "failed", failure });
+  assert.deepEqual(refused.state.accept, { text: "  ", sending: false });
+  assert.deepEqual(refused.effects, [{ kind: "focusRef" }]);
+  const fixed = run(refused.state, { type: "refTyped", text: "4821" }, key("Enter"));
+  assert.deepEqual(fixed.effects, [{ kind: "accept", saleId: "1", payerRef: "4821" }]);
+});
+
+test("a payment Bakong confirms while the reference is typed is PAID, not accepted", () => {
+  const typing = run(unreachable(), key("a"), { type: "refTyped", text: "4821" }).state;
+  const paid = step(typing, { type: "pos", event: statusEvent("1", "paid", "payer@abaa") }).state;
+  assert.equal(paid.accept, null);
+  assert.equal(paid.accepted, null);
+  assert.equal(paid.paid?.payer, "payer@abaa");
+  const sent = step(typing, key("Enter")).state;
+  assert.equal(step(sent, { type: "acceptReplied", saleId: "1", status: "paid" }).state.paid?.card.saleId, "1");
+});

@@ -298,7 +298,9 @@ fn exit_code(status: SaleStatus) -> Option<u8> {
         SaleStatus::Expired => Some(EXIT_EXPIRED),
         SaleStatus::Failed => Some(EXIT_FAILED),
         SaleStatus::Cancelled => Some(EXIT_CANCELLED),
-        SaleStatus::PaidLate | SaleStatus::Mismatch => Some(EXIT_REVIEW),
+        SaleStatus::PaidLate | SaleStatus::Mismatch | SaleStatus::Unconfirmed => Some(EXIT_REVIEW),
+        // Accepted on the customer's screen elsewhere: still unverified, the watcher checks it.
+        SaleStatus::AcceptedUnverified => Some(EXIT_CANNOT_VERIFY),
     }
 }
 
@@ -324,6 +326,8 @@ fn finish(sale: &SaleView, json: bool) -> Result<(), CoreError> {
         SaleStatus::PaidLate => "PAID LATE (needs review)",
         SaleStatus::Mismatch => "PAYMENT MISMATCH (needs review)",
         SaleStatus::Pending => "PENDING",
+        SaleStatus::AcceptedUnverified => "ACCEPTED ON THE CUSTOMER'S SCREEN (not verified yet)",
+        SaleStatus::Unconfirmed => "ACCEPTED BUT NOT FOUND AT BAKONG (needs review)",
     };
     let mut line = format!("{headline}  {} {}", sale.amount_text, sale.currency);
     if let Some(payment) = &sale.payment {

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod accept;
 mod backup;
 mod charge;
 mod check;
@@ -42,6 +43,9 @@ enum Command {
     Report(sales::ReportArgs),
     /// The customer shows paid: check one sale with Bakong now (one check).
     Check(check::CheckArgs),
+    /// Bakong cannot answer: accept a sale on the customer's success screen, with the
+    /// payer's reference shown there (verified once Bakong answers).
+    Accept(accept::AcceptArgs),
     /// Check every unresolved sale with Bakong now.
     Recheck(watch::RecheckArgs),
     /// Watch every unresolved sale until Ctrl-C (or until none is pending).
@@ -85,6 +89,7 @@ fn main() -> ExitCode {
         Command::Sales(args) => sales::run_sales(args),
         Command::Report(args) => sales::run_report(args),
         Command::Check(args) => check::run(args),
+        Command::Accept(args) => accept::run(args),
         Command::Recheck(args) => watch::run_recheck(args),
         Command::Watch(args) => watch::run_watch(args),
         Command::Ledger(command) => ledger::run(command),

@@ -26,7 +26,7 @@ pub struct SalesArgs {
     #[arg(long)]
     to: Option<String>,
     /// Only sales with this status: pending, paid, failed, expired, cancelled, paid_late,
-    /// mismatch.
+    /// mismatch, accepted_unverified, unconfirmed.
     #[arg(long)]
     status: Option<String>,
     /// Bill number, md5, Bakong hash or amount.
@@ -178,22 +178,33 @@ async fn report(args: ReportArgs) -> Result<u8, CoreError> {
     Ok(EXIT_OK)
 }
 
+/// A heading and one line per currency of `sums`.
+fn print_sums(title: &str, sums: &[TotalView]) {
+    println!("\n{title}");
+    if sums.is_empty() {
+        println!("  (none)");
+    }
+    for t in sums {
+        println!("  {} {:>16}  ({} sales)", t.currency, t.sum_text, t.count);
+    }
+}
+
 fn print_report(report: &DayReport, tz: chrono_tz::Tz) {
     println!(
         "End of day {}  terminal {}  ({})",
         report.date, report.terminal_id, report.time_zone
     );
-    println!("\nTakings (paid)");
-    if report.takings.is_empty() {
-        println!("  (none)");
-    }
-    for t in &report.takings {
-        println!("  {} {:>16}  ({} sales)", t.currency, t.sum_text, t.count);
-    }
+    print_sums("Takings (paid)", &report.takings);
     println!(
         "  all in KHR at {} riel/USD: {}",
         report.riel_per_usd, report.takings_in_khr_text
     );
+    if !report.accepted.is_empty() {
+        print_sums(
+            "Accepted on the customer's screen, NOT verified yet (not in the takings)",
+            &report.accepted,
+        );
+    }
     print_totals(&report.totals);
     if !report.attention.is_empty() {
         println!("\nNEEDS REVIEW");

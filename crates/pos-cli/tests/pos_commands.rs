@@ -273,3 +273,93 @@ async fn charge_help_documents_the_exit_codes() {
         assert!(help.contains(needle), "{needle}: {help}");
     }
 }
+
+/// The sale with bill `bill` as `khqr-pos sales --json` lists it.
+async fn listed(dir: &Path, bill: &str) -> serde_json::Value {
+    let out = run(dir, &["sales", "--json"]).await;
+    let list: serde_json::Value = serde_json::from_str(&succeeded(&out)).unwrap();
+    let sales = list["sales"].as_array().unwrap();
+    sales
+        .iter()
+        .find(|s| s["billNumber"] == bill)
+        .cloned()
+        .unwrap()
+}
+
+/// Asserts `accept` was refused (exit 1) with `code`, and the sale was left pending.
+async fn refused_accept(dir: &Path, out: &Output, code: &str, bill: &str) {
+    common::assert_exit(out, 1);
+    assert!(text(&out.stderr).contains(code), "{}", text(&out.stderr));
+    let sale = listed(dir, bill).await;
+    assert_eq!(sale["status"], "pending", "{sale}");
+    assert!(sale["acceptedRef"].is_null(), "{sale}");
+}
+
+#[tokio::test]
+async fn accept_bill_is_refused_while_bakong_answers_and_records_the_sale_in_an_outage() {
+    let (dir, sim) = custom_env().await;
+    let out = run(dir.path(), &["charge", "--amount", "6000", "--json"]).await;
+    let charge: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let bill = charge["billNumber"].as_str().unwrap();
+    // Bakong answers "not found yet": the check key is the way, nothing is accepted.
+    let out = run(dir.path(), &["accept", bill, "--ref", "4821"]).await;
+    refused_accept(dir.path(), &out, "accept_not_needed", bill).await;
+    sim.add_fault(pos_bakong_sim::FaultRule::everywhere(
+        pos_bakong_sim::When::Always,
+        pos_bakong_sim::Fault::ServerError {
+            status: 503,
+            empty: false,
+        },
+    ));
+    // A blank reference, or one with a control character, is refused and writes nothing.
+    for bad in ["  ", "48\u{1b}[2J21"] {
+        let out = run(dir.path(), &["accept", bill, "--ref", bad]).await;
+        refused_accept(dir.path(), &out, "text_invalid", bill).await;
+    }
+    let out = run(dir.path(), &["accept", bill, "--ref", "…4821", "--json"]).await;
+    common::assert_exit(&out, 6);
+    let accepted: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(accepted["outcome"], "accepted");
+    assert_eq!(accepted["sale"]["status"], "accepted_unverified");
+    assert_eq!(accepted["sale"]["acceptedRef"], "…4821");
+    // Counted apart: not in the takings until Bakong confirms it.
+    let out = run(dir.path(), &["report", "--json"]).await;
+    let report: serde_json::Value = serde_json::from_str(&succeeded(&out)).unwrap();
+    assert_eq!(report["takings"], serde_json::json!([]));
+    assert_eq!(report["accepted"][0]["sumText"], "6,000");
+    let out = run(dir.path(), &["report"]).await;
+    assert!(succeeded(&out).contains("NOT verified yet"));
+    // Bakong is back with the payment: the watcher verifies it, paid with one receipt.
+    sim.clear_faults();
+    sim.pay(PayOptions {
+        amount: Some(Money::new(6000, Currency::Khr)),
+        ..PayOptions::new(charge["md5"].as_str().unwrap())
+    })
+    .unwrap();
+    let out = run(dir.path(), &["watch", "--until-idle", "--timeout", "40s"]).await;
+    let stdout = succeeded(&out);
+    assert!(stdout.contains("→ paid"), "{stdout}");
+    let sale = listed(dir.path(), bill).await;
+    assert_eq!(sale["status"], "paid");
+    assert_eq!(sale["receiptNumber"], 1);
+}
+
+#[tokio::test]
+async fn accept_is_refused_when_the_owner_turned_it_off() {
+    let (dir, sim) = custom_env().await;
+    let config = dir.path().join("config.toml");
+    let text_now = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, format!("accept_unverified = false\n{text_now}")).unwrap();
+    let out = run(dir.path(), &["charge", "--amount", "6000", "--json"]).await;
+    let charge: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let bill = charge["billNumber"].as_str().unwrap();
+    sim.add_fault(pos_bakong_sim::FaultRule::everywhere(
+        pos_bakong_sim::When::Always,
+        pos_bakong_sim::Fault::ServerError {
+            status: 503,
+            empty: false,
+        },
+    ));
+    let out = run(dir.path(), &["accept", bill, "--ref", "4821"]).await;
+    refused_accept(dir.path(), &out, "accept_disabled", bill).await;
+}

@@ -207,6 +207,9 @@ pub struct Config {
     pub bakong: BakongConfig,
     /// Cash at the counter: change, rounding, accepted notes, the variance threshold.
     pub cash: CashConfig,
+    /// Whether the cashier may accept a sale on the customer's success screen while Bakong
+    /// cannot answer (verified later); the owner can turn it off.
+    pub accept_unverified: bool,
 }
 
 /// The shop's cash settings (`[cash]` in the file). The default is street practice for
@@ -296,6 +299,7 @@ struct FileConfig {
     max_amount_usd: Option<String>,
     terminal_id: Option<String>,
     time_zone: Option<String>,
+    accept_unverified: Option<bool>,
     #[serde(default)]
     merchant: FileMerchant,
     #[serde(default)]
@@ -652,6 +656,7 @@ impl Config {
                 request_timeout,
             },
             cash,
+            accept_unverified: file.accept_unverified.unwrap_or(true),
         })
     }
 

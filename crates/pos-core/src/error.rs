@@ -205,7 +205,22 @@ pub enum CoreError {
     /// The role signed in may not do this (a cashier refunding, setting the rate…).
     #[error("only the owner can {0}")]
     OwnerOnly(&'static str),
+    /// The owner turned accepting on the customer's screen off.
+    #[error("accepting a sale on the customer's screen is turned off in the owner's settings")]
+    AcceptDisabled,
+    /// Bakong can answer now, so the sale is checked instead of accepted unverified.
+    #[error("sale {sale_id}: bakong can be checked now; use the check key instead of accepting")]
+    AcceptNotNeeded {
+        /// The sale.
+        sale_id: i64,
+    },
+    /// No payer's reference was typed.
+    #[error("type the payer's reference shown on the customer's screen (or its last digits)")]
+    PayerRefMissing,
 }
+
+/// The field name a payer's reference error points at.
+pub(crate) const PAYER_REF_FIELD: &str = "payer_ref";
 
 /// The stable, machine-readable code of a failure. The UI keys its English and Khmer texts on
 /// it; a code, once released, keeps its meaning.
@@ -287,6 +302,10 @@ pub enum ErrorCode {
     CashierInvalid,
     /// A refund above what was paid, in another currency, without its reference…
     RefundInvalid,
+    /// Accepting on the customer's screen is turned off.
+    AcceptDisabled,
+    /// Bakong can be checked now: accepting unverified is refused.
+    AcceptNotNeeded,
     /// Not a POS error at all (an IPC failure before the core was reached); made by the UI.
     Unexpected,
 }
@@ -380,6 +399,7 @@ impl From<&CoreError> for ErrorView {
             ),
             CoreError::ConfigInvalid { field, .. } => (Some(field.clone()), None),
             CoreError::Text(error) => (Some(error.field.clone()), None),
+            CoreError::PayerRefMissing => (Some(PAYER_REF_FIELD.to_owned()), None),
             _ => (None, None),
         };
         ErrorView {
@@ -447,6 +467,9 @@ impl CoreError {
             CoreError::Counter(e) => counter_code(e),
             CoreError::CashShort { .. } => ErrorCode::CashShort,
             CoreError::OwnerOnly(_) => ErrorCode::NotAllowed,
+            CoreError::AcceptDisabled => ErrorCode::AcceptDisabled,
+            CoreError::AcceptNotNeeded { .. } => ErrorCode::AcceptNotNeeded,
+            CoreError::PayerRefMissing => ErrorCode::TextInvalid,
         }
     }
 }
@@ -525,6 +548,14 @@ mod tests {
             (
                 CoreError::LifetimeOutOfRange { secs: 30 },
                 r#"{"code":"expiry_invalid","message":"a qr must stay valid between 1 and 10 minutes, not 30 seconds","field":null,"details":null}"#,
+            ),
+            (
+                CoreError::PayerRefMissing,
+                r#"{"code":"text_invalid","message":"type the payer's reference shown on the customer's screen (or its last digits)","field":"payer_ref","details":null}"#,
+            ),
+            (
+                CoreError::AcceptNotNeeded { sale_id: 7 },
+                r#"{"code":"accept_not_needed","message":"sale 7: bakong can be checked now; use the check key instead of accepting","field":null,"details":null}"#,
             ),
             (
                 CoreError::SaleNotFound { sale_id: 7 },

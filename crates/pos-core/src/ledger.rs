@@ -86,7 +86,7 @@ impl Ledger {
                 let sales = s.sales(&store_query)?;
                 let totals = s.totals(range)?;
                 let mut attention = Vec::new();
-                for status in [SaleStatus::PaidLate, SaleStatus::Mismatch] {
+                for status in SaleStatus::ALL.into_iter().filter(|s| s.needs_attention()) {
                     attention.extend(s.sales(&Query {
                         range: Some(range),
                         status: Some(status),
@@ -116,12 +116,15 @@ impl Ledger {
         let date = parse_date(&list.from)?;
         let used = self.store.run(move |s| s.checks_used(date)).await?;
         let config = self.config();
-        let takings: Vec<TotalView> = list
-            .totals
-            .iter()
-            .filter(|t| t.status == SaleStatus::Paid)
-            .cloned()
-            .collect();
+        let with_status = |status: SaleStatus| -> Vec<TotalView> {
+            list.totals
+                .iter()
+                .filter(|t| t.status == status)
+                .cloned()
+                .collect()
+        };
+        let takings = with_status(SaleStatus::Paid);
+        let accepted = with_status(SaleStatus::AcceptedUnverified);
         let in_khr = takings
             .iter()
             .filter_map(|t| t.sum.to_khr(config.riel_per_usd))
@@ -130,17 +133,26 @@ impl Ledger {
         let unverified: Vec<SaleView> = list
             .sales
             .iter()
-            .filter(|s| s.status == SaleStatus::Pending)
+            .filter(|s| {
+                matches!(
+                    s.status,
+                    SaleStatus::Pending | SaleStatus::AcceptedUnverified
+                )
+            })
             .cloned()
             .collect();
         Ok(DayReport {
             date: list.from.clone(),
             time_zone: config.time_zone.name().to_owned(),
             terminal_id: config.terminal_id.clone(),
-            pending: unverified.len(),
+            pending: unverified
+                .iter()
+                .filter(|s| s.status == SaleStatus::Pending)
+                .count(),
             sales_verified: list.sales.iter().filter(|s| s.payment.is_some()).count(),
             unverified,
             takings,
+            accepted,
             totals: list.totals,
             attention: list.attention,
             checks_used: used,

@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use pos_bakong::{BakongClient, ClientConfig, Token};
+use pos_domain::text;
 use pos_domain::SaleEvent;
 use pos_store::{Applied, NewSale, Query, Range, Sale, SaleId, Store, StoreError};
 use tokio::sync::{broadcast, mpsc, oneshot, watch};
@@ -15,6 +16,7 @@ use crate::charge::{self, bill_seq, Checked};
 use crate::clock::{Clock, SystemClock};
 use crate::counter::Counter;
 use crate::demo::Demo;
+use crate::error::PAYER_REF_FIELD;
 use crate::pace::Volume;
 use crate::schedule::Schedule;
 use crate::store::StoreHandle;
@@ -24,6 +26,9 @@ use crate::views::{
 };
 use crate::watcher::{self, CheckNow, Command, Shared, Status};
 use crate::{token_file, Config, CoreError, Ledger, PosEvent};
+
+/// The longest payer's reference the cashier may type (a bank's transaction id fits).
+const PAYER_REF_MAX_CHARS: usize = 64;
 
 /// Events buffered per subscriber before a slow one starts missing them.
 const EVENT_BUFFER: usize = 256;
@@ -104,11 +109,13 @@ impl Pos {
         let store = ledger.store().clone();
         let (client, demo) = connect(&config).await?;
         // Read before the watcher starts, which may resolve it at once. Only pending sales
-        // qualify: no closed QR is newer than `i64::MAX`.
+        // qualify: no closed QR is newer than `i64::MAX`, and an accepted one is off the
+        // counter already.
         let waiting_at_start = store
             .run(|s| s.unresolved(i64::MAX))
             .await?
             .iter()
+            .filter(|sale| sale.status.is_pending())
             .map(|sale| sale.id.0)
             .max();
         let (events, _) = broadcast::channel(EVENT_BUFFER);
@@ -385,6 +392,54 @@ impl Pos {
         let (reply, answer) = oneshot::channel();
         self.send(Command::CheckNow(SaleId(sale_id), reply))?;
         answer.await.map_err(|_| CoreError::Stopped)?
+    }
+
+    /// The payer's reference as [`Pos::accept_unverified`] would store it (trimmed), or why
+    /// accepting is refused whatever Bakong says: the owner turned it off, or the reference is
+    /// blank, too long or has a control character. A client checks this before spending a
+    /// check to learn whether Bakong can answer.
+    pub fn accept_precheck(&self, payer_ref: &str) -> Result<String, CoreError> {
+        if !self.inner.shared.config.accept_unverified {
+            return Err(CoreError::AcceptDisabled);
+        }
+        let payer_ref = payer_ref.trim();
+        text::check(PAYER_REF_FIELD, payer_ref, PAYER_REF_MAX_CHARS)?;
+        if payer_ref.is_empty() {
+            return Err(CoreError::PayerRefMissing);
+        }
+        Ok(payer_ref.to_owned())
+    }
+
+    /// Accepts sale `sale_id` on the customer's success screen while Bakong cannot answer,
+    /// with the payer's reference shown there (or its last digits). The sale becomes
+    /// accepted-unverified, counted apart, and the watcher keeps checking it: Bakong's payment
+    /// with the same amount makes it paid with its receipt, a different or missing one sends
+    /// it to the owner. Refused while checks are possible, and when the owner turned it off.
+    /// Accepting twice, or after Bakong confirmed the payment, changes nothing.
+    pub async fn accept_unverified(
+        &self,
+        sale_id: i64,
+        payer_ref: &str,
+    ) -> Result<SaleView, CoreError> {
+        let payer_ref = self.accept_precheck(payer_ref)?;
+        let shared = &self.inner.shared;
+        if !matches!(
+            shared.status().verification,
+            Verification::CannotVerify { .. }
+        ) {
+            return Err(CoreError::AcceptNotNeeded { sale_id });
+        }
+        let now = shared.now_ms();
+        let applied = self
+            .store()
+            .run(move |s| s.accept_unverified(SaleId(sale_id), &payer_ref, now))
+            .await?;
+        let sale = applied.sale().clone();
+        if let Applied::Changed { .. } = applied {
+            shared.emit_sale(&sale);
+            self.send(Command::Track(Box::new(sale.clone())))?;
+        }
+        Ok(SaleView::from(&sale))
     }
 
     /// How many sales are still pending.

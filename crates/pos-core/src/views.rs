@@ -146,7 +146,7 @@ pub struct SaleView {
     /// Where it stands.
     #[cfg_attr(feature = "ts", ts(type = "SaleStatus"))]
     pub status: SaleStatus,
-    /// Paid late or mismatched: the owner must look at it.
+    /// Paid late, mismatched or accepted but unconfirmed: the owner must look at it.
     pub needs_attention: bool,
     /// The QR's md5.
     pub md5: String,
@@ -156,6 +156,8 @@ pub struct SaleView {
     pub receipt_number: Option<i64>,
     /// The payment, once reported.
     pub payment: Option<PaymentView>,
+    /// The payer's reference typed when the cashier accepted it on the customer's screen.
+    pub accepted_ref: Option<String>,
 }
 
 impl From<&Sale> for SaleView {
@@ -176,6 +178,7 @@ impl From<&Sale> for SaleView {
             note: s.note.clone(),
             receipt_number: s.receipt_number,
             payment: s.payment.as_ref().map(PaymentView::from),
+            accepted_ref: s.accepted_ref.clone(),
         }
     }
 }
@@ -397,7 +400,8 @@ pub struct SalesList {
     pub from: String,
     /// The last day covered.
     pub to: String,
-    /// Sales needing review (paid late, mismatch), listed first by the UI.
+    /// Sales needing review (paid late, mismatch, accepted but unconfirmed), listed first by
+    /// the UI.
     pub attention: Vec<SaleView>,
     /// Every matching sale, oldest first.
     pub sales: Vec<SaleView>,
@@ -418,6 +422,9 @@ pub struct DayReport {
     pub terminal_id: String,
     /// Takings: paid totals per currency.
     pub takings: Vec<TotalView>,
+    /// Accepted on the customer's screen and not verified by Bakong yet, per currency:
+    /// counted apart, never in the takings.
+    pub accepted: Vec<TotalView>,
     /// Every currency and status.
     pub totals: Vec<TotalView>,
     /// Sales needing review.
@@ -429,7 +436,8 @@ pub struct DayReport {
     /// Sales whose payment Bakong confirmed that day (paid, paid late, or mismatched), to set
     /// against `checks_used`.
     pub sales_verified: usize,
-    /// The sales still unverified (pending): none is unpaid, each waits for a check.
+    /// The sales still unverified (pending, or accepted on the customer's screen): none is
+    /// unpaid, each waits for a check.
     pub unverified: Vec<SaleView>,
     /// The shop rate, riel per dollar.
     pub riel_per_usd: i64,

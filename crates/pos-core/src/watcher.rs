@@ -89,6 +89,18 @@ impl Shared {
     fn set_verification(&self, state: Verification) {
         let changed = {
             let mut status = self.status.lock().unwrap_or_else(|e| e.into_inner());
+            // A retry in flight does not end "cannot verify": only an answer does. Otherwise
+            // the counter would flicker, and withdraw "accept on the customer's screen", on
+            // every retry during an outage.
+            if matches!(
+                (&status.verification, &state),
+                (
+                    Verification::CannotVerify { .. },
+                    Verification::Checking { .. }
+                )
+            ) {
+                return;
+            }
             let changed = status.verification != state;
             status.verification = state.clone();
             changed
@@ -145,11 +157,13 @@ struct Watched {
 impl Watched {
     fn from_sale(sale: &Sale) -> Option<Watched> {
         let phase = match sale.status {
-            SaleStatus::Pending => Phase::Pending {
+            // An accepted sale is checked like a pending one: Bakong's answer settles it, and
+            // "not found" at its final check sends it to the owner (see `SaleStatus::apply`).
+            SaleStatus::Pending | SaleStatus::AcceptedUnverified => Phase::Pending {
                 created_ms: sale.created_ms,
                 expires_ms: sale.expires_ms,
             },
-            SaleStatus::Expired => Phase::Expired {
+            SaleStatus::Expired | SaleStatus::Unconfirmed => Phase::Expired {
                 at_ms: sale.updated_ms,
             },
             SaleStatus::Cancelled => Phase::Cancelled {

@@ -517,3 +517,195 @@ async fn a_payment_found_while_the_qr_is_valid_counts_even_if_bakongs_clock_runs
     assert!(sale.payment.unwrap().paid_at_ms.unwrap() > charge.expires_at_ms);
     rig.pos.shutdown().await;
 }
+
+impl Rig {
+    /// Bakong stops answering (503 everywhere) until `sim.clear_faults()`; returns once the
+    /// watcher reports "cannot verify".
+    async fn outage(&mut self) {
+        self.sim.add_fault(FaultRule::everywhere(
+            When::Always,
+            Fault::ServerError {
+                status: 503,
+                empty: false,
+            },
+        ));
+        self.until(|e| {
+            matches!(
+                e,
+                PosEvent::Verification {
+                    state: Verification::CannotVerify { .. }
+                }
+            )
+        })
+        .await;
+    }
+}
+
+#[tokio::test]
+async fn a_sale_accepted_on_the_customers_screen_in_an_outage_is_verified_once_when_it_ends() {
+    let mut rig = rig().await;
+    let charge = rig.charge("6,000", Currency::Khr, 60_000).await;
+    // While Bakong answers, the check key is the way: accepting is refused.
+    let refused = rig.pos.accept_unverified(charge.sale_id, "4821").await;
+    assert!(matches!(
+        refused,
+        Err(pos_core::CoreError::AcceptNotNeeded { .. })
+    ));
+    rig.outage().await;
+    rig.sim.pay(PayOptions::new(&charge.md5)).unwrap();
+    // A reference with a control character, or none, is refused and nothing is recorded.
+    for bad in ["48\u{7}21", "   "] {
+        let err = rig
+            .pos
+            .accept_unverified(charge.sale_id, bad)
+            .await
+            .unwrap_err();
+        assert_eq!(err.code(), pos_core::ErrorCode::TextInvalid, "{bad:?}");
+    }
+    let accepted = rig
+        .pos
+        .accept_unverified(charge.sale_id, " …4821 ")
+        .await
+        .unwrap();
+    assert_eq!(accepted.status, SaleStatus::AcceptedUnverified);
+    assert_eq!(accepted.receipt_number, None);
+    // A second accept (a double press) changes nothing.
+    let again = rig
+        .pos
+        .accept_unverified(charge.sale_id, "other")
+        .await
+        .unwrap();
+    assert_eq!(again.status, SaleStatus::AcceptedUnverified);
+    let report = rig.pos.report(None).await.unwrap();
+    assert!(report.takings.is_empty(), "{:?}", report.takings);
+    assert_eq!(report.takings_in_khr.minor, 0);
+    let accepted: Vec<_> = report.accepted.iter().map(|t| (t.count, t.sum)).collect();
+    assert_eq!(accepted, [(1, Money::new(6_000, Currency::Khr))]);
+    assert_eq!(report.unverified.len(), 1);
+    assert_eq!(report.pending, 0);
+    // The outage ends: the watcher finds the payment and the sale is paid, once.
+    rig.sim.clear_faults();
+    rig.until_status(charge.sale_id, SaleStatus::Paid).await;
+    let sale = rig.pos.sale(charge.sale_id).await.unwrap();
+    assert_eq!(sale.receipt_number, Some(1));
+    assert_eq!(sale.accepted_ref.as_deref(), Some("…4821"));
+    let ledger = rig.ledger();
+    let statuses: Vec<_> = ledger
+        .events(SaleId(charge.sale_id))
+        .unwrap()
+        .into_iter()
+        .filter_map(|e| match e.kind {
+            EventKind::Status { to, .. } => Some(to),
+            EventKind::Check(_) => None,
+        })
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            SaleStatus::Pending,
+            SaleStatus::AcceptedUnverified,
+            SaleStatus::Paid
+        ]
+    );
+    assert!(rig.pos.verify_ledger().await.unwrap().is_intact());
+    rig.pos.shutdown().await;
+}
+
+#[tokio::test]
+async fn an_accepted_sale_bakong_finds_with_another_amount_goes_to_the_owner_never_paid() {
+    let mut rig = rig().await;
+    let charge = rig.charge("10.00", Currency::Usd, 60_000).await;
+    rig.outage().await;
+    let mut pay = PayOptions::new(&charge.md5);
+    pay.amount = Some(Money::new(100, Currency::Usd));
+    rig.sim.pay(pay).unwrap();
+    rig.pos
+        .accept_unverified(charge.sale_id, "9911")
+        .await
+        .unwrap();
+    rig.sim.clear_faults();
+    rig.until_status(charge.sale_id, SaleStatus::Mismatch).await;
+    let list = rig
+        .pos
+        .sales(pos_core::SalesQuery::default())
+        .await
+        .unwrap();
+    assert!(list.attention.iter().any(|s| s.id == charge.sale_id));
+    assert!(list.totals.iter().all(|t| t.status != SaleStatus::Paid));
+    rig.pos.shutdown().await;
+}
+
+#[tokio::test]
+async fn an_accepted_sale_bakong_never_saw_goes_to_the_owner_after_its_final_check() {
+    let mut rig = rig().await;
+    let charge = rig.charge("2,000", Currency::Khr, 1_000).await;
+    rig.outage().await;
+    rig.pos
+        .accept_unverified(charge.sale_id, "7777")
+        .await
+        .unwrap();
+    // The outage outlasts the QR and its final check: without Bakong's "not found" the sale
+    // stays accepted, never unconfirmed (nor expired).
+    tokio::time::sleep(Duration::from_millis(2_500)).await;
+    let sale = rig.pos.sale(charge.sale_id).await.unwrap();
+    assert_eq!(sale.status, SaleStatus::AcceptedUnverified);
+    assert_eq!(rig.pos.pending_count(), 1);
+    rig.sim.clear_faults();
+    rig.until_status(charge.sale_id, SaleStatus::Unconfirmed)
+        .await;
+    let list = rig
+        .pos
+        .sales(pos_core::SalesQuery::default())
+        .await
+        .unwrap();
+    assert!(list.attention.iter().any(|s| s.id == charge.sale_id));
+    rig.pos.shutdown().await;
+}
+
+#[tokio::test]
+async fn an_accepted_sale_is_still_watched_after_a_restart() {
+    let mut rig = rig().await;
+    let charge = rig.charge("7,500", Currency::Khr, 60_000).await;
+    rig.outage().await;
+    rig.sim.pay(PayOptions::new(&charge.md5)).unwrap();
+    rig.pos
+        .accept_unverified(charge.sale_id, "1234")
+        .await
+        .unwrap();
+    rig.pos.shutdown().await;
+    rig.sim.clear_faults();
+
+    let pos = start_pos(config(rig.dir.path(), &rig.sim, 1_000)).await;
+    // Off the counter already: the app does not show it as the sale left waiting.
+    assert!(pos.waiting_at_start().await.unwrap().is_none());
+    tokio::time::timeout(Duration::from_secs(10), pos.wait_idle())
+        .await
+        .unwrap()
+        .unwrap();
+    let sale = pos.sale(charge.sale_id).await.unwrap();
+    assert_eq!(sale.status, SaleStatus::Paid);
+    assert_eq!(sale.receipt_number, Some(1));
+    pos.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_owner_can_turn_accepting_on_the_customers_screen_off() {
+    let dir = tempfile::tempdir().unwrap();
+    let sim = pos_bakong_sim::start(SimConfig {
+        email: EMAIL.into(),
+        merchant_account: MERCHANT.into(),
+        ..SimConfig::default()
+    })
+    .await
+    .unwrap();
+    let mut config = config(dir.path(), &sim, 1_000);
+    assert!(
+        config.accept_unverified,
+        "on unless the owner says otherwise"
+    );
+    config.accept_unverified = false;
+    let pos = start_pos(config).await;
+    let err = pos.accept_unverified(1, "4821").await.unwrap_err();
+    assert_eq!(err.code(), pos_core::ErrorCode::AcceptDisabled);
+    pos.shutdown().await;
+}

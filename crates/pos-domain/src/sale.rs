@@ -26,6 +26,12 @@ pub enum SaleStatus {
     PaidLate,
     /// A payment arrived whose amount, currency or payee differs: needs review, not counted.
     Mismatch,
+    /// Accepted by the cashier on the customer's success screen while Bakong could not
+    /// answer: counted apart, not in the takings, until Bakong confirms it.
+    AcceptedUnverified,
+    /// Accepted on the customer's screen, but Bakong had no payment (or a failed one) by the
+    /// final check: needs the owner's review, not counted.
+    Unconfirmed,
 }
 
 /// Something that happened to a sale.
@@ -43,6 +49,8 @@ pub enum SaleEvent {
     Expired,
     /// The cashier cancelled.
     Cancelled,
+    /// The cashier accepted the customer's success screen while Bakong could not answer.
+    AcceptedOnScreen,
 }
 
 /// The outcome of applying an event.
@@ -66,7 +74,7 @@ pub struct InvalidTransition {
 
 impl SaleStatus {
     /// Every status, in the order reports list them.
-    pub const ALL: [SaleStatus; 7] = [
+    pub const ALL: [SaleStatus; 9] = [
         SaleStatus::Pending,
         SaleStatus::Paid,
         SaleStatus::Failed,
@@ -74,6 +82,8 @@ impl SaleStatus {
         SaleStatus::Cancelled,
         SaleStatus::PaidLate,
         SaleStatus::Mismatch,
+        SaleStatus::AcceptedUnverified,
+        SaleStatus::Unconfirmed,
     ];
 
     /// The stable text stored in the ledger and shown in exports.
@@ -86,6 +96,8 @@ impl SaleStatus {
             SaleStatus::Cancelled => "cancelled",
             SaleStatus::PaidLate => "paid_late",
             SaleStatus::Mismatch => "mismatch",
+            SaleStatus::AcceptedUnverified => "accepted_unverified",
+            SaleStatus::Unconfirmed => "unconfirmed",
         }
     }
 
@@ -104,12 +116,18 @@ impl SaleStatus {
 
     /// Whether the owner must look at it.
     pub const fn needs_attention(self) -> bool {
-        matches!(self, SaleStatus::PaidLate | SaleStatus::Mismatch)
+        matches!(
+            self,
+            SaleStatus::PaidLate | SaleStatus::Mismatch | SaleStatus::Unconfirmed
+        )
     }
 
     /// Whether a late payment can still turn up and should be looked for.
     pub const fn may_be_paid_late(self) -> bool {
-        matches!(self, SaleStatus::Expired | SaleStatus::Cancelled)
+        matches!(
+            self,
+            SaleStatus::Expired | SaleStatus::Cancelled | SaleStatus::Unconfirmed
+        )
     }
 
     /// Applies `event`, returning the new status or a refusal.
@@ -122,8 +140,18 @@ impl SaleStatus {
             (S::Pending, E::PaymentFailed) => S::Failed,
             (S::Pending, E::Expired) => S::Expired,
             (S::Pending, E::Cancelled) => S::Cancelled,
-            (S::Expired | S::Cancelled, E::PaymentReported { .. }) => S::PaidLate,
+            (S::Pending, E::AcceptedOnScreen) => S::AcceptedUnverified,
+            // Accepted on the customer's screen: Bakong's answer decides, never silently paid.
+            (S::AcceptedUnverified, E::PaymentReported { matches: true }) => S::Paid,
+            (S::AcceptedUnverified, E::PaymentReported { matches: false }) => S::Mismatch,
+            (S::AcceptedUnverified, E::PaymentFailed | E::Expired) => S::Unconfirmed,
+            (S::Expired | S::Cancelled | S::Unconfirmed, E::PaymentReported { .. }) => {
+                S::PaidLate
+            }
             (S::Paid | S::PaidLate | S::Mismatch, E::PaymentReported { .. })
+            // Accepting again, or after Bakong already confirmed the payment: nothing to do.
+            | (S::AcceptedUnverified | S::Paid, E::AcceptedOnScreen)
+            | (S::Unconfirmed, E::Expired | E::PaymentFailed)
             | (S::Expired, E::Expired)
             | (S::Cancelled, E::Cancelled)
             | (S::Failed, E::PaymentFailed) => return Ok(Transition::Unchanged),
@@ -141,7 +169,7 @@ impl fmt::Display for SaleStatus {
 
 /// Text that is not a sale status.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown sale status {0:?}: expected one of pending, paid, failed, expired, cancelled, paid_late, mismatch")]
+#[error("unknown sale status {0:?}: expected one of pending, paid, failed, expired, cancelled, paid_late, mismatch, accepted_unverified, unconfirmed")]
 pub struct UnknownStatus(pub String);
 
 impl FromStr for SaleStatus {
@@ -232,6 +260,51 @@ mod tests {
         let with_money: Vec<_> = S::ALL.into_iter().filter(|s| s.has_payment()).collect();
         assert_eq!(with_money, [S::Paid, S::PaidLate, S::Mismatch]);
         let attention: Vec<_> = S::ALL.into_iter().filter(|s| s.needs_attention()).collect();
-        assert_eq!(attention, [S::PaidLate, S::Mismatch]);
+        assert_eq!(attention, [S::PaidLate, S::Mismatch, S::Unconfirmed]);
+    }
+
+    #[test]
+    fn an_accepted_sale_is_settled_by_bakong_and_never_silently_paid() {
+        assert_eq!(
+            S::Pending.apply(E::AcceptedOnScreen),
+            Ok(Transition::To(S::AcceptedUnverified))
+        );
+        let accepted = S::AcceptedUnverified;
+        assert!(!accepted.has_payment() && !accepted.is_pending() && !accepted.needs_attention());
+        assert_eq!(
+            accepted.apply(E::PaymentReported { matches: true }),
+            Ok(Transition::To(S::Paid))
+        );
+        assert_eq!(
+            accepted.apply(E::PaymentReported { matches: false }),
+            Ok(Transition::To(S::Mismatch))
+        );
+        for missing in [E::Expired, E::PaymentFailed] {
+            assert_eq!(accepted.apply(missing), Ok(Transition::To(S::Unconfirmed)));
+            assert_eq!(S::Unconfirmed.apply(missing), Ok(Transition::Unchanged));
+        }
+        // Money found after all still needs the owner: it was missing when it was due.
+        assert_eq!(
+            S::Unconfirmed.apply(E::PaymentReported { matches: true }),
+            Ok(Transition::To(S::PaidLate))
+        );
+        assert!(accepted.apply(E::Cancelled).is_err());
+    }
+
+    #[test]
+    fn accepting_twice_or_after_payment_changes_nothing_and_closed_sales_refuse_it() {
+        for from in [S::AcceptedUnverified, S::Paid] {
+            assert_eq!(from.apply(E::AcceptedOnScreen), Ok(Transition::Unchanged));
+        }
+        for from in [
+            S::Failed,
+            S::Expired,
+            S::Cancelled,
+            S::PaidLate,
+            S::Mismatch,
+            S::Unconfirmed,
+        ] {
+            assert!(from.apply(E::AcceptedOnScreen).is_err(), "{from}");
+        }
     }
 }

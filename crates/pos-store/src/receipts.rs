@@ -5,7 +5,7 @@
 use rusqlite::{params, Connection, OptionalExtension};
 use sha2::{Digest, Sha256};
 
-use crate::sale_row::{sale_from_row, SALE_COLUMNS, SALE_COLUMN_COUNT};
+use crate::sale_row::{sale_from_row, SALE_CHAIN_COLUMNS, SALE_COLUMN_COUNT};
 use crate::{ChainProblem, ChainReport, Receipt, Result, Sale, SaleId, Store};
 
 /// The `prev_hash` of a terminal's first receipt (and first Z report).
@@ -140,7 +140,7 @@ impl Store {
     pub fn verify_chain(&self) -> Result<ChainReport> {
         let mut report = ChainReport::default();
         let sql = format!(
-            "SELECT {SALE_COLUMNS}, r.terminal_id, r.number, r.sale_id, r.issued_ms, \
+            "SELECT {SALE_CHAIN_COLUMNS}, r.terminal_id, r.number, r.sale_id, r.issued_ms, \
              r.prev_hash, r.hash FROM receipts r LEFT JOIN sales s ON s.id = r.sale_id \
              ORDER BY r.terminal_id, r.number"
         );

@@ -126,7 +126,7 @@ fn spreadsheet_safe(text: &str) -> Cow<'_, str> {
 }
 
 /// The CSV header, in the order [`csv_record`] writes fields.
-const CSV_HEADER: [&str; 18] = [
+const CSV_HEADER: [&str; 19] = [
     "receipt",
     "sale_id",
     "bill_number",
@@ -145,10 +145,11 @@ const CSV_HEADER: [&str; 18] = [
     "paid_currency",
     "paid_at",
     "expires",
+    "accepted_ref",
 ];
 
 /// One sale as CSV fields; amounts as plain decimal text, times in the shop's time zone.
-fn csv_record(sale: &Sale, tz: Tz) -> [String; 18] {
+fn csv_record(sale: &Sale, tz: Tz) -> [String; 19] {
     let payment = sale.payment.as_ref();
     let text = |t: Option<&String>| {
         t.map(|t| spreadsheet_safe(t).into_owned())
@@ -180,6 +181,7 @@ fn csv_record(sale: &Sale, tz: Tz) -> [String; 18] {
             .map(|ms| local_time(ms, tz))
             .unwrap_or_default(),
         local_time(sale.expires_ms, tz),
+        text(sale.accepted_ref.as_ref()),
     ]
 }
 

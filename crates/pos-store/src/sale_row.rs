@@ -8,18 +8,33 @@ use rusqlite::Row;
 
 use crate::{PaymentDetails, Sale, SaleId};
 
-/// The columns [`sale_from_row`] reads, in its order; `r` is the sale's receipt (LEFT JOIN).
-pub(crate) const SALE_COLUMNS: &str = "s.id, s.bill_number, s.terminal_id, s.created_ms, \
-     s.amount_minor, s.currency, s.note, s.qr, s.md5, s.expires_ms, s.riel_per_usd, s.status, \
-     s.updated_ms, s.bakong_hash, s.payer_account, s.payee_account, s.paid_minor, \
-     s.paid_currency, s.paid_created_ms, s.paid_acknowledged_ms, s.external_ref, \
-     s.instruction_ref, r.number, s.qr_minor, s.qr_currency";
+/// The columns of a sale every schema version has, with its receipt number (`r`, LEFT JOIN).
+macro_rules! base_columns {
+    () => {
+        "s.id, s.bill_number, s.terminal_id, s.created_ms, s.amount_minor, s.currency, s.note, \
+         s.qr, s.md5, s.expires_ms, s.riel_per_usd, s.status, s.updated_ms, s.bakong_hash, \
+         s.payer_account, s.payee_account, s.paid_minor, s.paid_currency, s.paid_created_ms, \
+         s.paid_acknowledged_ms, s.external_ref, s.instruction_ref, r.number"
+    };
+}
+
+/// The columns [`sale_from_row`] reads, in its order: the base ones, a split sale's QR amount
+/// (migration 0004) and the reference the sale was accepted with (`a`, LEFT JOIN, see
+/// [`SALE_FROM`]).
+pub(crate) const SALE_COLUMNS: &str =
+    concat!(base_columns!(), ", s.qr_minor, s.qr_currency, a.payer_ref");
+
+/// [`SALE_COLUMNS`] without the split QR amount and the accepted reference (read as none), for
+/// the receipt chain: neither is part of a receipt's hash, and the chain of a backup made before
+/// migrations 0003 and 0004 (no `accepted_refs` table, no `qr_minor` column) must still verify.
+pub(crate) const SALE_CHAIN_COLUMNS: &str = concat!(base_columns!(), ", NULL, NULL, NULL");
 
 /// How many columns [`SALE_COLUMNS`] has; callers selecting more read them from this index.
-pub(crate) const SALE_COLUMN_COUNT: usize = 25;
+pub(crate) const SALE_COLUMN_COUNT: usize = 26;
 
 /// A sale with its receipt number: `SELECT {SALE_COLUMNS} {SALE_FROM} WHERE …`.
-pub(crate) const SALE_FROM: &str = "FROM sales s LEFT JOIN receipts r ON r.sale_id = s.id";
+pub(crate) const SALE_FROM: &str = "FROM sales s LEFT JOIN receipts r ON r.sale_id = s.id \
+     LEFT JOIN accepted_refs a ON a.sale_id = s.id";
 
 /// Reads text column `idx` with `FromStr`, reporting a bad value as a conversion failure.
 pub(crate) fn parsed<T>(row: &Row<'_>, idx: usize) -> rusqlite::Result<T>
@@ -76,5 +91,6 @@ pub(crate) fn sale_from_row(row: &Row<'_>) -> rusqlite::Result<Sale> {
         payment,
         receipt_number: row.get(22)?,
         qr_amount,
+        accepted_ref: row.get(25)?,
     })
 }

@@ -97,6 +97,71 @@ pub(crate) fn insert_row(tx: &Connection, row: &FirstRow<'_>) -> Result<Sale> {
     load(tx, id)?.ok_or(StoreError::NotFound(id))
 }
 
+/// Applies `event` inside the caller's transaction `tx` (see [`Store::apply_event`]).
+fn apply_in(
+    tx: &Connection,
+    id: SaleId,
+    event: SaleEvent,
+    payment: Option<&PaymentDetails>,
+    at_ms: i64,
+) -> Result<Applied> {
+    let sale = load(tx, id)?.ok_or(StoreError::NotFound(id))?;
+    let from = sale.status;
+    let to = match from.apply(event) {
+        Ok(Transition::To(to)) => to,
+        Ok(Transition::Unchanged) => return Ok(Applied::Unchanged { sale }),
+        Err(source) => {
+            return Err(StoreError::Transition {
+                sale_id: id,
+                source,
+            })
+        }
+    };
+    if to.has_payment() {
+        let payment = payment.ok_or(StoreError::MissingPayment(id))?;
+        tx.execute(
+            "UPDATE sales SET status = ?2, updated_ms = ?3, bakong_hash = ?4, \
+             payer_account = ?5, payee_account = ?6, paid_minor = ?7, paid_currency = ?8, \
+             paid_created_ms = ?9, paid_acknowledged_ms = ?10, external_ref = ?11, \
+             instruction_ref = ?12 WHERE id = ?1",
+            params![
+                id.0,
+                to.as_str(),
+                at_ms,
+                payment.hash.trim().to_ascii_lowercase(),
+                payment.payer_account,
+                payment.payee_account,
+                payment.amount.minor,
+                payment.amount.currency.alpha(),
+                payment.created_ms,
+                payment.acknowledged_ms,
+                payment.external_ref,
+                payment.instruction_ref,
+            ],
+        )?;
+    } else {
+        tx.execute(
+            "UPDATE sales SET status = ?2, updated_ms = ?3 WHERE id = ?1",
+            params![id.0, to.as_str(), at_ms],
+        )?;
+    }
+    log_status(tx, id, at_ms, Some(from), to)?;
+    // Read back what was stored, so the receipt hash covers exactly what verify will read.
+    let mut sale = load(tx, id)?.ok_or(StoreError::NotFound(id))?;
+    let receipt = if to.has_payment() {
+        let receipt = receipts::issue(tx, &sale, at_ms)?;
+        sale.receipt_number = Some(receipt.number);
+        Some(receipt)
+    } else {
+        None
+    };
+    Ok(Applied::Changed {
+        from,
+        sale,
+        receipt,
+    })
+}
+
 impl Store {
     /// Records a new sale as `pending`. Call it before the QR is shown, so that a crash
     /// afterwards leaves a sale the watcher resumes instead of a payment nobody expects.
@@ -139,15 +204,16 @@ impl Store {
             .optional()?)
     }
 
-    /// Sales the watcher must still look after, oldest first: every pending sale, and expired
-    /// or cancelled ones whose QR expired at or after `late_since_ms`, where a late payment can
-    /// still turn up.
+    /// Sales the watcher must still look after, oldest first: every pending or
+    /// accepted-unverified sale, and expired, cancelled or unconfirmed ones whose QR expired
+    /// at or after `late_since_ms`, where a late payment can still turn up.
     pub fn unresolved(&self, late_since_ms: i64) -> Result<Vec<Sale>> {
         let sql = format!(
-            "SELECT {SALE_COLUMNS} {SALE_FROM} WHERE s.status = 'pending' \
+            "SELECT {SALE_COLUMNS} {SALE_FROM} \
+             WHERE s.status IN ('pending', 'accepted_unverified') \
              UNION ALL \
              SELECT {SALE_COLUMNS} {SALE_FROM} \
-             WHERE s.status IN ('expired', 'cancelled') AND s.expires_ms >= ?1 \
+             WHERE s.status IN ('expired', 'cancelled', 'unconfirmed') AND s.expires_ms >= ?1 \
              ORDER BY 4, 1"
         );
         let mut stmt = self.conn.prepare(&sql)?;
@@ -172,62 +238,43 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let sale = load(&tx, id)?.ok_or(StoreError::NotFound(id))?;
-        let from = sale.status;
-        let to = match from.apply(event) {
-            Ok(Transition::To(to)) => to,
-            Ok(Transition::Unchanged) => return Ok(Applied::Unchanged { sale }),
-            Err(source) => {
-                return Err(StoreError::Transition {
-                    sale_id: id,
-                    source,
-                })
+        let applied = apply_in(&tx, id, event, payment, at_ms)?;
+        tx.commit()?;
+        Ok(applied)
+    }
+
+    /// Records that the cashier accepted sale `id` on the customer's success screen with the
+    /// payer's reference `payer_ref` (checked by the caller), in one transaction: the status
+    /// change and the reference are both stored or neither is. Accepting again, or after
+    /// Bakong confirmed the payment, is [`Applied::Unchanged`] and writes nothing.
+    pub fn accept_unverified(
+        &mut self,
+        id: SaleId,
+        payer_ref: &str,
+        at_ms: i64,
+    ) -> Result<Applied> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let applied = match apply_in(&tx, id, SaleEvent::AcceptedOnScreen, None, at_ms)? {
+            Applied::Changed { from, receipt, .. } => {
+                tx.execute(
+                    "INSERT INTO accepted_refs (sale_id, payer_ref, accepted_ms) \
+                     VALUES (?1, ?2, ?3)",
+                    params![id.0, payer_ref, at_ms],
+                )?;
+                // Read back with its reference, as every later read will see it.
+                let sale = load(&tx, id)?.ok_or(StoreError::NotFound(id))?;
+                Applied::Changed {
+                    from,
+                    sale,
+                    receipt,
+                }
             }
-        };
-        if to.has_payment() {
-            let payment = payment.ok_or(StoreError::MissingPayment(id))?;
-            tx.execute(
-                "UPDATE sales SET status = ?2, updated_ms = ?3, bakong_hash = ?4, \
-                 payer_account = ?5, payee_account = ?6, paid_minor = ?7, paid_currency = ?8, \
-                 paid_created_ms = ?9, paid_acknowledged_ms = ?10, external_ref = ?11, \
-                 instruction_ref = ?12 WHERE id = ?1",
-                params![
-                    id.0,
-                    to.as_str(),
-                    at_ms,
-                    payment.hash.trim().to_ascii_lowercase(),
-                    payment.payer_account,
-                    payment.payee_account,
-                    payment.amount.minor,
-                    payment.amount.currency.alpha(),
-                    payment.created_ms,
-                    payment.acknowledged_ms,
-                    payment.external_ref,
-                    payment.instruction_ref,
-                ],
-            )?;
-        } else {
-            tx.execute(
-                "UPDATE sales SET status = ?2, updated_ms = ?3 WHERE id = ?1",
-                params![id.0, to.as_str(), at_ms],
-            )?;
-        }
-        log_status(&tx, id, at_ms, Some(from), to)?;
-        // Read back what was stored, so the receipt hash covers exactly what verify will read.
-        let mut sale = load(&tx, id)?.ok_or(StoreError::NotFound(id))?;
-        let receipt = if to.has_payment() {
-            let receipt = receipts::issue(&tx, &sale, at_ms)?;
-            sale.receipt_number = Some(receipt.number);
-            Some(receipt)
-        } else {
-            None
+            unchanged => unchanged,
         };
         tx.commit()?;
-        Ok(Applied::Changed {
-            from,
-            sale,
-            receipt,
-        })
+        Ok(applied)
     }
 
     /// Appends the outcome of one Bakong check to the sale's event log.

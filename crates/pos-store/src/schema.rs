@@ -10,6 +10,7 @@ use crate::{Result, StoreError};
 const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_ledger.sql"),
     include_str!("../migrations/0002_cash_shifts.sql"),
+    include_str!("../migrations/0003_accepted_unverified.sql"),
     include_str!("../migrations/0004_cash_sales.sql"),
 ];
 
@@ -68,6 +69,8 @@ mod tests {
         const RELEASED: &[&str] = &[
             "4de0d2e27a8d1901db7da5321c6677d1ca233610ff76db8a5511917fe0a48caf",
             "e7248b5007e19eb5a907b16be2f9477c62e678c6e67097b891d2a3691a772bc0",
+            "df8b822475522b0c48aa577ab0223176fb533db33293e5297a61412338304d6a",
+            "e2deec043bffb06ce319fdf3a791270a7032071ea3d38117f748a8f2764c433a",
         ];
         for (n, (sql, pinned)) in MIGRATIONS.iter().zip(RELEASED).enumerate() {
             let digest = hex::encode(Sha256::digest(sql.replace('\r', "")));

@@ -102,7 +102,10 @@ fn records(conn: &Connection, shift: ShiftId) -> Result<Vec<DrawerRecord>> {
     let mut cash: Option<(i64, DrawerRecord)> = None;
     for row in rows {
         let (sale_id, kind, amount, status) = row?;
-        if !(status.is_pending() || status.has_payment()) {
+        // A sale accepted on the customer's screen still awaits Bakong, like a pending one: its
+        // KHQR line is "awaiting verification" and a split sale's cash stays in the drawer.
+        let awaiting = status.is_pending() || status == SaleStatus::AcceptedUnverified;
+        if !(awaiting || status.has_payment()) {
             continue;
         }
         if kind == "khqr" {

@@ -95,6 +95,9 @@ pub struct Sale {
     pub receipt_number: Option<i64>,
     /// What the QR asks for when it is not the total: the KHQR part of a split sale.
     pub qr_amount: Option<Money>,
+    /// The payer's reference the cashier typed when accepting the sale on the customer's
+    /// success screen, if it was accepted so.
+    pub accepted_ref: Option<String>,
 }
 
 impl Sale {

@@ -931,3 +931,162 @@ fn an_in_memory_ledger_works_like_a_file() {
     assert!(store.verify_chain().unwrap().is_intact());
     assert!(store.integrity_check().unwrap().is_empty());
 }
+
+#[test]
+fn an_accepted_sale_is_stored_with_its_reference_once_and_verified_later_with_one_receipt() {
+    let ledger = Ledger::new();
+    let mut store = ledger.open();
+    let s = store
+        .insert_pending(&sale(1, "T1", NOV_26_PP, khr(5000)))
+        .unwrap();
+    let accepted = store
+        .accept_unverified(s.id, "…4821", NOV_26_PP + MINUTE)
+        .unwrap();
+    assert!(accepted.is_changed() && accepted.receipt().is_none());
+    assert_eq!(accepted.sale().status, SaleStatus::AcceptedUnverified);
+    assert_eq!(accepted.sale().accepted_ref.as_deref(), Some("…4821"));
+    // A second accept (another window, a double key press) writes nothing.
+    let again = store
+        .accept_unverified(s.id, "other", NOV_26_PP + 2 * MINUTE)
+        .unwrap();
+    assert!(!again.is_changed());
+    drop(store);
+    let mut store = ledger.open();
+    assert_eq!(
+        store.get(s.id).unwrap().unwrap().accepted_ref.as_deref(),
+        Some("…4821")
+    );
+    assert_eq!(store.events(s.id).unwrap().len(), 2);
+    // The watcher resumes it after a restart, and it is counted apart from the takings.
+    let unresolved = store.unresolved(i64::MAX).unwrap();
+    assert_eq!(unresolved.iter().map(|u| u.id).collect::<Vec<_>>(), [s.id]);
+    let day = pos_store::day_range(
+        pos_store::shop_day(NOV_26_PP, pos_store::DEFAULT_TIME_ZONE),
+        pos_store::DEFAULT_TIME_ZONE,
+    )
+    .unwrap();
+    let statuses: Vec<_> = store
+        .totals(day)
+        .unwrap()
+        .iter()
+        .map(|t| (t.status, t.count))
+        .collect();
+    assert_eq!(statuses, [(SaleStatus::AcceptedUnverified, 1)]);
+    // The CSV shows it as its own status with the reference typed, defused like any text.
+    let other = store
+        .insert_pending(&sale(2, "T1", NOV_26_PP, khr(700)))
+        .unwrap();
+    store
+        .accept_unverified(other.id, "=1+1", NOV_26_PP)
+        .unwrap();
+    let mut bytes = Vec::new();
+    let query = Query {
+        range: Some(day),
+        ..Query::default()
+    };
+    store
+        .write_csv(&query, pos_store::DEFAULT_TIME_ZONE, false, &mut bytes)
+        .unwrap();
+    let mut reader = csv::Reader::from_reader(bytes.as_slice());
+    let headers = reader.headers().unwrap().clone();
+    let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let rows: Vec<(String, String)> = reader
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            (
+                r[col("status")].to_owned(),
+                r[col("accepted_ref")].to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("accepted_unverified".to_owned(), "…4821".to_owned()),
+            ("accepted_unverified".to_owned(), "'=1+1".to_owned())
+        ]
+    );
+    // Bakong confirms it: paid with its one receipt; accepting afterwards changes nothing.
+    let paid = store
+        .apply_event(s.id, PAID, Some(&payment_for(&s)), NOV_26_PP + 3 * MINUTE)
+        .unwrap();
+    assert_eq!(paid.sale().status, SaleStatus::Paid);
+    assert_eq!(paid.receipt().map(|r| r.number), Some(1));
+    let late = store
+        .accept_unverified(s.id, "x", NOV_26_PP + 4 * MINUTE)
+        .unwrap();
+    assert!(!late.is_changed() && late.sale().receipt_number == Some(1));
+    let unresolved = store.unresolved(i64::MAX).unwrap();
+    assert_eq!(
+        unresolved.iter().map(|u| u.id).collect::<Vec<_>>(),
+        [other.id]
+    );
+    // The reference is as append-only as the rest of the ledger.
+    let raw = ledger.raw();
+    assert!(raw
+        .execute("UPDATE accepted_refs SET payer_ref = 'forged'", [])
+        .is_err());
+    assert!(raw.execute("DELETE FROM accepted_refs", []).is_err());
+    assert!(raw
+        .execute("UPDATE sales SET status = 'bogus'", [])
+        .is_err());
+}
+
+#[test]
+fn an_accepted_sale_bakong_disagrees_with_needs_the_owner_and_is_never_paid() {
+    let ledger = Ledger::new();
+    let mut store = ledger.open();
+    let wrong = store
+        .insert_pending(&sale(1, "T1", NOV_26_PP, khr(5000)))
+        .unwrap();
+    let missing = store
+        .insert_pending(&sale(2, "T1", NOV_26_PP, khr(5000)))
+        .unwrap();
+    let closed = store
+        .insert_pending(&sale(3, "T1", NOV_26_PP, khr(5000)))
+        .unwrap();
+    for s in [&wrong, &missing] {
+        store.accept_unverified(s.id, "4821", NOV_26_PP).unwrap();
+    }
+    let mut short = payment_for(&wrong);
+    short.amount = khr(500);
+    let flagged = store
+        .apply_event(
+            wrong.id,
+            SaleEvent::PaymentReported { matches: false },
+            Some(&short),
+            NOV_26_PP + MINUTE,
+        )
+        .unwrap();
+    assert_eq!(flagged.sale().status, SaleStatus::Mismatch);
+    let gone = store
+        .apply_event(missing.id, SaleEvent::Expired, None, NOV_26_PP + MINUTE)
+        .unwrap();
+    assert_eq!(gone.sale().status, SaleStatus::Unconfirmed);
+    assert!(gone.sale().status.needs_attention());
+    // Still watched for a late payment, which then needs the owner too.
+    assert!(store
+        .unresolved(NOV_26_PP)
+        .unwrap()
+        .iter()
+        .any(|u| u.id == missing.id));
+    let late = store
+        .apply_event(
+            missing.id,
+            PAID,
+            Some(&payment_for(&missing)),
+            NOV_26_PP + 2 * MINUTE,
+        )
+        .unwrap();
+    assert_eq!(late.sale().status, SaleStatus::PaidLate);
+    // A closed sale cannot be accepted, and nothing is written for it.
+    store
+        .apply_event(closed.id, SaleEvent::Cancelled, None, NOV_26_PP)
+        .unwrap();
+    assert!(matches!(
+        store.accept_unverified(closed.id, "4821", NOV_26_PP),
+        Err(StoreError::Transition { .. })
+    ));
+    assert_eq!(store.get(closed.id).unwrap().unwrap().accepted_ref, None);
+}

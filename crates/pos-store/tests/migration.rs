@@ -167,3 +167,16 @@ fn an_upgraded_ledger_takes_cash_sales_on_the_same_receipt_chain() {
     assert_eq!(chain.receipts, 3);
     assert_eq!(store.integrity_check().unwrap(), Vec::<String>::new());
 }
+
+#[test]
+fn a_backup_from_the_first_release_is_checked_read_only_without_migrating_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("backup.sqlite3");
+    std::fs::copy(FIXTURE, &path).unwrap();
+    let store = Store::open_read_only(&path).unwrap();
+    assert!(store.integrity_check().unwrap().is_empty());
+    let chain = store.verify_chain().unwrap();
+    assert!(chain.is_intact(), "{:?}", chain.problems);
+    assert_eq!(chain.receipts, 2);
+    assert_eq!(store.summary().unwrap().schema_version, 1, "left as it was");
+}

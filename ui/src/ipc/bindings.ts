@@ -5,7 +5,7 @@
 /** KHR or USD, as `pos_domain::Currency` serializes. */
 export type Currency = "KHR" | "USD";
 /** Where a sale stands, as `pos_domain::SaleStatus` serializes. */
-export type SaleStatus = "pending" | "paid" | "failed" | "expired" | "cancelled" | "paid_late" | "mismatch";
+export type SaleStatus = "pending" | "paid" | "failed" | "expired" | "cancelled" | "paid_late" | "mismatch" | "accepted_unverified" | "unconfirmed";
 /** An exact amount in minor units (riel, cents), as `pos_domain::Money` serializes. */
 export type Money = { minor: number, currency: Currency };
 
@@ -36,7 +36,12 @@ maxAmountUsd: string,
 /**
  * The app's version.
  */
-version: string, };
+version: string, 
+/**
+ * The owner allows accepting a sale on the customer's success screen while Bakong
+ * cannot answer.
+ */
+acceptUnverified: boolean, };
 
 /**
  * A charge as the cashier typed it; Rust parses the amount text (never a float).
@@ -215,7 +220,7 @@ details: ErrorDetails | null, };
  * The stable, machine-readable code of a failure. The UI keys its English and Khmer texts on
  * it; a code, once released, keeps its meaning.
  */
-export type ErrorCode = "config_invalid" | "amount_invalid" | "text_invalid" | "currency_invalid" | "expiry_invalid" | "sale_not_found" | "invalid_transition" | "not_demo" | "token_missing" | "token_file" | "qr_failed" | "ledger_failed" | "bakong_failed" | "simulator_failed" | "date_invalid" | "internal" | "stopped" | "pin_invalid" | "pin_not_set" | "pin_already_set" | "pin_wrong" | "pin_locked" | "settings_invalid" | "owner_file" | "no_receipt" | "owner_locked" | "export_failed" | "rate_invalid" | "cash_invalid" | "cash_short" | "reason_needed" | "shift_open" | "no_open_shift" | "shift_closed" | "not_allowed" | "cashier_invalid" | "refund_invalid" | "unexpected";
+export type ErrorCode = "config_invalid" | "amount_invalid" | "text_invalid" | "currency_invalid" | "expiry_invalid" | "sale_not_found" | "invalid_transition" | "not_demo" | "token_missing" | "token_file" | "qr_failed" | "ledger_failed" | "bakong_failed" | "simulator_failed" | "date_invalid" | "internal" | "stopped" | "pin_invalid" | "pin_not_set" | "pin_already_set" | "pin_wrong" | "pin_locked" | "settings_invalid" | "owner_file" | "no_receipt" | "owner_locked" | "export_failed" | "rate_invalid" | "cash_invalid" | "cash_short" | "reason_needed" | "shift_open" | "no_open_shift" | "shift_closed" | "not_allowed" | "cashier_invalid" | "refund_invalid" | "accept_disabled" | "accept_not_needed" | "unexpected";
 
 /**
  * The numbers and lists a failure carries, for clients to build their own words from.
@@ -327,7 +332,8 @@ from: string,
  */
 to: string, 
 /**
- * Sales needing review (paid late, mismatch), listed first by the UI.
+ * Sales needing review (paid late, mismatch, accepted but unconfirmed), listed first by
+ * the UI.
  */
 attention: Array<SaleView>, 
 /**
@@ -384,7 +390,7 @@ currency: Currency,
  */
 status: SaleStatus, 
 /**
- * Paid late or mismatched: the owner must look at it.
+ * Paid late, mismatched or accepted but unconfirmed: the owner must look at it.
  */
 needsAttention: boolean, 
 /**
@@ -402,7 +408,11 @@ receiptNumber: number | null,
 /**
  * The payment, once reported.
  */
-payment: PaymentView | null, };
+payment: PaymentView | null, 
+/**
+ * The payer's reference typed when the cashier accepted it on the customer's screen.
+ */
+acceptedRef: string | null, };
 
 /**
  * A payment as Bakong reported it.
@@ -610,6 +620,11 @@ terminalId: string,
  */
 takings: Array<TotalView>, 
 /**
+ * Accepted on the customer's screen and not verified by Bakong yet, per currency:
+ * counted apart, never in the takings.
+ */
+accepted: Array<TotalView>, 
+/**
  * Every currency and status.
  */
 totals: Array<TotalView>, 
@@ -631,7 +646,8 @@ checksUsed: number,
  */
 salesVerified: number, 
 /**
- * The sales still unverified (pending): none is unpaid, each waits for a check.
+ * The sales still unverified (pending, or accepted on the customer's screen): none is
+ * unpaid, each waits for a check.
  */
 unverified: Array<SaleView>, 
 /**
@@ -796,6 +812,11 @@ qrLifetimeMinutes: number,
  * Bakong checks the POS may spend per day.
  */
 dailyCheckBudget: number, 
+/**
+ * Whether the cashier may accept a sale on the customer's success screen while Bakong
+ * cannot answer (verified later).
+ */
+acceptUnverified: boolean, 
 /**
  * `en` or `km`.
  */

@@ -35,6 +35,7 @@ export const ipc = {
   simulatePayment: (saleId: string) => call<null>("simulate_payment", { saleId }),
   waitingSale: () => call<SaleCard | null>("waiting_sale"),
   checkNow: (saleId: string) => call<CheckReply>("check_now", { saleId }),
+  acceptUnverified: (saleId: string, payerRef: string) => call<SaleStatus>("accept_unverified", { saleId, payerRef }),
   onEvent: (handler: (event: UiEvent) => void): Promise<UnlistenFn> =>
     listen<UiEvent>(EVENT, (e) => handler(e.payload)),
 };

@@ -11,6 +11,12 @@ export type { Verification };
 /** The keys for "customer shows paid": the biggest key on the keyboard, and one beside F9. */
 export const CHECK_KEYS: readonly string[] = [" ", "F8"];
 
+/**
+ * The keys for "customer shows paid — accept" while Bakong cannot answer: A, and F7 for a
+ * keyboard in the Khmer layout (where A types a Khmer letter).
+ */
+export const ACCEPT_KEYS: readonly string[] = ["a", "A", "F7"];
+
 /** How long the PAID screen stays before the next sale, unless a key is pressed. */
 export const PAID_HOLD_MS = 5000;
 
@@ -32,6 +38,8 @@ export type Problem =
 export interface State {
   /** Demo mode: F9 and the button may simulate the customer's payment. */
   readonly demo: boolean;
+  /** The owner allows accepting a sale on the customer's success screen when Bakong cannot answer. */
+  readonly acceptAllowed: boolean;
   /** The shop's maximum per currency: the keypad refuses digits beyond it. */
   readonly max: MaxAmounts | null;
   readonly entry: Entry;
@@ -48,6 +56,13 @@ export interface State {
   /** The QR's expiry passed on this clock; the core's final check may still find a payment. */
   readonly pastExpiry: boolean;
   readonly paid: { card: SaleCard; payer: string | null; late: boolean } | null;
+  /**
+   * Accepting on the customer's screen: the payer's reference being typed, or on its way to
+   * Rust (`sending`).
+   */
+  readonly accept: { text: string; sending: boolean } | null;
+  /** Shown after a sale was accepted on the customer's screen: not PAID, verified later. */
+  readonly accepted: { card: SaleCard; payerRef: string } | null;
   /** What is left of the day's Bakong checks, once one was spent this run. */
   readonly budget: { left: number; daily: number } | null;
   /**
@@ -89,12 +104,17 @@ export type Event =
   | { type: "newSale" }
   | { type: "simulate" }
   | { type: "checkNow" }
+  | { type: "acceptStart" }
+  | { type: "refTyped"; text: string }
+  | { type: "acceptConfirm" }
+  | { type: "acceptBack" }
   | { type: "dismissNotice"; saleId: string }
   // Replies to the effects' IPC calls.
   | { type: "charged"; card: SaleCard }
   | { type: "cancelReplied"; saleId: string; status: SaleStatus }
   | { type: "regenerated"; card: SaleCard }
   | { type: "checked"; saleId: string; reply: CheckReply }
+  | { type: "acceptReplied"; saleId: string; status: SaleStatus }
   // At start: the sale that was waiting when the app last stopped, as it stands now.
   | { type: "resumed"; card: SaleCard }
   | { type: "failed"; command: Command; failure: Failure }
@@ -105,7 +125,7 @@ export type Event =
   | { type: "paidHoldOver" };
 
 /** The commands whose failure the counter explains. */
-export type Command = "charge" | "cancel" | "regenerate" | "simulate" | "checkNow" | "resume";
+export type Command = "charge" | "cancel" | "regenerate" | "simulate" | "checkNow" | "accept" | "resume";
 
 export type Effect =
   | { kind: "charge"; amount: string; currency: Currency }
@@ -113,6 +133,8 @@ export type Effect =
   | { kind: "regenerate"; saleId: string }
   | { kind: "simulatePayment"; saleId: string }
   | { kind: "checkNow"; saleId: string }
+  | { kind: "accept"; saleId: string; payerRef: string }
+  | { kind: "focusRef" }
   | { kind: "playChime" }
   | { kind: "holdPaid"; ms: number }
   | { kind: "clearNote" }
@@ -125,9 +147,10 @@ export interface Step {
   handled: boolean;
 }
 
-export function initialState(currency: Currency, demo: boolean, max: MaxAmounts | null = null): State {
+export function initialState(currency: Currency, demo: boolean, max: MaxAmounts | null = null, acceptAllowed = false): State {
   return {
     demo,
+    acceptAllowed,
     max,
     entry: emptyEntry(currency),
     problem: null,
@@ -138,6 +161,8 @@ export function initialState(currency: Currency, demo: boolean, max: MaxAmounts 
     verification: null,
     pastExpiry: false,
     paid: null,
+    accept: null,
+    accepted: null,
     check: null,
     budget: null,
     notices: [],
@@ -183,6 +208,21 @@ export function step(state: State, event: Event): Step {
       return to({ ...state, check: "asking" }, { kind: "checkNow", saleId: state.sale.saleId });
     case "checked":
       return checked(state, event.saleId, event.reply);
+    case "acceptStart":
+      if (!canAccept(state) || state.accept !== null) return same(state);
+      return to({ ...state, accept: { text: "", sending: false }, problem: null }, { kind: "focusRef" });
+    case "refTyped":
+      if (state.accept === null || state.accept.sending) return same(state);
+      return to({ ...state, accept: { text: event.text, sending: false } });
+    case "acceptConfirm":
+      // The core checks the reference (blank, too long, control characters) and says why.
+      if (state.sale === null || state.accept === null || state.accept.sending) return same(state);
+      return to({ ...state, accept: { ...state.accept, sending: true } }, { kind: "accept", saleId: state.sale.saleId, payerRef: state.accept.text });
+    case "acceptBack":
+      if (state.accept === null || state.accept.sending) return same(state);
+      return to({ ...state, accept: null, problem: null });
+    case "acceptReplied":
+      return applyStatus(state, event.saleId, event.status, null);
     case "dismissNotice":
       return to({ ...state, notices: state.notices.filter((n) => n.saleId !== event.saleId) });
     case "resumed":
@@ -208,9 +248,19 @@ export function step(state: State, event: Event): Step {
       return to({ ...state, pastExpiry: true });
     }
     case "paidHoldOver":
-      // A hold that outlived its PAID screen (a key ended it early) has nothing left to end.
-      return state.paid === null ? same(state) : newSale(state, false);
+      // A hold that outlived its screen (a key ended it early) has nothing left to end.
+      return state.paid === null && state.accepted === null ? same(state) : newSale(state, false);
   }
+}
+
+/**
+ * Whether the waiting sale may be accepted on the customer's screen now: the owner allows it
+ * and Bakong cannot answer (the core decides again when the reference is sent).
+ */
+export function canAccept(state: State): boolean {
+  const { check } = state;
+  const cannot = state.verification?.state === "cannotVerify" || (check !== null && check !== "asking" && check.outcome === "cannotVerify");
+  return state.acceptAllowed && state.sale !== null && state.status === "pending" && cannot;
 }
 
 function entryProblem(problem: EntryProblem | null): Problem | null {
@@ -232,7 +282,7 @@ function checked(state: State, saleId: string, reply: CheckReply): Step {
 function newSale(state: State, keepAmount: boolean): Step {
   const previous = state.sale;
   const entry = keepAmount && previous !== null ? { text: previous.amountPlain, currency: previous.currency } : emptyEntry(state.entry.currency);
-  const next: State = { ...state, entry, paid: null, sale: null, status: null, pastExpiry: false, problem: null, check: null };
+  const next: State = { ...state, entry, paid: null, accept: null, accepted: null, sale: null, status: null, pastExpiry: false, problem: null, check: null };
   return keepAmount ? to(next) : to(next, { kind: "clearNote" });
 }
 
@@ -252,6 +302,9 @@ function failed(state: State, command: Command, failure: Failure): Step {
       return to({ ...state, problem });
     case "checkNow":
       return to({ ...state, problem, check: null });
+    case "accept":
+      // Back to the reference, with the reason: the cashier fixes it or backs out with Esc.
+      return to({ ...state, problem, accept: state.accept === null ? null : { ...state.accept, sending: false } }, { kind: "focusRef" });
   }
 }
 
@@ -273,7 +326,13 @@ function applyStatus(state: State, saleId: string, status: SaleStatus, payer: st
       return payer === null || payer === state.paid.payer ? same(state) : to({ ...state, paid: { ...state.paid, payer } });
     }
     const paid = { card: sale, payer, late: status === "paid_late" };
-    return to({ ...state, status, paid }, { kind: "playChime" }, { kind: "holdPaid", ms: PAID_HOLD_MS });
+    return to({ ...state, status, paid, accept: null }, { kind: "playChime" }, { kind: "holdPaid", ms: PAID_HOLD_MS });
+  }
+  if (status === "accepted_unverified") {
+    // Told twice (the accept's reply, then the watcher's event): shown once. No chime: not paid.
+    if (state.accepted !== null) return same(state);
+    const accepted = { card: sale, payerRef: state.accept?.text.trim() ?? "" };
+    return to({ ...state, status, accepted, accept: null, problem: null }, { kind: "holdPaid", ms: PAID_HOLD_MS });
   }
   if (status === "cancelled") {
     // The cashier usually cancels to fix the amount: put it back in the keypad.
@@ -287,11 +346,18 @@ function applyStatus(state: State, saleId: string, status: SaleStatus, payer: st
 /**
  * The keyboard: digits . Backspace Delete type the amount, Enter = Charge / fresh QR, Esc =
  * clear / cancel / new sale, F2 = switch KHR/USD, Space or F8 = the customer shows paid (check
- * now), F9 = simulate payment, any key ends PAID.
+ * now), A or F7 = accept on the customer's screen when Bakong cannot answer (then Enter
+ * confirms the reference, Esc backs out), F9 = simulate payment, any key ends PAID or ACCEPTED.
  */
 function onKey(state: State, { key, inNote, modified }: KeyPress): Step {
   const handle = (event: Event): Step => ({ ...step(state, event), handled: true });
-  if (state.paid !== null) return handle({ type: "newSale" });
+  if (state.paid !== null || state.accepted !== null) return handle({ type: "newSale" });
+  // The reference input takes every key but these two.
+  if (state.accept !== null) {
+    if (key === "Enter") return handle({ type: "acceptConfirm" });
+    if (key === "Escape") return handle({ type: "acceptBack" });
+    return same(state);
+  }
   if (key === "F2") {
     const other = state.entry.currency === "KHR" ? "USD" : "KHR";
     return state.sale === null ? handle({ type: "pickCurrency", currency: other }) : { ...same(state), handled: true };
@@ -299,6 +365,7 @@ function onKey(state: State, { key, inNote, modified }: KeyPress): Step {
   if (key === "F9") return handle({ type: "simulate" });
   if (state.sale !== null) {
     if (CHECK_KEYS.includes(key) && !modified) return handle({ type: "checkNow" });
+    if (ACCEPT_KEYS.includes(key) && !modified && canAccept(state)) return handle({ type: "acceptStart" });
     if (key === "Escape") return handle(state.status === "pending" ? { type: "cancel" } : { type: "newSale" });
     if (key === "Enter" && (state.status === "expired" || state.status === "failed")) return handle({ type: "fresh" });
     return same(state);

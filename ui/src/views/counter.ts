@@ -9,11 +9,11 @@ import { applyLanguage, hasText, onLanguageChange, t, type TextKey } from "../i1
 import { ipc, type AppInfo, type IpcError, type SaleCard, type SaleStatus } from "../ipc/client";
 import { playPaidChime, unlockAudio } from "../sound";
 import { renderCard } from "./card";
-import { budgetGauge, initialState, step, timeLeft, type Effect, type Event, type Failure, type Problem, type State, type Verification } from "./counter-state";
+import { budgetGauge, canAccept, initialState, step, timeLeft, type Effect, type Event, type Failure, type Problem, type State, type Verification } from "./counter-state";
 
 /** Mounts the counter screen into `root` and returns nothing: it lives as long as the app. */
 export function mountCounter(root: HTMLElement, info: AppInfo): void {
-  let state: State = initialState(info.defaultCurrency, info.demo, { KHR: info.maxAmountKhr, USD: info.maxAmountUsd });
+  let state: State = initialState(info.defaultCurrency, info.demo, { KHR: info.maxAmountKhr, USD: info.maxAmountUsd }, info.acceptUnverified);
   // Timings the e2e run reads for BENCHMARKS.md: measurement only, never part of the state.
   let enterPressedAt: number | null = null;
   let ipcAnsweredAt: number | null = null;
@@ -81,6 +81,24 @@ export function mountCounter(root: HTMLElement, info: AppInfo): void {
   const checkBtn = h("button", { type: "button", class: "btn btn-check", id: "check-now" },
     h("span", { "data-i18n": "sale.checkNow" }), h("kbd", {}, "Space"));
   const checkLine = h("p", { id: "check-result", class: "check-result", role: "status" });
+  // Accepting on the customer's screen while Bakong cannot answer: the offer, then the reference.
+  const acceptBtn = h("button", { type: "button", class: "btn btn-accept", id: "accept", hidden: true },
+    h("span", { "data-i18n": "accept.offer" }), h("kbd", {}, "A"));
+  const refInput = h("input", { id: "payer-ref", class: "payer-ref", type: "text", maxlength: 64, autocomplete: "off", inputmode: "text" });
+  const refProblem = h("p", { id: "payer-ref-error", class: "amount-error", role: "alert" });
+  const acceptConfirmLabel = h("span", { id: "accept-confirm-label" });
+  const acceptConfirmBtn = h("button", { type: "button", class: "btn btn-charge", id: "accept-confirm" }, acceptConfirmLabel, h("kbd", {}, "Enter"));
+  const acceptBackBtn = h("button", { type: "button", class: "btn btn-secondary", id: "accept-back" },
+    h("span", { "data-i18n": "accept.back" }), h("kbd", {}, "Esc"));
+  const acceptPanel = h(
+    "div",
+    { class: "accept-panel", id: "accept-panel", hidden: true },
+    h("h3", { class: "accept-title", "data-i18n": "accept.title" }),
+    h("label", { for: "payer-ref", class: "accept-prompt", "data-i18n": "accept.prompt" }),
+    refInput,
+    refProblem,
+    h("div", { class: "actions" }, acceptBackBtn, acceptConfirmBtn),
+  );
   const budgetGaugeEl = h("p", { id: "budget-gauge", class: "budget-gauge", hidden: true });
   const newSaleBtn = h("button", { type: "button", class: "btn btn-secondary", id: "new-sale" },
     h("span", { "data-i18n": "sale.newSale" }), h("kbd", {}, "Esc"));
@@ -99,6 +117,8 @@ export function mountCounter(root: HTMLElement, info: AppInfo): void {
     verifyLine,
     checkBtn,
     checkLine,
+    acceptBtn,
+    acceptPanel,
     saleNote,
     billLine,
     h("div", { class: "actions" }, cancelBtn, newSaleBtn, freshBtn),
@@ -120,11 +140,25 @@ export function mountCounter(root: HTMLElement, info: AppInfo): void {
     h("p", { class: "paid-next", "data-i18n": "paid.next" }),
   );
 
+  // Accepted on the customer's screen: its own full-screen state, never the PAID one.
+  const acceptedAmount = h("div", { class: "paid-amount", id: "accepted-amount" });
+  const acceptedRef = h("p", { class: "paid-payer", id: "accepted-ref" });
+  const acceptedScreen = h(
+    "section",
+    { class: "accepted-screen", id: "accepted", hidden: true, role: "status" },
+    h("div", { class: "accepted-mark", "aria-hidden": "true" }, "…"),
+    h("h1", { class: "accepted-title", "data-i18n": "accepted.title" }),
+    acceptedAmount,
+    acceptedRef,
+    h("p", { class: "accepted-note", "data-i18n": "accepted.note" }),
+    h("p", { class: "paid-next", "data-i18n": "paid.next" }),
+  );
+
   // Late payments, over everything else (the PAID screen too) until the cashier dismisses them.
   const noticeList = h("section", { class: "notices", id: "notices", "aria-live": "assertive" });
   let shownNotices: State["notices"] = [];
 
-  root.append(h("div", { class: "counter" }, h("div", { class: "left" }, budgetGaugeEl, entryPanel, salePanel), cardSlot), paidScreen, noticeList);
+  root.append(h("div", { class: "counter" }, h("div", { class: "left" }, budgetGaugeEl, entryPanel, salePanel), cardSlot), paidScreen, acceptedScreen, noticeList);
 
   // ---- rendering: the state onto the skeleton ----
   function problemText(problem: Problem | null): string {
@@ -240,12 +274,39 @@ export function mountCounter(root: HTMLElement, info: AppInfo): void {
     checkLine.hidden = !pending || check === null;
     checkLine.textContent = check?.text ?? "";
     checkLine.dataset.outcome = check?.outcome ?? "";
-    cancelBtn.hidden = !pending;
+    renderAccept(pending);
+    cancelBtn.hidden = !pending || state.accept !== null;
     newSaleBtn.hidden = pending;
     freshBtn.hidden = !(status === "expired" || status === "failed");
     freshLabel.textContent = t(status === "failed" ? "sale.tryAgain" : "sale.fresh");
     if (simulateBtn) simulateBtn.hidden = !pending || state.pastExpiry;
     renderCountdown();
+  }
+
+  /** The offer to accept on the customer's screen, and the reference being typed. */
+  function renderAccept(pending: boolean): void {
+    const { accept } = state;
+    acceptBtn.hidden = !pending || accept !== null || !canAccept(state);
+    acceptPanel.hidden = !pending || accept === null;
+    if (accept === null) {
+      refInput.value = "";
+      return;
+    }
+    checkBtn.hidden = true;
+    refInput.disabled = accept.sending;
+    acceptConfirmBtn.disabled = accept.sending;
+    acceptBackBtn.disabled = accept.sending;
+    acceptConfirmLabel.textContent = t(accept.sending ? "accept.sending" : "accept.confirm");
+    refProblem.textContent = problemText(state.problem);
+    refProblem.hidden = state.problem === null;
+  }
+
+  function renderAccepted(): void {
+    const { accepted } = state;
+    acceptedScreen.hidden = accepted === null;
+    if (accepted === null) return;
+    acceptedAmount.textContent = `${accepted.card.amountText} ${accepted.card.currency}`;
+    acceptedRef.textContent = `${t("accepted.ref")} ${accepted.payerRef}`;
   }
 
   /** The 4 Hz part: touches the DOM only when something visible changes (each write costs a style pass). */
@@ -317,6 +378,7 @@ export function mountCounter(root: HTMLElement, info: AppInfo): void {
     if (state.sale === null || state.status === null) renderEntry();
     else renderSale(state.sale, state.status);
     renderPaid();
+    renderAccepted();
     renderNotices();
   }
 
@@ -372,6 +434,16 @@ export function mountCounter(root: HTMLElement, info: AppInfo): void {
           (err: unknown) => dispatch({ type: "failed", command: "checkNow", failure: failure(err) }),
         );
         return;
+      case "accept":
+        ipc.acceptUnverified(effect.saleId, effect.payerRef).then(
+          (status) => dispatch({ type: "acceptReplied", saleId: effect.saleId, status }),
+          (err: unknown) => dispatch({ type: "failed", command: "accept", failure: failure(err) }),
+        );
+        return;
+      case "focusRef":
+        // After this render shows the panel: focus on a hidden input is lost.
+        requestAnimationFrame(() => refInput.focus());
+        return;
       case "playChime":
         playPaidChime();
         return;
@@ -406,6 +478,11 @@ export function mountCounter(root: HTMLElement, info: AppInfo): void {
     if (used) e.preventDefault();
   });
   paidScreen.addEventListener("click", () => dispatch({ type: "newSale" }));
+  acceptedScreen.addEventListener("click", () => dispatch({ type: "newSale" }));
+  acceptBtn.addEventListener("click", () => dispatch({ type: "acceptStart" }));
+  acceptConfirmBtn.addEventListener("click", () => dispatch({ type: "acceptConfirm" }));
+  acceptBackBtn.addEventListener("click", () => dispatch({ type: "acceptBack" }));
+  refInput.addEventListener("input", () => dispatch({ type: "refTyped", text: refInput.value }));
   keypad.addEventListener("click", (e) => {
     const button = (e.target as HTMLElement).closest<HTMLButtonElement>("button[data-key]");
     const key = button?.dataset.key as EntryKey | undefined;

@@ -65,6 +65,9 @@ pub struct Settings {
     pub qr_lifetime_minutes: u32,
     /// Bakong checks the POS may spend per day.
     pub daily_check_budget: u32,
+    /// Whether the cashier may accept a sale on the customer's success screen while Bakong
+    /// cannot answer (verified later).
+    pub accept_unverified: bool,
     /// `en` or `km`.
     pub language: String,
     /// `demo`, `sit`, `production` or `custom`.
@@ -146,6 +149,7 @@ impl Settings {
             riel_per_usd: config.riel_per_usd,
             qr_lifetime_minutes: u32::try_from(config.qr_lifetime.as_secs() / 60).unwrap_or(5),
             daily_check_budget: config.bakong.daily_check_budget,
+            accept_unverified: config.accept_unverified,
             language: language.to_owned(),
             environment: config.bakong.environment.name().to_owned(),
             base_url: match &config.bakong.environment {
@@ -324,6 +328,11 @@ impl Settings {
             table,
             "qr_lifetime",
             Some(text(&format!("{}m", self.qr_lifetime_minutes))),
+        );
+        set(
+            table,
+            "accept_unverified",
+            Some(toml::Value::Boolean(self.accept_unverified)),
         );
         let mut merchant = take_table(table, "merchant");
         let kind = match self.merchant_kind {
@@ -560,9 +569,12 @@ mod tests {
         s.riel_per_usd = 4_100;
         s.qr_lifetime_minutes = 3;
         s.daily_check_budget = 80;
+        assert!(s.accept_unverified, "on unless the owner turns it off");
+        s.accept_unverified = false;
         s.language = "km".into();
         s.store_label = Some("  ".into());
         let saved = s.save(&current).unwrap();
+        assert!(!saved.accept_unverified);
         assert_eq!(saved.merchant.name, "Sokha Coffee");
         assert_eq!(saved.terminal_id, "B7");
         assert_eq!(saved.riel_per_usd, 4_100);

@@ -98,10 +98,18 @@ impl Watcher {
                 Verification::CannotVerify {
                     reason, message, ..
                 } => (reason, message),
-                _ => (
-                    CannotVerifyReason::Budget,
-                    format!("the daily budget of {} checks is spent", self.budget.daily),
-                ),
+                _ => {
+                    // No check could be spent: that is "cannot verify" for the counter too,
+                    // which is what lets the cashier accept on the customer's screen.
+                    let message =
+                        format!("the daily budget of {} checks is spent", self.budget.daily);
+                    self.shared.set_verification(Verification::CannotVerify {
+                        reason: CannotVerifyReason::Budget,
+                        message: message.clone(),
+                        retry_at_ms: None,
+                    });
+                    (CannotVerifyReason::Budget, message)
+                }
             };
             CheckNow::CannotVerify {
                 sale,

@@ -25,6 +25,14 @@ function reportView(day: EndOfDay): HTMLElement {
       ? h("p", {}, ot("report.nothing"))
       : h("div", { id: "eod-takings" }, ...r.takings.map((t) => line(`${t.currency} (${t.count})`, t.sumText, { "data-currency": t.currency, class: "kv big" }))),
     line(ot("report.inKhr"), `${r.takingsInKhrText} KHR`, { id: "eod-in-khr" }),
+    r.accepted.length === 0
+      ? null
+      : h(
+          "div",
+          { id: "eod-accepted" },
+          h("h3", { class: "warn" }, ot("report.accepted")),
+          ...r.accepted.map((t) => line(`${t.currency} (${t.count})`, t.sumText, { "data-currency": t.currency, class: "kv warn" })),
+        ),
     line(ot("report.rate"), r.rielPerUsd.toLocaleString("en-US")),
     h("h3", {}, ot("report.byStatus")),
     table(

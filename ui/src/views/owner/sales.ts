@@ -10,7 +10,17 @@ import type { OwnerContext } from "./index";
 import { printReceipt } from "./receipt";
 import { ot } from "./text";
 
-const STATUSES: SaleStatus[] = ["pending", "paid", "paid_late", "mismatch", "expired", "cancelled", "failed"];
+const STATUSES: SaleStatus[] = [
+  "pending",
+  "paid",
+  "accepted_unverified",
+  "paid_late",
+  "mismatch",
+  "unconfirmed",
+  "expired",
+  "cancelled",
+  "failed",
+];
 
 /** Sales the owner must look at: flagged by the core, or pending past their QR's expiry. */
 function needsLook(sale: SaleView, now: number): boolean {
@@ -130,6 +140,8 @@ export function mountSales(root: HTMLElement, ctx: OwnerContext): void {
           h("dt", {}, ot("col.payer")), h("dd", {}, sale.payment?.payerAccount ?? "—"),
           h("dt", {}, ot("col.hash")), h("dd", {}, h("code", { class: "wrap" }, sale.payment?.hash ?? "—")),
           h("dt", {}, ot("detail.md5")), h("dd", {}, h("code", { class: "wrap" }, sale.md5)),
+          sale.acceptedRef ? h("dt", {}, ot("detail.acceptedRef")) : null,
+          sale.acceptedRef ? h("dd", { id: "detail-accepted-ref" }, sale.acceptedRef) : null,
           sale.note ? h("dt", {}, ot("detail.note")) : null,
           sale.note ? h("dd", {}, sale.note) : null,
         ),

@@ -28,6 +28,7 @@ const SALES: Array<[Field, Kind]> = [
   ["rielPerUsd", "number"],
   ["qrLifetimeMinutes", "number"],
   ["dailyCheckBudget", "number"],
+  ["acceptUnverified", { options: [["true", "set.on"], ["false", "set.off"]] }],
   ["language", { options: [["en", "English"], ["km", "ភាសាខ្មែរ"]] }],
 ];
 const CONNECTION: Array<[Field, Kind]> = [
@@ -61,7 +62,7 @@ export function mountSettings(root: HTMLElement, ctx: OwnerContext): void {
           const value = settings[field];
           const input =
             typeof kind === "object"
-              ? h("select", { id: `set-${field}`, name: field }, ...kind.options.map(([v, label]) => h("option", { value: v, selected: v === value }, optionText(label))))
+              ? h("select", { id: `set-${field}`, name: field }, ...kind.options.map(([v, label]) => h("option", { value: v, selected: v === String(value) }, optionText(label))))
               : h("input", { id: `set-${field}`, name: field, type: kind === "number" ? "number" : "text", value: value === null ? "" : String(value), autocomplete: "off" });
           const problem = h("span", { class: "field-error", id: `err-${field}`, role: "alert" });
           inputs.set(field, input);
@@ -108,6 +109,7 @@ export function mountSettings(root: HTMLElement, ctx: OwnerContext): void {
         rielPerUsd: whole("rielPerUsd"),
         qrLifetimeMinutes: whole("qrLifetimeMinutes"),
         dailyCheckBudget: whole("dailyCheckBudget"),
+        acceptUnverified: text("acceptUnverified") === "true",
         language: text("language") as Settings["language"],
         environment: text("environment") as Settings["environment"],
         baseUrl: optional("baseUrl"),
