@@ -442,12 +442,13 @@ impl Pos {
         Ok(SaleView::from(&sale))
     }
 
-    /// How many sales are still pending.
+    /// How many sales still wait for Bakong's answer (pending or accepted-unverified).
     pub fn pending_count(&self) -> usize {
         *self.inner.pending.borrow()
     }
 
-    /// Waits until no sale is pending (each one paid, failed, expired or cancelled).
+    /// Waits until no sale is pending or accepted-unverified (each one paid, failed,
+    /// expired, cancelled, or settled by Bakong's answer).
     pub async fn wait_idle(&self) -> Result<(), CoreError> {
         let (reply, idle) = oneshot::channel();
         self.send(Command::WhenIdle(reply))?;

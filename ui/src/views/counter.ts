@@ -22,6 +22,7 @@ export function mountCounter(root: HTMLElement, info: AppInfo): void {
   // What the card slot and the PAID screen show now, so they are rebuilt only when that changes.
   let shownCard: SaleCard | "preview" | null = null;
   let shownPaid: State["paid"] = null;
+  let shownAccepted: State["accepted"] = null;
 
   // ---- skeleton (built once; `render` only changes text, classes and visibility) ----
   const currencyButtons = (["KHR", "USD"] as const).map((c) =>
@@ -289,7 +290,8 @@ export function mountCounter(root: HTMLElement, info: AppInfo): void {
     acceptBtn.hidden = !pending || accept !== null || !canAccept(state);
     acceptPanel.hidden = !pending || accept === null;
     if (accept === null) {
-      refInput.value = "";
+      // Only when there is something to clear: every write to an input costs a style pass.
+      if (refInput.value !== "") refInput.value = "";
       return;
     }
     checkBtn.hidden = true;
@@ -303,6 +305,8 @@ export function mountCounter(root: HTMLElement, info: AppInfo): void {
 
   function renderAccepted(): void {
     const { accepted } = state;
+    if (accepted === shownAccepted) return;
+    shownAccepted = accepted;
     acceptedScreen.hidden = accepted === null;
     if (accepted === null) return;
     acceptedAmount.textContent = `${accepted.card.amountText} ${accepted.card.currency}`;
@@ -523,6 +527,7 @@ export function mountCounter(root: HTMLElement, info: AppInfo): void {
   onLanguageChange(() => {
     note.placeholder = t("entry.note");
     shownNotices = [];
+    shownAccepted = null;
     render();
   });
 
