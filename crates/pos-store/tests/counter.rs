@@ -7,8 +7,8 @@
 use pos_cash::{CashError, Change, PerCurrency, Rate, Tendered};
 use pos_domain::{Currency, Money, SaleEvent, SaleStatus};
 use pos_store::{
-    Actor, CashMovement, NewCashSale, NewRefund, NewSale, PaymentDetails, RefundTender, ShiftId,
-    Store, StoreError,
+    Actor, Applied, CashMovement, NewCashSale, NewRefund, NewSale, PaymentDetails, RefundTender,
+    SaleId, ShiftId, Store, StoreError,
 };
 use rusqlite::Connection;
 use tempfile::TempDir;
@@ -50,6 +50,21 @@ impl Ledger {
             .open_shift("T1", Actor::Owner, T0, PerCurrency::new(40_000, 2_000))
             .unwrap()
             .id
+    }
+    /// Records `sale` expecting a refusal, and returns it.
+    fn refused(&mut self, shift: ShiftId, sale: &NewCashSale) -> StoreError {
+        self.store.record_cash_sale(shift, sale).unwrap_err()
+    }
+    /// Applies Bakong's report that `sale` was paid `amount`.
+    fn pay(&mut self, sale: SaleId, amount: Money, at_ms: i64) -> Applied {
+        self.store
+            .apply_event(
+                sale,
+                SaleEvent::PaymentReported { matches: true },
+                Some(&paid(amount)),
+                at_ms,
+            )
+            .unwrap()
     }
 }
 
@@ -139,37 +154,26 @@ fn a_cash_sale_is_written_with_its_tenders_rounding_line_rate_and_receipt() {
 fn tenders_that_do_not_add_up_or_a_closed_shift_write_nothing() {
     let mut l = Ledger::new();
     let shift = l.open_shift();
-    // Claiming 2,000 riel change where 1,000 is due: unbalanced.
-    let err = l
-        .store
-        .record_cash_sale(
-            shift,
-            &cash(1, usd(375), Tendered::new(500, 0), (100, 2_000), 25),
-        )
-        .unwrap_err();
-    assert!(
-        matches!(err, StoreError::Cash(CashError::Unbalanced { .. })),
-        "{err}"
+    for (bad, what) in [
+        (
+            cash(1, usd(375), Tendered::new(500, 0), (100, 2_000), 25),
+            "2,000 riel change where 1,000 is due",
+        ),
+        (
+            cash(1, usd(375), Tendered::new(500, 0), (100, 1_000), 0),
+            "a hidden rounding (the 25 riel left off)",
+        ),
+    ] {
+        let err = l.refused(shift, &bad);
+        assert!(
+            matches!(err, StoreError::Cash(CashError::Unbalanced { .. })),
+            "{what}: {err}"
+        );
+    }
+    let err = l.refused(
+        shift,
+        &cash(1, khr(5_000), Tendered::new(0, -5_000), (0, 0), 0),
     );
-    // A hidden rounding (the 25 riel left off) is unbalanced too.
-    let err = l
-        .store
-        .record_cash_sale(
-            shift,
-            &cash(1, usd(375), Tendered::new(500, 0), (100, 1_000), 0),
-        )
-        .unwrap_err();
-    assert!(
-        matches!(err, StoreError::Cash(CashError::Unbalanced { .. })),
-        "{err}"
-    );
-    let err = l
-        .store
-        .record_cash_sale(
-            shift,
-            &cash(1, khr(5_000), Tendered::new(0, -5_000), (0, 0), 0),
-        )
-        .unwrap_err();
     assert!(
         matches!(err, StoreError::Cash(CashError::Negative { .. })),
         "{err}"
@@ -185,13 +189,10 @@ fn tenders_that_do_not_add_up_or_a_closed_shift_write_nothing() {
             None,
         )
         .unwrap();
-    let err = l
-        .store
-        .record_cash_sale(
-            shift,
-            &cash(1, khr(5_000), Tendered::new(0, 5_000), (0, 0), 0),
-        )
-        .unwrap_err();
+    let err = l.refused(
+        shift,
+        &cash(1, khr(5_000), Tendered::new(0, 5_000), (0, 0), 0),
+    );
     assert!(matches!(err, StoreError::ShiftNotOpen { .. }), "{err}");
     for table in [
         "sales",
@@ -226,15 +227,7 @@ fn a_split_sale_counts_its_cash_at_once_and_its_khqr_when_paid() {
         (PerCurrency::new(0, 75), 1)
     );
 
-    let applied = l
-        .store
-        .apply_event(
-            sale.id,
-            SaleEvent::PaymentReported { matches: true },
-            Some(&paid(usd(75))),
-            T0 + 10,
-        )
-        .unwrap();
+    let applied = l.pay(sale.id, usd(75), T0 + 10);
     assert_eq!(applied.receipt().unwrap().number, 1);
     let x = l.store.shift_totals(shift).unwrap();
     assert_eq!(
@@ -346,14 +339,7 @@ fn two_paid_sales(l: &mut Ledger, shift: ShiftId) {
         )
         .unwrap();
     let s = l.store.insert_pending(&sale(2, usd(250))).unwrap();
-    l.store
-        .apply_event(
-            s.id,
-            SaleEvent::PaymentReported { matches: true },
-            Some(&paid(usd(250))),
-            T0 + 5,
-        )
-        .unwrap();
+    l.pay(s.id, usd(250), T0 + 5);
 }
 
 fn refund(receipt: i64, amount: Money, tender: RefundTender) -> NewRefund {
@@ -523,14 +509,7 @@ fn a_khqr_sale_pending_at_close_is_carried_as_awaiting_and_settles_once_in_its_o
         .open_shift("T1", Actor::Owner, T0 + 20, float)
         .unwrap()
         .id;
-    l.store
-        .apply_event(
-            s.id,
-            SaleEvent::PaymentReported { matches: true },
-            Some(&paid(khr(12_300))),
-            T0 + 30,
-        )
-        .unwrap();
+    l.pay(s.id, khr(12_300), T0 + 30);
     // Paid after the close: counted in its own shift, never in the next one, and the Z
     // report as issued is unchanged.
     let now_first = l.store.shift_totals(first).unwrap();
