@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
+use pos_cash::PerCurrency;
 use pos_core::counter::{
     Actor, CloseShiftRequest, MovementRequest, RefundRequest, ShiftView, ZReport, OWNER,
 };
@@ -233,6 +234,18 @@ async fn with_pos<T>(
     result
 }
 
+/// The label column of a shift's lines and of a Z report's.
+const SHIFT_LABEL: usize = 15;
+const Z_LABEL: usize = 10;
+
+/// One line of riel and US cents, its label padded to `width`.
+fn print_amounts(label: &str, width: usize, amounts: &PerCurrency) {
+    println!(
+        "  {label:<width$}{} KHR  {} USD cents",
+        amounts.khr, amounts.usd
+    );
+}
+
 fn print_shift(view: &ShiftView, json: bool) -> Result<(), CoreError> {
     if json {
         return common::print_json(view);
@@ -245,27 +258,15 @@ fn print_shift(view: &ShiftView, json: bool) -> Result<(), CoreError> {
     if view.from_earlier_day {
         println!("NOTE: opened on an earlier day: close it");
     }
-    println!(
-        "  float          {} KHR  {} USD cents",
-        t.opening.khr, t.opening.usd
-    );
-    println!(
-        "  cash received  {} KHR  {} USD cents",
-        t.cash_tendered.khr, t.cash_tendered.usd
-    );
-    println!(
-        "  change given   {} KHR  {} USD cents",
-        t.change_given.khr, t.change_given.usd
-    );
+    print_amounts("float", SHIFT_LABEL, &t.opening);
+    print_amounts("cash received", SHIFT_LABEL, &t.cash_tendered);
+    print_amounts("change given", SHIFT_LABEL, &t.change_given);
     println!("  rounding       {} KHR", t.rounding_khr);
     println!(
         "  cash in / out  {} / {} KHR  {} / {} USD cents",
         t.cash_in.khr, t.cash_out.khr, t.cash_in.usd, t.cash_out.usd
     );
-    println!(
-        "  refunds cash   {} KHR  {} USD cents",
-        t.refunds_cash.khr, t.refunds_cash.usd
-    );
+    print_amounts("refunds cash", SHIFT_LABEL, &t.refunds_cash);
     println!(
         "  khqr paid      {} KHR  {} USD cents ({})",
         t.khqr_paid.khr, t.khqr_paid.usd, t.khqr_paid_count
@@ -274,7 +275,7 @@ fn print_shift(view: &ShiftView, json: bool) -> Result<(), CoreError> {
         "  awaiting       {} KHR  {} USD cents ({})",
         t.khqr_awaiting.khr, t.khqr_awaiting.usd, t.khqr_awaiting_count
     );
-    println!("  expected       {} KHR  {} USD cents", e.khr, e.usd);
+    print_amounts("expected", SHIFT_LABEL, e);
     Ok(())
 }
 
@@ -287,18 +288,9 @@ fn print_z(z: &ZReport, json: bool) -> Result<(), CoreError> {
         "Z REPORT #{} terminal {} shift {}",
         z.number, z.terminal_id, z.shift_id
     );
-    println!(
-        "  expected  {} KHR  {} USD cents",
-        c.expected.khr, c.expected.usd
-    );
-    println!(
-        "  counted   {} KHR  {} USD cents",
-        c.counted.khr, c.counted.usd
-    );
-    println!(
-        "  variance  {} KHR  {} USD cents",
-        c.variance.khr, c.variance.usd
-    );
+    print_amounts("expected", Z_LABEL, &c.expected);
+    print_amounts("counted", Z_LABEL, &c.counted);
+    print_amounts("variance", Z_LABEL, &c.variance);
     if let Some(reason) = &c.reason {
         println!("  reason    {reason}");
     }
