@@ -37,6 +37,19 @@ fn refused(out: &Output, code: &str) {
     assert!(stderr.contains(&format!("error [{code}]")), "{stderr}");
 }
 
+/// `charge` of $3.75 paid with `cash` dollars.
+fn usd_cash_charge(cash: &str) -> [&str; 7] {
+    [
+        "charge",
+        "--amount",
+        "3.75",
+        "--currency",
+        "USD",
+        "--cash-usd",
+        cash,
+    ]
+}
+
 #[test]
 fn a_day_at_the_counter_on_the_command_line() {
     let dir = tempfile::tempdir().unwrap();
@@ -92,15 +105,7 @@ fn a_day_at_the_counter_on_the_command_line() {
         ),
         "not_allowed",
     );
-    let cash_sale = [
-        "charge",
-        "--amount",
-        "3.75",
-        "--currency",
-        "USD",
-        "--cash-usd",
-        "5",
-    ];
+    let cash_sale = usd_cash_charge("5");
     refused(&run(d, &cash_sale), "no_open_shift");
 
     let open = [
@@ -138,31 +143,9 @@ fn a_day_at_the_counter_on_the_command_line() {
     assert_eq!(sale["change"]["usd"]["minor"], 100);
     assert_eq!(sale["change"]["khr"]["minor"], 1_000);
     assert_eq!(sale["rielPerUsd"], 4000);
-    let short = [
-        "charge",
-        "--amount",
-        "3.75",
-        "--currency",
-        "USD",
-        "--cash-usd",
-        "2",
-    ];
+    let short = usd_cash_charge("2");
     refused(&run(d, &short), "cash_short");
-    refused(
-        &run(
-            d,
-            &[
-                "charge",
-                "--amount",
-                "3.75",
-                "--currency",
-                "USD",
-                "--cash-usd",
-                "5.5",
-            ],
-        ),
-        "cash_invalid",
-    );
+    refused(&run(d, &usd_cash_charge("5.5")), "cash_invalid");
     // Split: $2 cash and a KHQR for exactly $1.75, paid by the demo before --wait ends.
     let split = run(
         d,
