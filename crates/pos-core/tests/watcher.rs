@@ -64,6 +64,25 @@ async fn start_pos(config: Config) -> Pos {
     .unwrap()
 }
 
+/// A simulator with the shop's account and no other settings.
+async fn plain_sim() -> RunningSim {
+    pos_bakong_sim::start(SimConfig {
+        email: EMAIL.into(),
+        merchant_account: MERCHANT.into(),
+        ..SimConfig::default()
+    })
+    .await
+    .unwrap()
+}
+
+/// Waits (at most 10 s) until `pos` has nothing left to check.
+async fn until_idle(pos: &Pos) {
+    tokio::time::timeout(Duration::from_secs(10), pos.wait_idle())
+        .await
+        .unwrap()
+        .unwrap();
+}
+
 async fn rig_with_budget(budget: u32) -> Rig {
     let dir = tempfile::tempdir().unwrap();
     let sim = pos_bakong_sim::start(SimConfig {
@@ -390,10 +409,7 @@ async fn a_restarted_pos_resumes_pending_sales_from_the_ledger() {
     rig.sim.pay(PayOptions::new(&charge.md5)).unwrap();
 
     let pos = start_pos(config(rig.dir.path(), &rig.sim, 1_000)).await;
-    tokio::time::timeout(Duration::from_secs(10), pos.wait_idle())
-        .await
-        .unwrap()
-        .unwrap();
+    until_idle(&pos).await;
     assert_eq!(
         pos.sale(charge.sale_id).await.unwrap().status,
         SaleStatus::Paid
@@ -465,13 +481,7 @@ async fn a_manual_recheck_checks_now_and_reports_what_it_spent() {
 #[tokio::test]
 async fn a_token_about_to_expire_is_renewed_ahead_and_saved_before_use() {
     let dir = tempfile::tempdir().unwrap();
-    let sim = pos_bakong_sim::start(SimConfig {
-        email: EMAIL.into(),
-        merchant_account: MERCHANT.into(),
-        ..SimConfig::default()
-    })
-    .await
-    .unwrap();
+    let sim = plain_sim().await;
     let config = config(dir.path(), &sim, 1_000);
     let expiring = sim.issue_token(Some(Duration::from_secs(3 * 86_400)));
     std::fs::write(dir.path().join("bakong-token"), &expiring).unwrap();
@@ -494,10 +504,7 @@ async fn a_token_about_to_expire_is_renewed_ahead_and_saved_before_use() {
         ..PayOptions::new(&charge.md5)
     })
     .unwrap();
-    tokio::time::timeout(Duration::from_secs(10), pos.wait_idle())
-        .await
-        .unwrap()
-        .unwrap();
+    until_idle(&pos).await;
     let saved = std::fs::read_to_string(dir.path().join("bakong-token")).unwrap();
     assert_ne!(saved.trim(), expiring);
     assert!(pos.health().await.unwrap().token_days_left.unwrap() >= 89);
@@ -678,10 +685,7 @@ async fn an_accepted_sale_is_still_watched_after_a_restart() {
     let pos = start_pos(config(rig.dir.path(), &rig.sim, 1_000)).await;
     // Off the counter already: the app does not show it as the sale left waiting.
     assert!(pos.waiting_at_start().await.unwrap().is_none());
-    tokio::time::timeout(Duration::from_secs(10), pos.wait_idle())
-        .await
-        .unwrap()
-        .unwrap();
+    until_idle(&pos).await;
     let sale = pos.sale(charge.sale_id).await.unwrap();
     assert_eq!(sale.status, SaleStatus::Paid);
     assert_eq!(sale.receipt_number, Some(1));
@@ -691,13 +695,7 @@ async fn an_accepted_sale_is_still_watched_after_a_restart() {
 #[tokio::test]
 async fn the_owner_can_turn_accepting_on_the_customers_screen_off() {
     let dir = tempfile::tempdir().unwrap();
-    let sim = pos_bakong_sim::start(SimConfig {
-        email: EMAIL.into(),
-        merchant_account: MERCHANT.into(),
-        ..SimConfig::default()
-    })
-    .await
-    .unwrap();
+    let sim = plain_sim().await;
     let mut config = config(dir.path(), &sim, 1_000);
     assert!(
         config.accept_unverified,
