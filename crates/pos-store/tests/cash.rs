@@ -3,37 +3,21 @@
 //! nothing written.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
+use common::{Ledger, T0};
 use pos_cash::{CashError, Change, PerCurrency, Rate, Tendered};
 use pos_domain::{Currency, Money};
 use pos_store::{Actor, CashMovement, NewCashSale, NewSale, ShiftId, Store, StoreError};
-use rusqlite::Connection;
-use tempfile::TempDir;
 
-const T0: i64 = 1_795_626_000_000;
 const HOUR: i64 = 3_600_000;
 
-struct Ledger {
-    _dir: TempDir,
-    path: std::path::PathBuf,
-}
-
 impl Ledger {
+    /// A fresh ledger, created.
     fn new() -> Ledger {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("ledger.sqlite3");
-        Store::open(&path).unwrap();
-        Ledger { _dir: dir, path }
-    }
-    fn open(&self) -> Store {
-        Store::open(&self.path).unwrap()
-    }
-    fn raw(&self) -> Connection {
-        Connection::open(&self.path).unwrap()
-    }
-    fn count(&self, table: &str) -> i64 {
-        self.raw()
-            .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
-            .unwrap()
+        let ledger = Ledger::at("ledger.sqlite3");
+        ledger.open();
+        ledger
     }
     /// A cashier account (the PIN hash is the core's business; any text does here).
     fn cashier(&self, name: &str) -> Actor {
@@ -134,15 +118,9 @@ fn a_terminal_has_one_open_shift_and_a_negative_float_is_refused() {
 
 fn new_sale(n: u32, amount: Money) -> NewSale {
     NewSale {
-        bill_number: format!("T1-{n}"),
-        terminal_id: "T1".into(),
-        created_ms: T0 + i64::from(n),
-        amount,
-        note: None,
-        qr: format!("qr{n}"),
-        md5: format!("{n:032x}"),
         expires_ms: T0 + HOUR,
         riel_per_usd: Some(4100),
+        ..common::sale(n, amount)
     }
 }
 

@@ -4,16 +4,17 @@
 //! nothing written.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
+use common::{sale, T0};
 use pos_cash::{CashError, Change, PerCurrency, Rate, Tendered};
 use pos_domain::{Currency, Money, SaleEvent, SaleStatus};
 use pos_store::{
-    Actor, Applied, CashMovement, NewCashSale, NewRefund, NewSale, PaymentDetails, RefundTender,
-    SaleId, ShiftId, Store, StoreError,
+    Actor, Applied, CashMovement, NewCashSale, NewRefund, PaymentDetails, RefundTender, SaleId,
+    ShiftId, Store, StoreError,
 };
 use rusqlite::Connection;
 use tempfile::TempDir;
-
-const T0: i64 = 1_795_626_000_000;
 
 fn khr(m: i64) -> Money {
     Money::new(m, Currency::Khr)
@@ -65,20 +66,6 @@ impl Ledger {
                 at_ms,
             )
             .unwrap()
-    }
-}
-
-fn sale(n: u32, amount: Money) -> NewSale {
-    NewSale {
-        bill_number: format!("T1-{n}"),
-        terminal_id: "T1".into(),
-        created_ms: T0 + i64::from(n),
-        amount,
-        note: None,
-        qr: format!("qr{n}"),
-        md5: format!("{n:032x}"),
-        expires_ms: T0 + 300_000,
-        riel_per_usd: None,
     }
 }
 

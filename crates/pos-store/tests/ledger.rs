@@ -4,8 +4,12 @@
 // Helpers outside `#[test]` functions unwrap too: a failure there is a test failure.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use std::sync::{Arc, Barrier};
 use std::thread;
+
+use common::Ledger;
 
 use pos_domain::{Currency, Money, SaleEvent, SaleStatus};
 use pos_store::{
@@ -13,31 +17,16 @@ use pos_store::{
     NewSale, PaymentDetails, Query, Range, SaleId, Store, StoreError, DEFAULT_TIME_ZONE,
     SCHEMA_VERSION,
 };
-use rusqlite::Connection;
-use tempfile::TempDir;
 
 /// 2026-11-26 00:00 in Phnom Penh (UTC+7) = 2026-11-25 17:00 UTC.
 const NOV_26_PP: i64 = 1_795_626_000_000;
 const MINUTE: i64 = 60_000;
 const PAID: SaleEvent = SaleEvent::PaymentReported { matches: true };
 
-struct Ledger {
-    _dir: TempDir,
-    path: std::path::PathBuf,
-}
-
 impl Ledger {
+    /// In a directory not there yet.
     fn new() -> Ledger {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("data").join("ledger.sqlite3");
-        Ledger { _dir: dir, path }
-    }
-    fn open(&self) -> Store {
-        Store::open(&self.path).unwrap()
-    }
-    /// A raw connection, for looking under the hood and for playing the tamperer.
-    fn raw(&self) -> Connection {
-        Connection::open(&self.path).unwrap()
+        Ledger::at("data/ledger.sqlite3")
     }
 }
 
