@@ -485,29 +485,44 @@ async fn a_simulator_clock_ten_minutes_ahead_does_not_make_an_in_time_payment_la
     settle_paid_expired_paid(&rig, &sales).await;
 }
 
+/// A rig at the production cadence: the only checks within a test are the key's.
+async fn key_rig() -> Rig {
+    Rig::start_with(RigOptions {
+        schedule: pos_core::schedule::Schedule::default(),
+        ..RigOptions::default()
+    })
+    .await
+}
+
+/// The key ("check now") pressed on `sale`.
+// A helper of the tests below: its panics are their failures.
+#[allow(clippy::expect_used)]
+async fn key(rig: &Rig, sale: &ChargeView) -> pos_core::CheckNow {
+    rig.pos.check_now(sale.sale_id).await.expect("check")
+}
+
+/// The key pressed on `sale` finds its payment.
+async fn key_finds(rig: &Rig, sale: &ChargeView) {
+    let answer = key(rig, sale).await;
+    assert!(
+        matches!(answer, pos_core::CheckNow::Found { .. }),
+        "{answer:?}"
+    );
+}
+
 /// The cashier's key ("customer shows paid") while one fault class lasts: it reads as
 /// "cannot verify" with the fault's reason and changes nothing; once the fault is gone the
 /// same key confirms the payment, exactly once.
 // A helper of the tests below: its panics are their failures.
-#[allow(clippy::expect_used, clippy::panic)]
+#[allow(clippy::panic)]
 async fn key_through(rules: Vec<FaultRule>, reasons: &[CannotVerifyReason]) {
-    let rig = Rig::start_with(RigOptions {
-        // The production cadence: the only checks within the test are the key's.
-        schedule: pos_core::schedule::Schedule::default(),
-        ..RigOptions::default()
-    })
-    .await;
+    let rig = key_rig().await;
     let sales = charge_three(&rig).await;
     rig.pay(&sales.paid_early);
     for rule in rules {
         rig.sim.add_fault(rule);
     }
-    let answer = rig
-        .pos
-        .check_now(sales.paid_early.sale_id)
-        .await
-        .expect("check");
-    match answer {
+    match key(&rig, &sales.paid_early).await {
         pos_core::CheckNow::CannotVerify { sale, reason, .. } => {
             assert!(reasons.contains(&reason), "{reason:?} not in {reasons:?}");
             assert_eq!(
@@ -519,15 +534,7 @@ async fn key_through(rules: Vec<FaultRule>, reasons: &[CannotVerifyReason]) {
         other => panic!("the key during a fault answered {other:?}"),
     }
     rig.sim.clear_faults();
-    let answer = rig
-        .pos
-        .check_now(sales.paid_early.sale_id)
-        .await
-        .expect("check");
-    assert!(
-        matches!(answer, pos_core::CheckNow::Found { .. }),
-        "{answer:?}"
-    );
+    key_finds(&rig, &sales.paid_early).await;
     assert_eq!(rig.status(&sales.paid_early).await, SaleStatus::Paid);
     assert_eq!(rig.audit().receipts, 1);
 }
@@ -553,24 +560,12 @@ async fn the_key_during_a_fault_reads_as_cannot_verify_and_confirms_the_payment_
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_key_falls_back_to_a_single_check_when_the_md5_list_is_blocked() {
-    let rig = Rig::start_with(RigOptions {
-        schedule: pos_core::schedule::Schedule::default(),
-        ..RigOptions::default()
-    })
-    .await;
+    let rig = key_rig().await;
     rig.sim
         .add_fault(FaultRule::on(MD5_LIST, When::Always, Fault::RegionBlocked));
     let sales = charge_three(&rig).await;
     rig.pay(&sales.paid_early);
-    let answer = rig
-        .pos
-        .check_now(sales.paid_early.sale_id)
-        .await
-        .expect("check");
-    assert!(
-        matches!(answer, pos_core::CheckNow::Found { .. }),
-        "{answer:?}"
-    );
+    key_finds(&rig, &sales.paid_early).await;
     assert_eq!(rig.sim.calls(MD5), 1);
 }
 
