@@ -34,6 +34,9 @@ const OWNER_PIN: &str = "2468";
 /// Receipts 1..=SEED_SALES are cash sales of 20,000 riel made before the chaos, to refund.
 const SEED_SALES: i64 = 4;
 
+/// Closes the shift with an empty drawer counted.
+const CLOSE_EMPTY: [&str; 6] = ["shift", "close", "--counted-khr", "0", "--counted-usd", "0"];
+
 fn env_number(name: &str, default: u64) -> u64 {
     std::env::var(name)
         .ok()
@@ -191,17 +194,7 @@ fn plan(rng: &mut StdRng) -> (Vec<String>, Option<Duration>) {
 
 /// Closes the open shift, killing attempts at random, until one is known to have closed it.
 async fn close_under_fire(till: &Till, rng: &mut StdRng) -> usize {
-    let close = strings(&[
-        "shift",
-        "close",
-        "--counted-khr",
-        "0",
-        "--counted-usd",
-        "0",
-        "--reason",
-        "crash test",
-        "--json",
-    ]);
+    let close = strings(&[&CLOSE_EMPTY[..], &["--reason", "crash test", "--json"]].concat());
     for attempt in 0..20 {
         let kill = (attempt < 19).then(|| Duration::from_millis(rng.gen_range(0..150)));
         let run = till.run(&close, kill).await;
@@ -287,17 +280,7 @@ async fn sigkilled_cash_split_refund_and_close_lose_nothing_and_double_nothing()
     let close_attempts = close_under_fire(&till, &mut rng).await;
     // A second shift, closed cleanly, must take Z report number 2.
     till.ok(&["shift", "open"]).await;
-    let z2 = till
-        .ok(&[
-            "shift",
-            "close",
-            "--counted-khr",
-            "0",
-            "--counted-usd",
-            "0",
-            "--json",
-        ])
-        .await;
+    let z2 = till.ok(&[&CLOSE_EMPTY[..], &["--json"]].concat()).await;
     assert_eq!(z2.printed[0]["number"], 2, "{z2:?}");
     let recover = till
         .run(
