@@ -157,6 +157,17 @@ impl Rig {
         .await;
     }
 
+    /// The owner's sales, once `sale_id` is asserted on their attention list.
+    async fn on_attention_list(&self, sale_id: i64) -> pos_core::SalesList {
+        let list = self
+            .pos
+            .sales(pos_core::SalesQuery::default())
+            .await
+            .unwrap();
+        assert!(list.attention.iter().any(|s| s.id == sale_id));
+        list
+    }
+
     fn ledger(&self) -> Store {
         Store::open(self.dir.path().join("ledger.sqlite3")).unwrap()
     }
@@ -632,12 +643,7 @@ async fn an_accepted_sale_bakong_finds_with_another_amount_goes_to_the_owner_nev
         .unwrap();
     rig.sim.clear_faults();
     rig.until_status(charge.sale_id, SaleStatus::Mismatch).await;
-    let list = rig
-        .pos
-        .sales(pos_core::SalesQuery::default())
-        .await
-        .unwrap();
-    assert!(list.attention.iter().any(|s| s.id == charge.sale_id));
+    let list = rig.on_attention_list(charge.sale_id).await;
     assert!(list.totals.iter().all(|t| t.status != SaleStatus::Paid));
     rig.pos.shutdown().await;
 }
@@ -660,12 +666,7 @@ async fn an_accepted_sale_bakong_never_saw_goes_to_the_owner_after_its_final_che
     rig.sim.clear_faults();
     rig.until_status(charge.sale_id, SaleStatus::Unconfirmed)
         .await;
-    let list = rig
-        .pos
-        .sales(pos_core::SalesQuery::default())
-        .await
-        .unwrap();
-    assert!(list.attention.iter().any(|s| s.id == charge.sale_id));
+    rig.on_attention_list(charge.sale_id).await;
     rig.pos.shutdown().await;
 }
 
