@@ -13,8 +13,6 @@ use pos_store::{
     Actor, Applied, CashMovement, NewCashSale, NewRefund, PaymentDetails, RefundTender, SaleId,
     ShiftId, Store, StoreError,
 };
-use rusqlite::Connection;
-use tempfile::TempDir;
 
 fn khr(m: i64) -> Money {
     Money::new(m, Currency::Khr)
@@ -23,28 +21,17 @@ fn usd(m: i64) -> Money {
     Money::new(m, Currency::Usd)
 }
 
+/// A ledger file with a store kept open on it.
 struct Ledger {
-    _dir: TempDir,
-    path: std::path::PathBuf,
+    file: common::Ledger,
     store: Store,
 }
 
 impl Ledger {
     fn new() -> Ledger {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("ledger.sqlite3");
-        let store = Store::open(&path).unwrap();
-        Ledger {
-            _dir: dir,
-            path,
-            store,
-        }
-    }
-    fn count(&self, table: &str) -> i64 {
-        Connection::open(&self.path)
-            .unwrap()
-            .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
-            .unwrap()
+        let file = common::Ledger::at("ledger.sqlite3");
+        let store = file.open();
+        Ledger { file, store }
     }
     fn open_shift(&mut self) -> ShiftId {
         self.store
@@ -188,7 +175,7 @@ fn tenders_that_do_not_add_up_or_a_closed_shift_write_nothing() {
         "receipts",
         "sale_events",
     ] {
-        assert_eq!(l.count(table), 0, "{table}");
+        assert_eq!(l.file.count(table), 0, "{table}");
     }
 }
 
@@ -243,14 +230,15 @@ fn with_cashiers_a_sale_needs_an_open_shift_and_joins_it_as_its_cashier() {
     let dara = l.store.add_cashier("Dara", "hash", T0).unwrap();
     let err = l.store.insert_pending(&sale(2, khr(5_000))).unwrap_err();
     assert!(matches!(err, StoreError::NoOpenShift { .. }), "{err}");
-    assert_eq!(l.count("sales"), 1);
+    assert_eq!(l.file.count("sales"), 1);
     let shift = l
         .store
         .open_shift("T1", Actor::Cashier(dara.id), T0, PerCurrency::default())
         .unwrap();
     let s = l.store.insert_pending(&sale(2, khr(5_000))).unwrap();
-    let cashier: Option<i64> = Connection::open(&l.path)
-        .unwrap()
+    let cashier: Option<i64> = l
+        .file
+        .raw()
         .query_row(
             "SELECT cashier_id FROM sale_shifts WHERE sale_id = ?1 AND shift_id = ?2",
             [s.id.0, shift.id.0],
@@ -309,7 +297,7 @@ fn cash_movements_need_a_positive_amount_a_reason_and_the_open_shift() {
         .cash_movement(ShiftId(99), "T1", &movement(khr(5_000), "ice"))
         .unwrap_err();
     assert!(matches!(err, StoreError::ShiftNotOpen { .. }), "{err}");
-    assert_eq!(l.count("cash_movements"), 0);
+    assert_eq!(l.file.count("cash_movements"), 0);
     l.store
         .cash_movement(shift, "T1", &movement(khr(5_000), "ice"))
         .unwrap();
@@ -389,7 +377,7 @@ fn refunds_never_exceed_what_was_paid_and_are_numbered_and_chained() {
     ] {
         assert!(l.store.record_refund(&bad).is_err(), "{what}");
     }
-    assert_eq!(l.count("refunds"), 2);
+    assert_eq!(l.file.count("refunds"), 2);
 
     // The drawer paid the cash refund; the bank one is reported apart.
     let x = l.store.shift_totals(shift).unwrap();
@@ -399,8 +387,9 @@ fn refunds_never_exceed_what_was_paid_and_are_numbered_and_chained() {
 
     let chains = l.store.verify_cash_chains().unwrap();
     assert_eq!((chains.refunds, chains.problems.len()), (2, 0));
-    let err = Connection::open(&l.path)
-        .unwrap()
+    let err = l
+        .file
+        .raw()
         .execute("UPDATE refunds SET amount_minor = 1", [])
         .unwrap_err();
     assert!(err.to_string().contains("append-only"), "{err}");
@@ -464,7 +453,7 @@ fn z_reports_read_back_verify_and_export_as_csv() {
     }
 
     // A Z report edited behind the triggers' back is found by the walk.
-    let raw = Connection::open(&l.path).unwrap();
+    let raw = l.file.raw();
     raw.execute_batch(
         "DROP TRIGGER z_reports_are_append_only_update; \
          UPDATE z_reports SET totals = replace(totals, '60000', '70000');",
