@@ -3,22 +3,13 @@
 // backs out, Enter records it; the sale shows as ACCEPTED (never PAID) and the counter goes on
 // to a new sale; once the outage ends the watcher verifies it and it becomes paid with its
 // receipt.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
-import { cli, keys, shot, sim, startApp, waitAttr, waitShown } from "./harness.mjs";
+import { cli, keys, shot, sim, appForThisFile, waitAttr, waitShown } from "./harness.mjs";
 
-let app;
-
-before(async () => {
-  app = await startApp();
-});
-
-after(async () => {
-  await app?.close();
-  app?.cleanup();
-});
+const app = appForThisFile();
 
 /** The sale with this QR as the ledger holds it, through the CLI. */
 function ledgerSale(qr) {

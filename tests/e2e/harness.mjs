@@ -10,6 +10,7 @@ import { join, resolve, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
 import { remote } from "webdriverio";
+import { before, after } from "node:test";
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 // E2E_APP / E2E_CLI point the same tests at an installed package's binaries.
@@ -105,6 +106,23 @@ export async function startApp(env = {}, dataDir = mkdtempSync(join(tmpdir(), "k
     driver.kill("SIGTERM");
     throw err;
   }
+}
+
+/**
+ * One app for the whole test file: started before its first test (with `env`, as
+ * `startApp`), closed and its data directory removed after the last. The returned object
+ * receives the app's fields (`browser`, `simUrl`, …) once it has started.
+ */
+export function appForThisFile(env = {}) {
+  const app = {};
+  before(async () => {
+    Object.assign(app, await startApp(env));
+  });
+  after(async () => {
+    await app.close?.();
+    app.cleanup?.();
+  });
+  return app;
 }
 
 /** Calls the simulator's control API (`/__sim/...`) on its loopback URL. */

@@ -1,20 +1,11 @@
 // The counter's layout with the longest amounts the shop allows: the keypad stops at the
 // shop's maximum and says why, and the entry panel never grows under the KHQR card, in
 // English and Khmer, at a small counter screen (1000×700) and at full HD (1920×1080).
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { keys, shot, startApp } from "./harness.mjs";
+import { keys, shot, appForThisFile } from "./harness.mjs";
 
-let app;
-
-before(async () => {
-  app = await startApp();
-});
-
-after(async () => {
-  await app?.close();
-  app?.cleanup();
-});
+const app = appForThisFile();
 
 async function text(browser, selector) {
   return (await browser.$(selector)).getText();
