@@ -21,6 +21,17 @@ pub enum SyncError {
         /// The newest version this build knows.
         supported: i32,
     },
+    /// The shop database is older than this build and the connected role may not migrate it.
+    #[error(
+        "the shop database has schema version {found} and this program needs {wanted}: run \
+         `khqr-pos hub init` with the owner's connection to upgrade it"
+    )]
+    NeedsUpgrade {
+        /// Schema version found.
+        found: i32,
+        /// The version this build writes.
+        wanted: i32,
+    },
     /// An event offered for the shop database cannot be a true ledger event; nothing was
     /// written.
     #[error("event {seq} refused: {reason}")]
@@ -97,12 +108,41 @@ pub enum SyncError {
         /// The value found.
         value: String,
     },
+    /// An argument or setting cannot be used (a budget that does not add up, a bad terminal
+    /// id, an empty password); nothing was written.
+    #[error("{reason}")]
+    BadInput {
+        /// What is wrong, never a secret.
+        reason: String,
+    },
+    /// The shop database did not answer in time; the caller may fall back to what it can do
+    /// alone.
+    #[error("the shop database did not answer within {ms} ms")]
+    Timeout {
+        /// How long was waited.
+        ms: u64,
+    },
     /// Reading the counter's own ledger failed.
     #[error("{0}")]
     Store(#[from] pos_store::StoreError),
     /// PostgreSQL refused or failed an operation, or the link to it broke.
-    #[error("shop database error: {0}")]
+    #[error("shop database error: {}", server_says(.0))]
     Db(#[from] tokio_postgres::Error),
+}
+
+/// What the server said (its message and detail), or the client's own reason: the plain
+/// `Display` of a server error is only "db error".
+fn server_says(e: &tokio_postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) => match db.detail() {
+            Some(detail) => format!("{} ({detail})", db.message()),
+            None => db.message().to_owned(),
+        },
+        None => match std::error::Error::source(e) {
+            Some(cause) => format!("{e}: {cause}"),
+            None => e.to_string(),
+        },
+    }
 }
 
 /// Shorthand for results of this crate.

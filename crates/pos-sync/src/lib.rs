@@ -7,20 +7,27 @@
 //! repeated event is a no-op, a different event under a used number is a divergence alarm
 //! ([`SyncError::Divergence`]), never an overwrite, and receipts must continue their
 //! terminal's hash chain as stored. The owner's shop-wide totals are read back from it
-//! ([`Shop::paid_totals`]).
+//! ([`Shop::paid_totals`], [`Shop::shop_report`]). The shop's one Bakong check budget is
+//! shared through it ([`CheckBudget`], [`Shop::reserve_checks`]), and `hub init` makes its
+//! roles: a counter may add its own terminal's rows only ([`Shop::init_hub`],
+//! [`Shop::add_counter`]).
 #![warn(missing_docs)]
 
+mod budget;
 mod db;
 mod error;
 mod event;
+mod hub;
 mod push;
 mod report;
 mod schema;
 mod shop;
 
+pub use budget::{CheckBudget, Source, Spent, RESERVE_TIMEOUT};
 pub use db::ShopDb;
 pub use error::{Result, SyncError};
+pub use hub::{BudgetRule, HubRoles, Password};
 pub use push::{BatchOutcome, PushReport};
-pub use report::PaidTotal;
+pub use report::{PaidTotal, ShopTotal, Tender};
 pub use schema::SCHEMA_VERSION;
 pub use shop::Shop;

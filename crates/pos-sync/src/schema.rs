@@ -8,7 +8,10 @@ use tokio_postgres::Client;
 use crate::{Result, SyncError};
 
 /// The migrations, in order; migration `n` (1-based) brings the schema to version `n`.
-const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_shop.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../migrations/0001_shop.sql"),
+    include_str!("../migrations/0002_budget_roles.sql"),
+];
 
 /// The schema version this build writes: the number of migrations it knows.
 // A handful of files: the count fits an i32 (PostgreSQL's integer) with room to spare.
@@ -25,12 +28,20 @@ pub(crate) async fn migrate(client: &mut Client) -> Result<i32> {
     let tx = client.transaction().await?;
     tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
         .await?;
-    tx.batch_execute(
-        "CREATE TABLE IF NOT EXISTS schema_version (\
-             version    integer     PRIMARY KEY CHECK (version > 0), \
-             applied_at timestamptz NOT NULL DEFAULT now())",
-    )
-    .await?;
+    // Looked up first: a counter's role may not create tables, even one that exists.
+    let exists: bool = tx
+        .query_one("SELECT to_regclass('schema_version') IS NOT NULL", &[])
+        .await?
+        .try_get(0)?;
+    if !exists {
+        tx.batch_execute(
+            "CREATE TABLE schema_version (\
+                 version    integer     PRIMARY KEY CHECK (version > 0), \
+                 applied_at timestamptz NOT NULL DEFAULT now())",
+        )
+        .await
+        .map_err(|e| behind(e, 0))?;
+    }
     let found = current(&tx).await?;
     if found > SCHEMA_VERSION {
         return Err(SyncError::TooNew {
@@ -40,12 +51,25 @@ pub(crate) async fn migrate(client: &mut Client) -> Result<i32> {
     }
     let applied = usize::try_from(found).unwrap_or_default();
     for (n, sql) in (1..).zip(MIGRATIONS).skip(applied) {
-        tx.batch_execute(sql).await?;
+        tx.batch_execute(sql).await.map_err(|e| behind(e, found))?;
         tx.execute("INSERT INTO schema_version (version) VALUES ($1)", &[&n])
             .await?;
     }
     tx.commit().await?;
     Ok(SCHEMA_VERSION)
+}
+
+/// A migration the connected role may not run (a counter's role, which owns no table) is
+/// [`SyncError::NeedsUpgrade`]; any other failure stays what it is.
+fn behind(e: tokio_postgres::Error, found: i32) -> SyncError {
+    if e.code() == Some(&tokio_postgres::error::SqlState::INSUFFICIENT_PRIVILEGE) {
+        SyncError::NeedsUpgrade {
+            found,
+            wanted: SCHEMA_VERSION,
+        }
+    } else {
+        SyncError::Db(e)
+    }
 }
 
 /// The newest migration applied, 0 for an empty `schema_version`.

@@ -17,6 +17,7 @@ use std::sync::{Mutex, OnceLock};
 use tempfile::TempDir;
 
 pub mod ledger;
+pub mod proxy;
 
 /// A running (or stopped, between [`Cluster::crash`] and [`Cluster::restart`]) cluster.
 pub struct Cluster {
