@@ -65,6 +65,9 @@ enum Command {
     /// This counter's ledger and the shop database (PostgreSQL, from KHQR_POS_SHOP_DB).
     #[command(subcommand)]
     Sync(sync::SyncCommand),
+    /// The shop database itself (PostgreSQL, from KHQR_POS_SHOP_DB): roles and budget.
+    #[command(subcommand)]
+    Hub(sync::HubCommand),
     /// Shifts: open with a float, X report, cash in/out, close with the count and Z report.
     #[command(subcommand)]
     Shift(counter::ShiftCommand),
@@ -97,6 +100,7 @@ fn main() -> ExitCode {
         Command::Config(command) => config_cmd::run(command),
         Command::Print(command) => print::run(command),
         Command::Sync(command) => sync::run(command),
+        Command::Hub(command) => sync::run_hub(command),
         Command::Shift(command) => counter::run_shift(command),
         Command::Rate(args) => counter::run_rate(args),
         Command::Cashier(command) => counter::run_cashier(command),

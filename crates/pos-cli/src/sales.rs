@@ -54,6 +54,9 @@ pub struct ReportArgs {
     /// Print JSON.
     #[arg(long)]
     json: bool,
+    /// Every counter's day from the shop database (KHQR_POS_SHOP_DB), per counter and tender.
+    #[arg(long)]
+    shop: bool,
 }
 
 /// Runs `khqr-pos sales`.
@@ -63,6 +66,13 @@ pub fn run_sales(args: SalesArgs) -> ExitCode {
 
 /// Runs `khqr-pos report`.
 pub fn run_report(args: ReportArgs) -> ExitCode {
+    if args.shop {
+        return crate::sync::run_report(crate::sync::ShopReportArgs {
+            core: args.core,
+            date: args.date,
+            json: args.json,
+        });
+    }
     common::block_on(report(args))
 }
 

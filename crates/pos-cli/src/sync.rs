@@ -1,13 +1,15 @@
-//! `khqr-pos sync push|status`: this counter's ledger and the shop database (PostgreSQL). The
-//! database's address comes from `KHQR_POS_SHOP_DB` only, never from a flag, where its
-//! password would show in `ps` and the shell history; errors never repeat it.
+//! `khqr-pos sync push|status|report` and `hub init`: this counter's ledger and the shop
+//! database (PostgreSQL). The database's address comes from `KHQR_POS_SHOP_DB` only, and the
+//! roles' passwords from `KHQR_POS_HUB_PASSWORD_<TERMINAL>` / `KHQR_POS_HUB_OWNER_PASSWORD`,
+//! never from a flag, where they would show in `ps` and the shell history; nothing here
+//! prints them, and errors never repeat them.
 
 use std::error::Error;
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
 use pos_store::Store;
-use pos_sync::{PaidTotal, PushReport, Shop, ShopDb};
+use pos_sync::{BudgetRule, PaidTotal, Password, PushReport, Shop, ShopDb, ShopTotal};
 use serde::Serialize;
 
 use crate::common::{self, CoreArgs, EXIT_ERROR, EXIT_OK};
@@ -21,9 +23,57 @@ pub enum SyncCommand {
     /// Push this counter's ledger events to the shop database (exactly once; resumes where
     /// the last push stopped). The address is read from KHQR_POS_SHOP_DB.
     Push(PushArgs),
-    /// The shop database's schema, this counter's events pushed and waiting, and today's paid
-    /// totals across the shop.
+    /// The shop database's schema, this counter's events pushed and waiting, today's paid
+    /// totals across the shop and the checks the shop's pool granted today.
     Status(StatusArgs),
+    /// The owner's view of a day across counters: per counter and for the shop, per tender
+    /// and currency, read from the shop database (same as `report --shop`).
+    Report(ShopReportArgs),
+}
+
+/// Options of `khqr-pos sync report` (and `report --shop`).
+#[derive(Debug, Args)]
+pub struct ShopReportArgs {
+    #[command(flatten)]
+    pub core: CoreArgs,
+    /// The day, YYYY-MM-DD in the shop's time zone (default: today).
+    #[arg(long)]
+    pub date: Option<String>,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// The `hub` subcommands: the shop database itself.
+#[derive(Debug, Subcommand)]
+pub enum HubCommand {
+    /// Prepare the shop database at KHQR_POS_SHOP_DB (connect as its owner, a role that may
+    /// create roles): migrate it, set the shop's daily Bakong check budget, make the owner's
+    /// read-only role and one login role per counter. Each counter's password is read from
+    /// KHQR_POS_HUB_PASSWORD_<TERMINAL>, the owner role's from KHQR_POS_HUB_OWNER_PASSWORD
+    /// (without it the owner role cannot log in). Running it again updates.
+    Init(HubInitArgs),
+}
+
+/// Options of `khqr-pos hub init`.
+#[derive(Debug, Args)]
+pub struct HubInitArgs {
+    /// A counter's terminal id (repeat for each counter).
+    #[arg(long = "counter", value_name = "TERMINAL", required = true)]
+    counters: Vec<String>,
+    /// The Bakong token's checks a day, for the whole shop.
+    #[arg(long, default_value_t = 100)]
+    daily_checks: u32,
+    /// How many counters the budget counts (default: those given with --counter).
+    #[arg(long)]
+    max_counters: Option<u32>,
+    /// Checks a day each counter owns, for when the shop database is out of reach (default:
+    /// a tenth of the day, split between the counters).
+    #[arg(long)]
+    offline_share: Option<u32>,
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
 }
 
 /// Options of `khqr-pos sync push`.
@@ -58,6 +108,15 @@ struct Status {
     waiting: usize,
     day: String,
     paid_today: Vec<PaidTotal>,
+    pool_checks_today: u32,
+}
+
+/// What `sync report` prints.
+#[derive(Debug, Serialize)]
+struct ShopReport {
+    day: String,
+    time_zone: String,
+    totals: Vec<ShopTotal>,
 }
 
 type Failure = Box<dyn Error>;
@@ -71,7 +130,29 @@ pub fn run(command: SyncCommand) -> ExitCode {
     let done = match command {
         SyncCommand::Push(args) => runtime.block_on(push(args)),
         SyncCommand::Status(args) => runtime.block_on(status(args)),
+        SyncCommand::Report(args) => runtime.block_on(report(args)),
     };
+    finish(done)
+}
+
+/// Runs `khqr-pos report --shop`.
+pub fn run_report(args: ShopReportArgs) -> ExitCode {
+    run(SyncCommand::Report(args))
+}
+
+/// Runs one `hub` subcommand.
+pub fn run_hub(command: HubCommand) -> ExitCode {
+    let runtime = match common::runtime(tokio::runtime::Builder::new_current_thread()) {
+        Ok(runtime) => runtime,
+        Err(code) => return code,
+    };
+    let done = match command {
+        HubCommand::Init(args) => runtime.block_on(hub_init(args)),
+    };
+    finish(done)
+}
+
+fn finish(done: Result<(), Failure>) -> ExitCode {
     match done {
         Ok(()) => ExitCode::from(EXIT_OK),
         Err(error) => {
@@ -81,13 +162,17 @@ pub fn run(command: SyncCommand) -> ExitCode {
     }
 }
 
+/// The shop database's address from the environment.
+fn shop_db() -> Result<ShopDb, Failure> {
+    let url = std::env::var(ENV_SHOP_DB)
+        .map_err(|_| format!("set {ENV_SHOP_DB} to the shop database's connection string"))?;
+    Ok(ShopDb::parse(&url)?)
+}
+
 /// The ledger, the terminal id and the open shop database.
 async fn open(core: &CoreArgs) -> Result<(pos_core::Config, Store, Shop), Failure> {
     let config = core.load(None)?;
-    let url = std::env::var(ENV_SHOP_DB)
-        .map_err(|_| format!("set {ENV_SHOP_DB} to the shop database's connection string"))?;
-    let db =
-        ShopDb::parse(&url)?.with_application_name(&format!("khqr-pos {}", config.terminal_id));
+    let db = shop_db()?.with_application_name(&format!("khqr-pos {}", config.terminal_id));
     let store = Store::open(config.ledger_path())?;
     let shop = Shop::open(&db).await?;
     Ok((config, store, shop))
@@ -119,12 +204,13 @@ async fn status(args: StatusArgs) -> Result<(), Failure> {
         .paid_totals(pos_store::day_range(day, config.time_zone)?)
         .await?;
     let status = Status {
-        terminal_id: config.terminal_id,
         schema_version: shop.schema_version().await?,
         pushed_up_to,
         waiting,
         day: day.to_string(),
         paid_today,
+        pool_checks_today: shop.pool_checks_used(day, None).await?,
+        terminal_id: config.terminal_id,
     };
     if args.json {
         common::print_json(&status)?;
@@ -138,6 +224,104 @@ async fn status(args: StatusArgs) -> Result<(), Failure> {
     for total in &status.paid_today {
         let who = total.terminal_id.as_deref().unwrap_or("shop total");
         println!("  {who:<10} {:>4} sale(s)  {}", total.count, total.paid);
+    }
+    println!(
+        "Bakong checks granted by the shop's pool today: {}",
+        status.pool_checks_today
+    );
+    Ok(())
+}
+
+async fn report(args: ShopReportArgs) -> Result<(), Failure> {
+    // The owner's view needs no ledger: the owner's read-only role is enough.
+    let config = args.core.load(None)?;
+    let tz = config.time_zone;
+    let day = match &args.date {
+        Some(text) => pos_store::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+            .map_err(|_| format!("--date {text:?} is not a date (YYYY-MM-DD)"))?,
+        None => pos_store::shop_day(chrono::Utc::now().timestamp_millis(), tz),
+    };
+    let shop = Shop::open(&shop_db()?).await?;
+    let report = ShopReport {
+        day: day.to_string(),
+        time_zone: tz.name().to_owned(),
+        totals: shop.shop_report(pos_store::day_range(day, tz)?).await?,
+    };
+    if args.json {
+        common::print_json(&report)?;
+        return Ok(());
+    }
+    println!("shop report for {} ({})", report.day, report.time_zone);
+    if report.totals.is_empty() {
+        println!("  no paid sale in the shop database");
+    }
+    for total in &report.totals {
+        let who = total.terminal_id.as_deref().unwrap_or("SHOP");
+        let tender = match total.tender {
+            Some(pos_sync::Tender::Cash) => "cash",
+            Some(pos_sync::Tender::Khqr) => "KHQR",
+            None => "total",
+        };
+        println!(
+            "  {who:<8} {tender:<6} {:>5} sale(s)  {}",
+            total.count, total.paid
+        );
+    }
+    Ok(())
+}
+
+/// The environment variable holding `terminal`'s role password.
+fn password_env(terminal: &str) -> String {
+    format!("KHQR_POS_HUB_PASSWORD_{}", terminal.to_ascii_uppercase())
+}
+
+async fn hub_init(args: HubInitArgs) -> Result<(), Failure> {
+    let counters = u32::try_from(args.counters.len()).unwrap_or(u32::MAX);
+    let max_counters = args.max_counters.unwrap_or(counters);
+    let offline_share = args
+        .offline_share
+        .unwrap_or(args.daily_checks / 10 / max_counters.max(1));
+    let rule = BudgetRule::new(args.daily_checks, max_counters, offline_share)?;
+    // Every password is read before anything is written.
+    let mut logins = Vec::new();
+    for terminal in &args.counters {
+        let name = password_env(terminal);
+        let secret = std::env::var(&name)
+            .map_err(|_| format!("set {name} to counter {terminal}'s database password"))?;
+        logins.push((terminal, Password::new(secret)?));
+    }
+    let owner = match std::env::var("KHQR_POS_HUB_OWNER_PASSWORD") {
+        Ok(secret) => Some(Password::new(secret)?),
+        Err(_) => None,
+    };
+    let logins: Vec<(&str, &Password)> = logins.iter().map(|(t, p)| (t.as_str(), p)).collect();
+    let mut shop = Shop::open(&shop_db()?).await?;
+    let roles = shop.init_hub(rule, owner.as_ref(), &logins).await?;
+    #[derive(Serialize)]
+    struct Hub {
+        schema_version: i32,
+        budget: BudgetRule,
+        pool: u32,
+        roles: pos_sync::HubRoles,
+    }
+    let hub = Hub {
+        schema_version: shop.schema_version().await?,
+        pool: rule.hub_limit(),
+        budget: rule,
+        roles,
+    };
+    if args.json {
+        common::print_json(&hub)?;
+        return Ok(());
+    }
+    println!(
+        "shop database ready (schema v{}): {} Bakong checks a day, {} shared through it, {} \
+         owned by each of {} counters",
+        hub.schema_version, rule.daily_limit, hub.pool, rule.offline_share, rule.max_counters
+    );
+    println!("owner's read-only role: {}", hub.roles.owner);
+    for (terminal, role) in &hub.roles.counters {
+        println!("counter {terminal}: role {role}");
     }
     Ok(())
 }

@@ -128,15 +128,20 @@ impl Shop {
             .try_get(0)?)
     }
 
-    /// Prepares the shop database (already migrated by [`Shop::open`]): sets the check budget,
-    /// makes or updates the counter group and the owner's role (a login role when
-    /// `owner_password` is given), and grants them exactly what they need. Run it with a role
-    /// that owns the database and may create roles; running it again updates, never duplicates.
+    /// Prepares the shop database (already migrated by [`Shop::open`]) in one transaction:
+    /// sets the check budget, makes or updates the counter group and the owner's role (a login
+    /// role when `owner_password` is given), grants them exactly what they need, and registers
+    /// `counters` as [`Shop::add_counter`] does. Run it with a role that owns the database and
+    /// may create roles; running it again updates, never duplicates.
     pub async fn init_hub(
         &mut self,
         rule: BudgetRule,
         owner_password: Option<&Password>,
+        counters: &[(&str, &Password)],
     ) -> Result<HubRoles> {
+        for (terminal_id, _) in counters {
+            check_terminal(terminal_id)?;
+        }
         let db = self.database().await?;
         let group = format!("{db}_counter");
         let owner = format!("{db}_owner");
@@ -180,6 +185,9 @@ impl Shop {
              GRANT EXECUTE ON FUNCTION reserve_checks(text, date, integer) TO {g};"
         ))
         .await?;
+        for (terminal_id, password) in counters {
+            register(&tx, &db, terminal_id, password).await?;
+        }
         let counters = tx
             .query(
                 "SELECT terminal_id, role_name FROM terminals ORDER BY terminal_id",
@@ -202,39 +210,50 @@ impl Shop {
     pub async fn add_counter(&mut self, terminal_id: &str, password: &Password) -> Result<String> {
         check_terminal(terminal_id)?;
         let db = self.database().await?;
-        let role = format!("{db}_{terminal_id}");
         let tx = self.client.transaction().await?;
-        upsert_role(&tx, &role, Some(password)).await?;
-        tx.batch_execute(&format!(
-            "GRANT {} TO {}",
-            ident(&format!("{db}_counter")),
-            ident(&role)
-        ))
-        .await?;
-        let known = tx
-            .query_opt(
-                "SELECT role_name FROM terminals WHERE terminal_id = $1",
-                &[&terminal_id],
-            )
-            .await?;
-        match known {
-            Some(row) if row.try_get::<_, String>(0)? == role => {}
-            Some(_) => {
-                return Err(SyncError::BadInput {
-                    reason: format!("terminal {terminal_id} is registered with another role"),
-                })
-            }
-            None => {
-                tx.execute(
-                    "INSERT INTO terminals (terminal_id, role_name) VALUES ($1, $2)",
-                    &[&terminal_id, &role],
-                )
-                .await?;
-            }
-        }
+        let role = register(&tx, &db, terminal_id, password).await?;
         tx.commit().await?;
         Ok(role)
     }
+}
+
+/// Makes or updates `terminal_id`'s login role in the counter group and registers it.
+async fn register(
+    tx: &impl GenericClient,
+    db: &str,
+    terminal_id: &str,
+    password: &Password,
+) -> Result<String> {
+    let role = format!("{db}_{terminal_id}");
+    upsert_role(tx, &role, Some(password)).await?;
+    tx.batch_execute(&format!(
+        "GRANT {} TO {}",
+        ident(&format!("{db}_counter")),
+        ident(&role)
+    ))
+    .await?;
+    let known = tx
+        .query_opt(
+            "SELECT role_name FROM terminals WHERE terminal_id = $1",
+            &[&terminal_id],
+        )
+        .await?;
+    match known {
+        Some(row) if row.try_get::<_, String>(0)? == role => {}
+        Some(_) => {
+            return Err(SyncError::BadInput {
+                reason: format!("terminal {terminal_id} is registered with another role"),
+            })
+        }
+        None => {
+            tx.execute(
+                "INSERT INTO terminals (terminal_id, role_name) VALUES ($1, $2)",
+                &[&terminal_id, &role],
+            )
+            .await?;
+        }
+    }
+    Ok(role)
 }
 
 /// Creates `role` or, when it exists, sets its password; a role without a password cannot log

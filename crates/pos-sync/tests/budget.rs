@@ -16,11 +16,11 @@ const DAY: fn() -> NaiveDate = || NaiveDate::from_ymd_opt(2026, 11, 26).unwrap()
 async fn hub(rule: BudgetRule) -> String {
     let url = common::fresh_db();
     let mut admin = Shop::open(&ShopDb::parse(&url).unwrap()).await.unwrap();
-    admin.init_hub(rule, None).await.unwrap();
-    for t in ["T1", "T2"] {
-        let pw = Password::new(format!("{t}-pw")).unwrap();
-        admin.add_counter(t, &pw).await.unwrap();
-    }
+    let pw = Password::new("counter-pw".into()).unwrap();
+    admin
+        .init_hub(rule, None, &[("T1", &pw), ("T2", &pw)])
+        .await
+        .unwrap();
     url
 }
 

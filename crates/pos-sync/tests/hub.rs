@@ -9,18 +9,21 @@ use common::ledger::{db_name, Ledger};
 use pos_sync::{BudgetRule, Password, Shop, ShopDb, SyncError};
 use tokio_postgres::error::SqlState;
 
-/// A shop database prepared by `hub init` with counters T1 and T2; returns its URL and the
-/// URL of each role (trust authentication on the test cluster: the role is what is tested).
+/// A shop database prepared by `hub init` with counters T1 and T2: its URL and the admin's
+/// connection. The test cluster trusts every login: what is tested is what each role may do.
 async fn hub() -> (String, Shop) {
     let url = common::fresh_db();
     let mut admin = Shop::open(&ShopDb::parse(&url).unwrap()).await.unwrap();
     let rule = BudgetRule::new(100, 3, 5).unwrap();
     let owner_pw = Password::new("owner-secret".into()).unwrap();
-    admin.init_hub(rule, Some(&owner_pw)).await.unwrap();
-    for t in ["T1", "T2"] {
-        let pw = Password::new(format!("{t}-secret")).unwrap();
-        admin.add_counter(t, &pw).await.unwrap();
-    }
+    let (p1, p2) = (
+        Password::new("T1-secret".into()).unwrap(),
+        Password::new("T2-secret".into()).unwrap(),
+    );
+    admin
+        .init_hub(rule, Some(&owner_pw), &[("T1", &p1), ("T2", &p2)])
+        .await
+        .unwrap();
     (url, admin)
 }
 
@@ -158,7 +161,7 @@ async fn hub_init_runs_again_without_duplicating_and_keeps_the_budget_within_its
     let (url, mut admin) = hub().await;
     let db = db_name(&url).to_owned();
     let roles = admin
-        .init_hub(BudgetRule::new(100, 3, 5).unwrap(), None)
+        .init_hub(BudgetRule::new(100, 3, 5).unwrap(), None, &[])
         .await
         .unwrap();
     assert_eq!(roles.counter_group, format!("{db}_counter"));
@@ -178,7 +181,7 @@ async fn hub_init_runs_again_without_duplicating_and_keeps_the_budget_within_its
     assert!(e.to_string().contains("at most 3 counters"), "{e}");
     // Nor may the budget shrink below the counters registered.
     let e = admin
-        .init_hub(BudgetRule::new(100, 2, 5).unwrap(), None)
+        .init_hub(BudgetRule::new(100, 2, 5).unwrap(), None, &[])
         .await
         .unwrap_err();
     assert!(matches!(e, SyncError::BadInput { .. }), "{e}");

@@ -333,3 +333,74 @@ async fn the_shop_day_totals_add_up_per_terminal_and_across_the_shop() {
     };
     assert!(shop.paid_totals(before).await.unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn the_owners_shop_report_splits_each_counter_and_the_shop_by_tender_and_currency() {
+    use pos_domain::{Currency, Money};
+    use pos_sync::{ShopTotal, Tender};
+    let url = common::fresh_db();
+    let (mut t1, mut t2) = (Ledger::new("T1"), Ledger::new("T2"));
+    t1.sell(5);
+    t1.sell_cash(3);
+    t2.sell_cash(2);
+    t2.sell(4);
+    let mut shop = open(&url).await;
+    shop.push(&t1.store, "T1", 20).await.unwrap();
+    shop.push(&t2.store, "T2", 20).await.unwrap();
+    let day = pos_store::day_range(
+        pos_store::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap(),
+        pos_store::DEFAULT_TIME_ZONE,
+    )
+    .unwrap();
+    let report = shop.shop_report(day).await.unwrap();
+    // The expected lines, folded from the ledgers themselves.
+    let tender_of = |e: &LogEntry| match e.kind {
+        EventKind::Status { from: None, .. } => Tender::Cash,
+        _ => Tender::Khqr,
+    };
+    let fold = |ledgers: &[&Ledger], tender: Option<Tender>, currency: Currency| {
+        let paid: Vec<i64> = ledgers
+            .iter()
+            .flat_map(|l| l.log())
+            .filter(|e| tender.is_none_or(|t| tender_of(e) == t))
+            .filter_map(|e| e.paid)
+            .filter(|p| p.currency == currency)
+            .map(|p| p.minor)
+            .collect();
+        (paid.len() as i64, Money::new(paid.iter().sum(), currency))
+    };
+    let mut expected = Vec::new();
+    for (terminal, ledgers) in [
+        (Some("T1"), vec![&t1]),
+        (Some("T2"), vec![&t2]),
+        (None, vec![&t1, &t2]),
+    ] {
+        for tender in [Some(Tender::Cash), Some(Tender::Khqr), None] {
+            for currency in [Currency::Khr, Currency::Usd] {
+                let (count, paid) = fold(&ledgers, tender, currency);
+                if count > 0 {
+                    expected.push(ShopTotal {
+                        terminal_id: terminal.map(str::to_owned),
+                        tender,
+                        count,
+                        paid,
+                    });
+                }
+            }
+        }
+    }
+    assert_eq!(report, expected);
+    // Both tenders are there, and the shop's total is the sum of the counters'.
+    assert!(report.iter().any(|t| t.tender == Some(Tender::Cash)));
+    assert!(report.iter().any(|t| t.tender == Some(Tender::Khqr)));
+    let shop_khr = report
+        .iter()
+        .find(|t| t.terminal_id.is_none() && t.tender.is_none() && t.paid.currency == Currency::Khr)
+        .unwrap();
+    let counters_khr: i64 = report
+        .iter()
+        .filter(|t| t.terminal_id.is_some() && t.tender.is_none() && t.paid.currency == Currency::Khr)
+        .map(|t| t.paid.minor)
+        .sum();
+    assert_eq!(shop_khr.paid.minor, counters_khr);
+}
