@@ -1,6 +1,7 @@
-//! `khqr-pos sync push|status` against a real PostgreSQL started by the test (pos-sync's
-//! harness): demo sales pushed exactly once, today's shop totals, and the connection string
-//! never printed, even when the database cannot be reached.
+//! `khqr-pos sync push|status|report` and `hub init` against a real PostgreSQL started by the
+//! test (pos-sync's harness): demo sales pushed exactly once, today's shop totals, two counters
+//! pushing with their own roles and the owner's report across them, and the connection string
+//! and passwords never printed, even when the database cannot be reached.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 #[path = "../../pos-sync/tests/common/mod.rs"]
@@ -12,6 +13,10 @@ use std::process::{Command, Output, Stdio};
 const BIN: &str = env!("CARGO_BIN_EXE_khqr-pos");
 
 fn khqr_pos(dir: &Path, shop_db: Option<&str>, args: &[&str]) -> Output {
+    khqr_pos_env(dir, shop_db, &[], args)
+}
+
+fn khqr_pos_env(dir: &Path, shop_db: Option<&str>, env: &[(&str, &str)], args: &[&str]) -> Output {
     let mut command = Command::new(BIN);
     command
         .args(args)
@@ -24,11 +29,21 @@ fn khqr_pos(dir: &Path, shop_db: Option<&str>, args: &[&str]) -> Output {
     if let Some(url) = shop_db {
         command.env("KHQR_POS_SHOP_DB", url);
     }
+    command.envs(env.iter().copied());
     command.output().unwrap()
 }
 
 fn ok(dir: &Path, shop_db: Option<&str>, args: &[&str]) -> serde_json::Value {
-    let out = khqr_pos(dir, shop_db, args);
+    ok_env(dir, shop_db, &[], args)
+}
+
+fn ok_env(
+    dir: &Path,
+    shop_db: Option<&str>,
+    env: &[(&str, &str)],
+    args: &[&str],
+) -> serde_json::Value {
+    let out = khqr_pos_env(dir, shop_db, env, args);
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(
         out.status.success(),
@@ -111,4 +126,135 @@ fn without_a_reachable_shop_database_sync_fails_clearly_and_never_prints_the_pas
         assert!(printed.contains("error"), "{printed}");
         assert!(!printed.contains("hunter2secret"), "{printed}");
     }
+}
+
+#[test]
+fn hub_init_makes_a_role_per_counter_and_the_owner_reports_both_counters_from_postgres() {
+    let url = common::fresh_db();
+    let db = url.rsplit('/').next().unwrap().to_owned();
+    let scratch = tempfile::tempdir().unwrap();
+    let secrets = [
+        ("KHQR_POS_HUB_PASSWORD_T1", "t1-hunter2secret"),
+        ("KHQR_POS_HUB_PASSWORD_T2", "t2-hunter2secret"),
+        ("KHQR_POS_HUB_OWNER_PASSWORD", "owner-hunter2secret"),
+    ];
+    let init = [
+        "hub",
+        "init",
+        "--counter",
+        "T1",
+        "--counter",
+        "T2",
+        "--daily-checks",
+        "100",
+    ];
+
+    // A counter's password missing: refused before the database is touched.
+    let out = khqr_pos_env(scratch.path(), Some(&url), &secrets[..1], &init);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("KHQR_POS_HUB_PASSWORD_T2"));
+    let migrated = common::shared().psql(&db, "SELECT to_regclass('terminals') IS NULL");
+    assert_eq!(migrated, "t");
+
+    let out = khqr_pos_env(scratch.path(), Some(&url), &secrets, &init);
+    let printed = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success(), "{printed}");
+    assert!(!printed.contains("hunter2"), "{printed}");
+    assert!(printed.contains(&format!("{db}_T1")), "{printed}");
+    // 100 a day, a tenth of it owned by the two counters: 90 shared through the pool.
+    assert!(printed.contains("90 shared"), "{printed}");
+
+    // Each counter sells and pushes with its own role.
+    let role_url =
+        |role: &str| url.replacen("postgres://pos@", &format!("postgres://{db}_{role}@"), 1);
+    let counters: Vec<_> = [("T1", "5000"), ("T2", "7000")]
+        .map(|(terminal, amount)| {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().to_owned();
+            let sold = std::thread::spawn(move || {
+                ok_env(
+                    &path,
+                    None,
+                    &[("KHQR_POS_TERMINAL_ID", terminal)],
+                    &[
+                        "charge",
+                        "--amount",
+                        amount,
+                        "--currency",
+                        "KHR",
+                        "--wait",
+                        "--demo-autopay",
+                        "200ms",
+                    ],
+                )
+            });
+            (terminal, dir, sold)
+        })
+        .into_iter()
+        .map(|(terminal, dir, sold)| {
+            sold.join().unwrap();
+            (terminal, dir)
+        })
+        .collect();
+    // T2's ledger pushed with T1's role (T2 has pushed nothing yet) is refused by the database.
+    let out = khqr_pos_env(
+        counters[1].1.path(),
+        Some(&role_url("T1")),
+        &[("KHQR_POS_TERMINAL_ID", "T2")],
+        &["sync", "push"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("row-level security"));
+
+    for (terminal, dir) in &counters {
+        let env = [("KHQR_POS_TERMINAL_ID", *terminal)];
+        let pushed = ok_env(
+            dir.path(),
+            Some(&role_url(terminal)),
+            &env,
+            &["sync", "push", "--json"],
+        );
+        assert!(pushed["pushed"].as_u64().unwrap() >= 2, "{pushed}");
+    }
+    // The owner's view, with the owner's read-only role, for today.
+    let report = ok(
+        scratch.path(),
+        Some(&role_url("owner")),
+        &["report", "--shop", "--json"],
+    );
+    let line = |terminal: Option<&str>, tender: Option<&str>| {
+        report["totals"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["terminal_id"].as_str() == terminal && t["tender"].as_str() == tender)
+            .unwrap_or_else(|| panic!("no {terminal:?}/{tender:?} line in {report}"))
+            .clone()
+    };
+    assert_eq!(line(Some("T1"), None)["paid"]["minor"], 5_000, "{report}");
+    assert_eq!(
+        line(Some("T2"), Some("khqr"))["paid"]["minor"],
+        7_000,
+        "{report}"
+    );
+    assert_eq!(line(None, None)["paid"]["minor"], 12_000, "{report}");
+    assert_eq!(line(None, None)["count"], 2, "{report}");
+    // Another day is empty; a malformed date is a clear error.
+    let empty = ok(
+        scratch.path(),
+        Some(&role_url("owner")),
+        &["sync", "report", "--date", "2020-01-01", "--json"],
+    );
+    assert_eq!(empty["totals"], serde_json::json!([]), "{empty}");
+    let out = khqr_pos(
+        scratch.path(),
+        Some(&role_url("owner")),
+        &["report", "--shop", "--date", "1/2/2026"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("YYYY-MM-DD"));
 }

@@ -118,9 +118,11 @@ impl CheckBudget {
         n: u32,
     ) -> Result<Spent> {
         if let Some(shop) = hub {
-            let reserved =
-                tokio::time::timeout(RESERVE_TIMEOUT, shop.reserve_checks(&self.terminal_id, day, n))
-                    .await;
+            let reserved = tokio::time::timeout(
+                RESERVE_TIMEOUT,
+                shop.reserve_checks(&self.terminal_id, day, n),
+            )
+            .await;
             match reserved {
                 Ok(Ok(Some(_))) => {
                     let before = self.granted_on(day);

@@ -43,7 +43,12 @@ async fn reservations_racing_on_many_connections_grant_exactly_the_pool() {
             let mut granted = 0u32;
             // Each asks more often than the whole pool holds.
             for _ in 0..20 {
-                if shop.reserve_checks(terminal, DAY(), 1).await.unwrap().is_some() {
+                if shop
+                    .reserve_checks(terminal, DAY(), 1)
+                    .await
+                    .unwrap()
+                    .is_some()
+                {
                     granted += 1;
                 }
             }
@@ -57,8 +62,14 @@ async fn reservations_racing_on_many_connections_grant_exactly_the_pool() {
     assert_eq!(granted, 14);
     let db = db_name(&url);
     let cluster = common::shared();
-    assert_eq!(cluster.psql(db, "SELECT used || '/' || hub_limit FROM check_days"), "14/14");
-    assert_eq!(cluster.psql(db, "SELECT count(*) FROM check_reservations"), "14");
+    assert_eq!(
+        cluster.psql(db, "SELECT used || '/' || hub_limit FROM check_days"),
+        "14/14"
+    );
+    assert_eq!(
+        cluster.psql(db, "SELECT count(*) FROM check_reservations"),
+        "14"
+    );
     // A reservation of two when one is left is refused whole.
     let url2 = hub(BudgetRule::new(4, 2, 1).unwrap()).await;
     let shop = counter(&url2, "T1").await;
@@ -77,7 +88,11 @@ async fn spend_all(
 ) -> (u32, u32) {
     let (mut pool, mut own) = (0, 0);
     loop {
-        match budget.spend(shop, &mut ledger.store, DAY(), 1).await.unwrap() {
+        match budget
+            .spend(shop, &mut ledger.store, DAY(), 1)
+            .await
+            .unwrap()
+        {
             Spent::Granted(Source::Pool) => pool += 1,
             Spent::Granted(Source::OwnShare) => own += 1,
             Spent::Refused => return (pool, own),
@@ -112,7 +127,9 @@ async fn two_counters_racing_for_the_last_checks_never_spend_more_than_the_day()
 async fn a_counter_cut_off_from_the_shop_database_spends_only_its_own_share() {
     let rule = BudgetRule::new(20, 2, 3).unwrap();
     let url = hub(rule).await;
-    let upstream = format!("127.0.0.1:{}", common::shared().port()).parse().unwrap();
+    let upstream = format!("127.0.0.1:{}", common::shared().port())
+        .parse()
+        .unwrap();
     let proxy = Proxy::start(upstream).await;
     let (mut l1, mut l2) = (Ledger::new("T1"), Ledger::new("T2"));
     let s1 = counter(&proxy.url(&url), "T1").await;

@@ -81,7 +81,11 @@ async fn a_counters_role_pushes_its_own_rows_and_can_change_nothing() {
         "CREATE TABLE mine (x int)",
     ] {
         let e = client.batch_execute(sql).await.unwrap_err();
-        assert_eq!(code(&e), Some(&SqlState::INSUFFICIENT_PRIVILEGE), "{sql}: {e}");
+        assert_eq!(
+            code(&e),
+            Some(&SqlState::INSUFFICIENT_PRIVILEGE),
+            "{sql}: {e}"
+        );
     }
     // Another terminal's checks cannot be reserved with T1's role.
     let day = pos_store::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
@@ -110,7 +114,9 @@ async fn the_owners_role_reads_everything_and_writes_nothing() {
     pusher.push(&t1.store, "T1", 50).await.unwrap();
     drop(admin);
     let owner_url = as_role(&url, &format!("{db}_owner"));
-    let owner = Shop::open(&ShopDb::parse(&owner_url).unwrap()).await.unwrap();
+    let owner = Shop::open(&ShopDb::parse(&owner_url).unwrap())
+        .await
+        .unwrap();
     let day = pos_store::day_range(
         pos_store::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap(),
         pos_store::DEFAULT_TIME_ZONE,
@@ -125,7 +131,11 @@ async fn the_owners_role_reads_everything_and_writes_nothing() {
         "SELECT reserve_checks('T1', '2026-11-26', 1)",
     ] {
         let e = client.batch_execute(sql).await.unwrap_err();
-        assert_eq!(code(&e), Some(&SqlState::INSUFFICIENT_PRIVILEGE), "{sql}: {e}");
+        assert_eq!(
+            code(&e),
+            Some(&SqlState::INSUFFICIENT_PRIVILEGE),
+            "{sql}: {e}"
+        );
     }
 }
 
@@ -148,7 +158,10 @@ async fn rows_that_break_the_schema_are_refused_whole_even_from_the_right_role()
     ] {
         // A good row first, in the same statement: it must not land either.
         let e = client
-            .batch_execute(&format!("{columns}{}, {bad}", good.replace("1, 1,", "2, 1,")))
+            .batch_execute(&format!(
+                "{columns}{}, {bad}",
+                good.replace("1, 1,", "2, 1,")
+            ))
             .await
             .unwrap_err();
         assert_eq!(code(&e), Some(&SqlState::CHECK_VIOLATION), "{bad}: {e}");
@@ -174,7 +187,10 @@ async fn hub_init_runs_again_without_duplicating_and_keeps_the_budget_within_its
     );
     // A new password for an existing counter: the same role, no second terminal row.
     let pw = Password::new("rotated".into()).unwrap();
-    assert_eq!(admin.add_counter("T1", &pw).await.unwrap(), format!("{db}_T1"));
+    assert_eq!(
+        admin.add_counter("T1", &pw).await.unwrap(),
+        format!("{db}_T1")
+    );
     admin.add_counter("T3", &pw).await.unwrap();
     // A fourth counter has no offline share in a budget counting three.
     let e = admin.add_counter("T4", &pw).await.unwrap_err();

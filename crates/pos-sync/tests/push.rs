@@ -399,7 +399,9 @@ async fn the_owners_shop_report_splits_each_counter_and_the_shop_by_tender_and_c
         .unwrap();
     let counters_khr: i64 = report
         .iter()
-        .filter(|t| t.terminal_id.is_some() && t.tender.is_none() && t.paid.currency == Currency::Khr)
+        .filter(|t| {
+            t.terminal_id.is_some() && t.tender.is_none() && t.paid.currency == Currency::Khr
+        })
         .map(|t| t.paid.minor)
         .sum();
     assert_eq!(shop_khr.paid.minor, counters_khr);
