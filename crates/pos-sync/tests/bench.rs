@@ -35,7 +35,7 @@ async fn bench_push_10000_sales() {
         let started = Instant::now();
         let report = shop.push(&ledger.store, "T1", batch).await.unwrap();
         let took = started.elapsed();
-        assert_eq!(report.pushed as usize, events);
+        assert_eq!(report.pushed, events as u64);
         println!(
             "push of {events} events in batches of {batch}: {took:.2?} = {:.0} events/s, {:.0} sales/s",
             events as f64 / took.as_secs_f64(),

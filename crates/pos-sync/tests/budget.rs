@@ -169,3 +169,22 @@ async fn an_error_the_shop_database_answers_is_returned_not_worked_around() {
     assert!(e.to_string().contains("T1 only"), "{e}");
     assert_eq!(l1.store.checks_used(DAY()).unwrap(), 0);
 }
+
+#[tokio::test]
+async fn a_link_that_hangs_is_given_up_after_the_timeout_and_the_own_share_is_spent() {
+    let url = hub(BudgetRule::new(20, 2, 3).unwrap()).await;
+    let upstream = format!("127.0.0.1:{}", common::shared().port())
+        .parse()
+        .unwrap();
+    let proxy = Proxy::start(upstream).await;
+    let mut l1 = Ledger::new("T1");
+    let s1 = counter(&proxy.url(&url), "T1").await;
+    let mut b1 = CheckBudget::new("T1", 3);
+    proxy.set_stalled(true);
+    let spent = b1.spend(Some(&s1), &mut l1.store, DAY(), 1).await.unwrap();
+    assert_eq!(spent, Spent::Granted(Source::OwnShare));
+    assert_eq!(l1.store.checks_used(DAY()).unwrap(), 1);
+    // The pool granted nothing: the reservation never reached the database.
+    let admin = Shop::open(&ShopDb::parse(&url).unwrap()).await.unwrap();
+    assert_eq!(admin.pool_checks_used(DAY(), None).await.unwrap(), 0);
+}

@@ -77,3 +77,27 @@ async fn an_unreachable_database_is_a_typed_error() {
     let db = ShopDb::parse(&format!("postgres://pos:pw@127.0.0.1:{port}/shop")).unwrap();
     assert!(matches!(Shop::open(&db).await, Err(SyncError::Db(_))));
 }
+
+#[tokio::test]
+async fn a_role_that_may_not_migrate_an_older_database_is_told_to_run_hub_init() {
+    let url = common::fresh_db();
+    let name = url.rsplit('/').next().unwrap();
+    // A login role that may connect and nothing more, as a counter's role on a database
+    // that a newer build has not migrated yet.
+    common::shared().psql(
+        name,
+        &format!("CREATE ROLE {name}_late LOGIN; GRANT CONNECT ON DATABASE {name} TO {name}_late"),
+    );
+    let late = url.replacen("postgres://pos@", &format!("postgres://{name}_late@"), 1);
+    match Shop::open(&ShopDb::parse(&late).unwrap()).await {
+        Err(SyncError::NeedsUpgrade { found, wanted }) => {
+            assert_eq!((found, wanted), (0, SCHEMA_VERSION));
+        }
+        Err(other) => panic!("expected NeedsUpgrade, got {other}"),
+        Ok(_) => panic!("a role without rights migrated the database"),
+    }
+    assert_eq!(
+        common::shared().psql(name, "SELECT to_regclass('schema_version') IS NULL"),
+        "t"
+    );
+}

@@ -1,6 +1,7 @@
 //! A TCP proxy on loopback between a counter and PostgreSQL that cuts the link: at once
 //! ([`Proxy::cut`]), after a number of bytes from the counter ([`Proxy::cut_after`], which
-//! lands the cut anywhere in a push, commits included), and refuses new links while down.
+//! lands the cut anywhere in a push, commits included), refuses new links while down, and
+//! black-holes what counters send while stalled (a link that hangs without breaking).
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -13,6 +14,7 @@ use tokio::sync::watch;
 struct State {
     upstream: SocketAddr,
     down: AtomicBool,
+    stalled: AtomicBool,
     /// Bytes from counters still allowed through before the link is cut.
     budget: AtomicU64,
     /// Bytes from counters forwarded so far.
@@ -35,6 +37,7 @@ impl Proxy {
         let state = Arc::new(State {
             upstream,
             down: AtomicBool::new(false),
+            stalled: AtomicBool::new(false),
             budget: AtomicU64::new(u64::MAX),
             sent: AtomicU64::new(0),
             cut: watch::channel(0).0,
@@ -74,9 +77,15 @@ impl Proxy {
         self.state.down.store(down, Ordering::SeqCst);
     }
 
-    /// Admits links again, with no byte limit.
+    /// Drops (`true`) what counters send on open links, without closing them, or forwards it.
+    pub fn set_stalled(&self, stalled: bool) {
+        self.state.stalled.store(stalled, Ordering::SeqCst);
+    }
+
+    /// Admits links again, with no byte limit, forwarding everything.
     pub fn heal(&self) {
         self.set_down(false);
+        self.set_stalled(false);
         self.state.budget.store(u64::MAX, Ordering::SeqCst);
     }
 
@@ -115,6 +124,9 @@ async fn pump(mut client: TcpStream, state: Arc<State>) {
                     Ok(0) | Err(_) => return,
                     Ok(n) => n,
                 };
+                if state.stalled.load(Ordering::SeqCst) {
+                    continue;
+                }
                 let allowed = usize::try_from(take(&state, n as u64)).unwrap();
                 if to_server.write_all(&up[..allowed]).await.is_err() || allowed < n {
                     return;
