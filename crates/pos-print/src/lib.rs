@@ -12,8 +12,12 @@
 pub mod bitmap;
 pub mod error;
 pub mod escpos;
+#[cfg(feature = "fake")]
+pub mod fake;
 pub mod layout;
 pub mod printer;
+pub mod settings;
+pub mod spool;
 mod text;
 pub mod transport;
 
@@ -22,4 +26,6 @@ pub use error::PrintError;
 pub use escpos::{DrawerPin, Fault, Status, StatusQuery};
 pub use layout::{render, Paid, ReceiptDoc};
 pub use printer::{JobOptions, Printer};
+pub use settings::{Connection, PrinterSettings, RawSettings, SettingsError};
+pub use spool::{drain, open_drawer, print_receipt, JobState, Printed, QueueReport, Shop};
 pub use transport::{DeviceTransport, TcpTransport, Transport};
