@@ -13,6 +13,9 @@ use std::time::{Duration, Instant};
 
 use crate::bitmap::Bitmap;
 
+/// The byte a probe connection sends: no ESC/POS job starts with it.
+const PROBE: u8 = 0xFF;
+
 /// Status replies (`DLE EOT 1`, `2`, `4`) of a printer in each condition.
 pub const READY: [u8; 3] = [0x12, 0x12, 0x12];
 pub const PAPER_OUT: [u8; 3] = [0x1A, 0x32, 0x7E];
@@ -34,10 +37,12 @@ pub struct Capture {
     /// The `m` (pin) of every drawer kick, in order.
     pub drawer: Vec<u8>,
     pub raw: Vec<u8>,
+    /// Bands cut short at the end of a connection (a job broken midway).
+    pub truncated: usize,
 }
 
-/// Reads `bytes` as an ESC/POS printer would. A byte sequence it does not know, or a band
-/// cut short, ends the reading there and is reported in the error.
+/// Reads `bytes` as an ESC/POS printer would. A byte sequence it does not know is an error; a
+/// band cut short by the end of the stream is counted in [`Capture::truncated`].
 pub fn interpret(bytes: &[u8]) -> Result<Capture, String> {
     let mut c = Capture {
         raw: bytes.to_vec(),
@@ -68,9 +73,11 @@ pub fn interpret(bytes: &[u8]) -> Result<Capture, String> {
                 let h = usize::from(u16::from_le_bytes([yl, yh]));
                 width = row_bytes * 8;
                 let start = i + 8;
-                let band = bytes
-                    .get(start..start + row_bytes * h)
-                    .ok_or_else(|| format!("band at {i} cut short"))?;
+                let Some(band) = bytes.get(start..start + row_bytes * h) else {
+                    // The stream ends inside this band: a printer prints nothing of it.
+                    c.truncated += 1;
+                    break;
+                };
                 rows.extend_from_slice(band);
                 c.bands.push(h);
                 i = start + row_bytes * h;
@@ -98,13 +105,24 @@ pub fn interpret(bytes: &[u8]) -> Result<Capture, String> {
 #[derive(Debug)]
 struct State {
     script: [u8; 3],
-    received: Vec<u8>,
-    connections: usize,
-    /// Connections not closed yet.
+    /// The bytes of each connection, in the order they were accepted.
+    streams: Vec<Vec<u8>>,
+    /// Connections accepted and not closed yet.
     open: usize,
-    /// Close the next connection after this many bytes (a cable pulled mid-receipt).
-    break_after: Option<usize>,
+    /// Probes of [`FakePrinter::finished`] seen.
+    probes: usize,
+    /// What happens to the next connection after some bytes.
+    trip: Option<(usize, Trip)>,
     last_byte_at: Option<Instant>,
+}
+
+/// What happens to a connection after a number of bytes.
+#[derive(Debug, Clone, Copy)]
+enum Trip {
+    /// It is closed, the rest unread.
+    Close,
+    /// The printer's condition changes.
+    Status([u8; 3]),
 }
 
 /// A fake printer listening on a loopback port until dropped.
@@ -122,10 +140,10 @@ impl FakePrinter {
         let address = listener.local_addr()?.to_string();
         let state = Arc::new(Mutex::new(State {
             script,
-            received: Vec::new(),
-            connections: 0,
+            streams: Vec::new(),
             open: 0,
-            break_after: None,
+            probes: 0,
+            trip: None,
             last_byte_at: None,
         }));
         let stop = Arc::new(AtomicBool::new(false));
@@ -136,8 +154,19 @@ impl FakePrinter {
                     break;
                 }
                 let Ok(stream) = stream else { continue };
+                // Counted here, in accept order, so a probe accepted means every connection
+                // before it is counted.
+                let (id, limit) = {
+                    let mut state = s.lock().unwrap_or_else(|e| e.into_inner());
+                    state.open += 1;
+                    state.streams.push(Vec::new());
+                    (state.streams.len() - 1, state.trip.take())
+                };
                 let s = Arc::clone(&s);
-                thread::spawn(move || serve(stream, &s));
+                thread::spawn(move || {
+                    receive(stream, &s, id, limit);
+                    s.lock().unwrap_or_else(|e| e.into_inner()).open -= 1;
+                });
             }
         });
         Ok(FakePrinter {
@@ -163,17 +192,24 @@ impl FakePrinter {
 
     /// Closes the next connection once it has received `bytes` more bytes.
     pub fn break_after(&self, bytes: usize) {
-        self.state().break_after = Some(bytes);
+        self.state().trip = Some((bytes, Trip::Close));
     }
 
-    /// Every byte received so far, over every connection.
+    /// Answers with `script` once the next connection has received `bytes` more bytes (the
+    /// paper runs out in the middle of a receipt).
+    pub fn status_after(&self, bytes: usize, script: [u8; 3]) {
+        self.state().trip = Some((bytes, Trip::Status(script)));
+    }
+
+    /// Every byte received so far, connection after connection.
     pub fn received(&self) -> Vec<u8> {
-        self.state().received.clone()
+        self.state().streams.concat()
     }
 
     /// Connections accepted so far.
     pub fn connections(&self) -> usize {
-        self.state().connections
+        let s = self.state();
+        s.streams.len() - s.probes
     }
 
     /// When the last byte arrived.
@@ -181,16 +217,41 @@ impl FakePrinter {
         self.state().last_byte_at
     }
 
-    /// What was printed so far.
+    /// What was printed so far: each connection read on its own, as a printer starts
+    /// afresh after a broken one (its last band cut short is dropped).
     pub fn capture(&self) -> Result<Capture, String> {
-        interpret(&self.received())
+        let streams = self.state().streams.clone();
+        let mut all = Capture::default();
+        for stream in streams.iter().filter(|s| s.as_slice() != [PROBE]) {
+            let c = interpret(stream)?;
+            all.init += c.init;
+            all.status_queries.extend(c.status_queries);
+            all.bands.extend(c.bands);
+            all.images.extend(c.images);
+            all.cuts += c.cuts;
+            all.drawer.extend(c.drawer);
+            all.raw.extend(c.raw);
+            all.truncated += c.truncated;
+        }
+        Ok(all)
     }
 
-    /// What was printed once every connection so far has been closed (the client hung up
-    /// and every byte was read), waiting up to `timeout` for that.
+    /// What was printed once every connection made before this call has been accepted,
+    /// read to its end and closed, waiting up to `timeout`. A probe connection, accepted
+    /// after them (the backlog is first in, first out), tells when they have all been seen.
     pub fn finished(&self, timeout: Duration) -> Result<Capture, String> {
+        let target = self.state().probes + 1;
+        let mut probe = TcpStream::connect(&self.address).map_err(|e| e.to_string())?;
+        probe.write_all(&[PROBE]).map_err(|e| e.to_string())?;
+        drop(probe);
         let deadline = Instant::now() + timeout;
-        while self.state().open > 0 {
+        loop {
+            {
+                let s = self.state();
+                if s.probes >= target && s.open == 0 {
+                    break;
+                }
+            }
             if Instant::now() >= deadline {
                 return Err("a connection is still open".into());
             }
@@ -224,22 +285,14 @@ impl Drop for FakePrinter {
     }
 }
 
-/// One connection, counted as open until it ends.
-fn serve(stream: TcpStream, state: &Mutex<State>) {
-    let lock = || state.lock().unwrap_or_else(|e| e.into_inner());
-    let limit = {
-        let mut s = lock();
-        s.connections += 1;
-        s.open += 1;
-        s.break_after.take()
-    };
-    receive(stream, state, limit);
-    lock().open -= 1;
-}
-
 /// Records every byte and answers each status query as it completes, until the client
-/// hangs up or `limit` bytes arrived.
-fn receive(mut stream: TcpStream, state: &Mutex<State>, mut limit: Option<usize>) {
+/// hangs up or `trip` closes the connection.
+fn receive(
+    mut stream: TcpStream,
+    state: &Mutex<State>,
+    id: usize,
+    mut trip: Option<(usize, Trip)>,
+) {
     let lock = || state.lock().unwrap_or_else(|e| e.into_inner());
     let mut buf = [0u8; 4096];
     let mut tail: Vec<u8> = Vec::new();
@@ -248,21 +301,25 @@ fn receive(mut stream: TcpStream, state: &Mutex<State>, mut limit: Option<usize>
             Ok(0) | Err(_) => return,
             Ok(n) => n,
         };
-        let n = match &mut limit {
-            Some(left) if *left <= n => {
+        match &mut trip {
+            Some((left, Trip::Close)) if *left <= n => {
                 let kept = *left;
-                lock().received.extend_from_slice(&buf[..kept]);
+                lock().streams[id].extend_from_slice(&buf[..kept]);
                 return;
             }
-            Some(left) => {
-                *left -= n;
-                n
+            Some((left, Trip::Status(script))) if *left <= n => {
+                lock().script = *script;
+                trip = None;
             }
-            None => n,
-        };
+            Some((left, _)) => *left -= n,
+            None => {}
+        }
         let reply = {
             let mut s = lock();
-            s.received.extend_from_slice(&buf[..n]);
+            if s.streams[id].is_empty() && buf[..n] == [PROBE] {
+                s.probes += 1;
+            }
+            s.streams[id].extend_from_slice(&buf[..n]);
             s.last_byte_at = Some(Instant::now());
             tail.extend_from_slice(&buf[..n]);
             let keep = tail.len().saturating_sub(2);

@@ -97,7 +97,8 @@ impl PrinterSettings {
                 .map(str::trim)
                 .filter(|a| !a.is_empty())
                 .ok_or_else(|| bad("printer.address", "is required for this printer kind"))?;
-            check_chars("printer.address", text).map_err(|e| bad("printer.address", e.to_string()))?;
+            check_chars("printer.address", text)
+                .map_err(|e| bad("printer.address", e.to_string()))?;
             if text.chars().count() > ADDRESS_MAX_CHARS {
                 return Err(bad(
                     "printer.address",
@@ -305,7 +306,11 @@ mod tests {
             ),
         ];
         for (raw, field) in cases {
-            assert_eq!(PrinterSettings::new(&raw).unwrap_err().field, field, "{raw:?}");
+            assert_eq!(
+                PrinterSettings::new(&raw).unwrap_err().field,
+                field,
+                "{raw:?}"
+            );
         }
     }
 }

@@ -56,7 +56,7 @@ impl JobState {
         if original().any(|a| a.outcome != PrintOutcome::NotSent) {
             return JobState::Unsure;
         }
-        match original().last() {
+        match original().next_back() {
             None => JobState::Queued,
             Some(a) => JobState::Waiting {
                 reason: a.detail.clone().unwrap_or_default(),
@@ -159,14 +159,30 @@ pub fn print_receipt(
     receipt_doc(store, sale, copy, shop)?;
     let mut printer = settings.connect()?.ok_or(PrintError::NoPrinter)?;
     if !copy && JobState::of(&store.print_attempts(sale)?).is_due() {
-        match send(store, &mut printer, settings, shop, sale, Printed::Original, now_ms) {
+        match send(
+            store,
+            &mut printer,
+            settings,
+            shop,
+            sale,
+            Printed::Original,
+            now_ms,
+        ) {
             Ok(true) => return Ok(Printed::Original),
             // Claimed meanwhile, or issued before the queue existed (no job): a copy.
             Ok(false) | Err(PrintError::Store(StoreError::NotFound(_))) => {}
             Err(e) => return Err(e),
         }
     }
-    send(store, &mut printer, settings, shop, sale, Printed::Copy, now_ms)?;
+    send(
+        store,
+        &mut printer,
+        settings,
+        shop,
+        sale,
+        Printed::Copy,
+        now_ms,
+    )?;
     Ok(Printed::Copy)
 }
 
@@ -243,7 +259,13 @@ fn send<T: Transport>(
         };
         if let Some(e) = fault {
             if copy {
-                store.record_print(sale, true, now_ms, PrintOutcome::NotSent, Some(&e.to_string()))?;
+                store.record_print(
+                    sale,
+                    true,
+                    now_ms,
+                    PrintOutcome::NotSent,
+                    Some(&e.to_string()),
+                )?;
             }
             return Err(e);
         }
@@ -257,13 +279,30 @@ fn send<T: Transport>(
         check_status: false,
         ..JobOptions::default()
     };
-    match printer.print(&bitmap, options) {
-        Ok(_) => {
+    let sent = printer.print(&bitmap, options).and_then(|_| {
+        if !settings.check_status {
+            return Ok(());
+        }
+        // Bytes written are only in a socket buffer; a status reply comes after every one of
+        // them reached the printer, and tells whether the paper ran out during the receipt.
+        match printer.status()?.fault() {
+            Some(fault) => Err(PrintError::NotReady { fault }),
+            None => Ok(()),
+        }
+    });
+    match sent {
+        Ok(()) => {
             store.record_print(sale, copy, now_ms, PrintOutcome::Printed, None)?;
             Ok(true)
         }
         Err(e) => {
-            store.record_print(sale, copy, now_ms, PrintOutcome::Failed, Some(&e.to_string()))?;
+            store.record_print(
+                sale,
+                copy,
+                now_ms,
+                PrintOutcome::Failed,
+                Some(&e.to_string()),
+            )?;
             Err(PrintError::Interrupted(Box::new(e)))
         }
     }
@@ -344,7 +383,7 @@ mod tests {
         assert_eq!(JobState::of(&[]), JobState::Queued);
         let paper = attempt(false, NotSent, Some("paper out"));
         assert_eq!(
-            JobState::of(&[paper.clone()]),
+            JobState::of(std::slice::from_ref(&paper)),
             JobState::Waiting {
                 reason: "paper out".into()
             }
@@ -354,11 +393,18 @@ mod tests {
             JobState::Unsure
         );
         assert_eq!(
-            JobState::of(&[attempt(false, Sending, None), attempt(false, Failed, Some("x"))]),
+            JobState::of(&[
+                attempt(false, Sending, None),
+                attempt(false, Failed, Some("x"))
+            ]),
             JobState::Unsure
         );
         assert_eq!(
-            JobState::of(&[paper, attempt(false, Sending, None), attempt(false, Printed, None)]),
+            JobState::of(&[
+                paper,
+                attempt(false, Sending, None),
+                attempt(false, Printed, None)
+            ]),
             JobState::Printed
         );
         // A printed copy does not print the original.

@@ -1099,10 +1099,19 @@ fn each_issued_receipt_queues_one_print_job_whose_original_can_be_claimed_once()
     // A fault before any byte leaves the original claimable; a claim is then exclusive,
     // across connections too.
     store
-        .record_print(ids[0], false, NOV_26_PP, PrintOutcome::NotSent, Some("paper out"))
+        .record_print(
+            ids[0],
+            false,
+            NOV_26_PP,
+            PrintOutcome::NotSent,
+            Some("paper out"),
+        )
         .unwrap();
     assert!(store.claim_original_print(ids[0], NOV_26_PP + 1).unwrap());
-    assert!(!ledger.open().claim_original_print(ids[0], NOV_26_PP + 2).unwrap());
+    assert!(!ledger
+        .open()
+        .claim_original_print(ids[0], NOV_26_PP + 2)
+        .unwrap());
     store
         .record_print(ids[0], false, NOV_26_PP + 3, PrintOutcome::Printed, None)
         .unwrap();
@@ -1121,5 +1130,7 @@ fn each_issued_receipt_queues_one_print_job_whose_original_can_be_claimed_once()
     // Attempts and jobs are append-only.
     let raw = ledger.raw();
     assert!(raw.execute("DELETE FROM print_attempts", []).is_err());
-    assert!(raw.execute("UPDATE print_jobs SET queued_ms = 0", []).is_err());
+    assert!(raw
+        .execute("UPDATE print_jobs SET queued_ms = 0", [])
+        .is_err());
 }
