@@ -18,6 +18,7 @@ use crate::counter::Counter;
 use crate::demo::Demo;
 use crate::error::PAYER_REF_FIELD;
 use crate::pace::Volume;
+use crate::printing::Spooler;
 use crate::schedule::Schedule;
 use crate::store::StoreHandle;
 use crate::views::{
@@ -83,6 +84,8 @@ struct Inner {
     /// restart the counter puts it back on screen, so the cashier learns what became of it.
     waiting_at_start: Option<i64>,
     pending: watch::Receiver<usize>,
+    /// The receipt printer's queue, when a printer is configured.
+    spooler: Option<Spooler>,
 }
 
 impl std::fmt::Debug for Pos {
@@ -119,6 +122,7 @@ impl Pos {
             .map(|sale| sale.id.0)
             .max();
         let (events, _) = broadcast::channel(EVENT_BUFFER);
+        let spooler = Spooler::start(&config, Arc::clone(&options.clock), events.subscribe());
         let (pending_tx, pending) = watch::channel(0);
         let shared = Arc::new(Shared {
             config,
@@ -157,6 +161,7 @@ impl Pos {
                 waiting_at_start,
                 pending,
                 counter: Counter::new(&config_dir),
+                spooler,
             }),
         })
     }
@@ -260,6 +265,11 @@ impl Pos {
     /// Announces a sale's change to subscribers.
     pub(crate) fn emit_sale(&self, sale: &Sale) {
         self.inner.shared.emit_sale(sale);
+    }
+
+    /// The print queue, when a printer is configured.
+    pub(crate) fn spooler(&self) -> Option<&Spooler> {
+        self.inner.spooler.as_ref()
     }
 
     /// The counter's own state (cashier PIN throttles).
@@ -511,6 +521,9 @@ impl Pos {
     /// Stops the watcher, waiting for it. Other clones then answer [`CoreError::Stopped`];
     /// the demo simulator keeps serving until the last clone is dropped.
     pub async fn shutdown(&self) {
+        if let Some(spooler) = &self.inner.spooler {
+            spooler.stop();
+        }
         drop(
             self.inner
                 .commands

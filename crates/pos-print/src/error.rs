@@ -50,6 +50,9 @@ pub enum PrintError {
     /// The sale has no receipt to print (not paid).
     #[error("sale {sale} has no receipt")]
     NoReceipt { sale: i64 },
+    /// No Z report has this number.
+    #[error("no z report number {number} on this terminal")]
+    NoZReport { number: i64 },
     /// The connection broke after part of a receipt was sent: it may be half on paper.
     #[error("printing stopped midway: {0}")]
     Interrupted(Box<PrintError>),

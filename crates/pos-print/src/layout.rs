@@ -295,6 +295,67 @@ pub fn render(doc: &ReceiptDoc, width: PaperWidth) -> Result<Bitmap, PrintError>
     Ok(c.bitmap)
 }
 
+/// One line of a printed report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReportLine {
+    /// A bold heading on its own line.
+    Heading(String),
+    /// A label on the left and its value on the right.
+    Row { label: String, value: String },
+    /// A dashed rule.
+    Rule,
+}
+
+/// A report on paper (a Z report, a day's takings): the shop, a title, a subtitle line
+/// (terminal, date), then its lines. The caller words the labels, bilingually.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportDoc {
+    pub shop: String,
+    pub title: String,
+    pub subtitle: String,
+    pub lines: Vec<ReportLine>,
+}
+
+/// Lays out `doc` on paper of `width`.
+pub fn render_report(doc: &ReportDoc, width: PaperWidth) -> Result<Bitmap, PrintError> {
+    check_chars("shop", &doc.shop)?;
+    check_chars("title", &doc.title)?;
+    check_chars("subtitle", &doc.subtitle)?;
+    for line in &doc.lines {
+        match line {
+            ReportLine::Heading(text) => check_chars("heading", text)?,
+            ReportLine::Row { label, value } => {
+                check_chars("label", label)?;
+                check_chars("value", value)?;
+            }
+            ReportLine::Rule => {}
+        }
+    }
+    let fonts = Fonts::load()?;
+    let mut c = Canvas {
+        fonts: &fonts,
+        bitmap: Bitmap::new(width.dots(), 0),
+        y: 0,
+    };
+    c.text(&doc.shop, TITLE, Align::Center);
+    c.text(&doc.title, BODY_BOLD, Align::Center);
+    c.text(&doc.subtitle, BODY, Align::Center);
+    c.rule();
+    for line in &doc.lines {
+        match line {
+            ReportLine::Heading(text) => {
+                c.space(6);
+                c.text(text, BODY_BOLD, Align::Left);
+            }
+            ReportLine::Row { label, value } => c.row(label, value, BODY),
+            ReportLine::Rule => c.rule(),
+        }
+    }
+    c.rule();
+    c.space(24);
+    Ok(c.bitmap)
+}
+
 #[cfg(test)]
 #[path = "../tests/common/receipt.rs"]
 mod receipt;
@@ -312,6 +373,42 @@ mod tests {
             assert!(b.height() > 300);
             assert!(b.data().iter().any(|&byte| byte != 0));
         }
+    }
+
+    #[test]
+    fn a_report_prints_its_lines_and_refuses_bad_text() {
+        let doc = ReportDoc {
+            shop: "Sokha Coffee".into(),
+            title: "របាយការណ៍ Z / Z report".into(),
+            subtitle: "T1 #1".into(),
+            lines: vec![
+                ReportLine::Heading("សាច់ប្រាក់ / Cash".into()),
+                ReportLine::Row {
+                    label: "រំពឹង / Expected".into(),
+                    value: "10,000 KHR".into(),
+                },
+                ReportLine::Rule,
+            ],
+        };
+        let short = render_report(
+            &ReportDoc {
+                lines: vec![],
+                ..doc.clone()
+            },
+            PaperWidth::Mm80,
+        )
+        .unwrap();
+        let full = render_report(&doc, PaperWidth::Mm80).unwrap();
+        assert_eq!(full.width(), 576);
+        assert!(full.height() > short.height() + 40);
+        let bad = ReportDoc {
+            lines: vec![ReportLine::Heading("x\u{7}".into())],
+            ..doc
+        };
+        assert!(matches!(
+            render_report(&bad, PaperWidth::Mm58),
+            Err(PrintError::Text(_))
+        ));
     }
 
     #[test]

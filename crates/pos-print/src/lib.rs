@@ -24,8 +24,10 @@ pub mod transport;
 pub use bitmap::{Bitmap, PaperWidth};
 pub use error::PrintError;
 pub use escpos::{DrawerPin, Fault, Status, StatusQuery};
-pub use layout::{render, Paid, ReceiptDoc};
+pub use layout::{render, render_report, Paid, ReceiptDoc, ReportDoc, ReportLine};
 pub use printer::{JobOptions, Printer};
 pub use settings::{Connection, PrinterSettings, RawSettings, SettingsError};
-pub use spool::{drain, open_drawer, print_receipt, JobState, Printed, QueueReport, Shop};
+pub use spool::{
+    drain, open_drawer, print_receipt, print_report, JobState, Printed, QueueReport, Shop,
+};
 pub use transport::{DeviceTransport, TcpTransport, Transport};

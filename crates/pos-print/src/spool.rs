@@ -15,7 +15,7 @@ use pos_store::{PrintAttempt, PrintOutcome, SaleId, Store, StoreError};
 use serde::Serialize;
 
 use crate::error::PrintError;
-use crate::layout::{render, Paid, ReceiptDoc};
+use crate::layout::{render, render_report, Paid, ReceiptDoc, ReportDoc};
 use crate::printer::{JobOptions, Printer};
 use crate::settings::PrinterSettings;
 use crate::transport::Transport;
@@ -184,6 +184,18 @@ pub fn print_receipt(
         now_ms,
     )?;
     Ok(Printed::Copy)
+}
+
+/// Prints a report now (no queue: the owner asked and watches the printer); a fault is an
+/// error with nothing sent.
+pub fn print_report(settings: &PrinterSettings, doc: &ReportDoc) -> Result<(), PrintError> {
+    let bitmap = render_report(doc, settings.width)?;
+    let mut printer = settings.connect()?.ok_or(PrintError::NoPrinter)?;
+    let options = JobOptions {
+        check_status: settings.check_status,
+        ..JobOptions::default()
+    };
+    printer.print(&bitmap, options).map(|_| ())
 }
 
 /// Kicks the cash drawer, if one is configured (no status first: a drawer opens on a
