@@ -318,6 +318,8 @@ fn receive(
             let mut s = lock();
             if s.streams[id].is_empty() && buf[..n] == [PROBE] {
                 s.probes += 1;
+                s.streams[id].push(PROBE);
+                return;
             }
             s.streams[id].extend_from_slice(&buf[..n]);
             s.last_byte_at = Some(Instant::now());

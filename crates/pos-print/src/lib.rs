@@ -6,6 +6,10 @@
 //! receipt is printed as an image: shaping with `rustybuzz` and the bundled Noto fonts,
 //! glyph outlines filled by `ab_glyph_rasterizer`.
 //!
+//! [`spool`] is the print queue over the ledger (`pos-store`): every issued receipt is
+//! queued with it, printed once when the printer can take it, and reprinted only as a COPY;
+//! [`settings`] is the configured printer and drawer.
+//!
 //! Blocking I/O with timeouts: a print job is a few kilobytes, and the caller (`pos-core`)
 //! runs it on a blocking thread so it never holds up a sale.
 

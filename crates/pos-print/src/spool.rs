@@ -7,7 +7,7 @@
 //! claim has no `printed` after it (a crash, a cable pulled mid-receipt) is [`JobState::Unsure`]
 //! and never printed again by itself: the cashier looks at the paper and reprints it, and
 //! every printing after the original is marked COPY. Jobs older than [`AUTO_WINDOW_MS`] are
-//! not printed automatically either (the customer has left); they stay listed as unprinted.
+//! not printed automatically either (the customer has left); [`print_receipt`] prints them.
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
