@@ -25,6 +25,9 @@ pub enum PrintCommand {
     Z(ZArgs),
     /// Print the end-of-day report.
     Report(DayArgs),
+    /// Print the queued receipts now ("print now") and show the queue: printed, waiting
+    /// for the printer and why, and those that may be on paper already (reprint as COPY).
+    Queue(QueueArgs),
     /// Render the test page (a sample receipt in English and Khmer with its KHQR).
     Test(TestArgs),
 }
@@ -46,6 +49,15 @@ pub struct ZArgs {
     core: CoreArgs,
     /// The Z report number.
     number: i64,
+}
+
+#[derive(Debug, Args)]
+pub struct QueueArgs {
+    #[command(flatten)]
+    core: CoreArgs,
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -104,6 +116,16 @@ pub fn run(command: PrintCommand) -> ExitCode {
             println!("printed the end-of-day report");
             Ok(EXIT_OK)
         }),
+        PrintCommand::Queue(args) => common::block_on(async move {
+            let ledger = Ledger::open(args.core.load(None)?).await?;
+            let queue = ledger.drain_print_queue().await?;
+            if args.json {
+                common::print_json(&queue)?;
+            } else {
+                print_queue(&queue);
+            }
+            Ok(EXIT_OK)
+        }),
         PrintCommand::Test(args) => match test_page(&args) {
             Ok(()) => ExitCode::SUCCESS,
             Err(message) => {
@@ -111,6 +133,27 @@ pub fn run(command: PrintCommand) -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+    }
+}
+
+fn print_queue(queue: &pos_print::QueueReport) {
+    let ids = |sales: &[pos_store::SaleId]| {
+        sales
+            .iter()
+            .map(|s| s.0.to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    println!("printed: {} ({})", queue.printed.len(), ids(&queue.printed));
+    println!("waiting: {} ({})", queue.waiting.len(), ids(&queue.waiting));
+    if let Some(fault) = &queue.fault {
+        println!("printer: {fault}");
+    }
+    if !queue.unsure.is_empty() {
+        println!(
+            "maybe on paper, check and reprint as a COPY: sales {}",
+            ids(&queue.unsure)
+        );
     }
 }
 

@@ -177,3 +177,80 @@ fn receipts_reprints_z_and_day_reports_go_to_the_configured_printer() {
         before
     );
 }
+
+/// The outcomes of sale `sale`'s print attempts, read from the ledger file as they are.
+fn outcomes(ledger: &Path, sale: i64) -> Vec<String> {
+    let Ok(conn) = rusqlite::Connection::open(ledger) else {
+        return Vec::new();
+    };
+    let Ok(mut stmt) =
+        conn.prepare("SELECT outcome FROM print_attempts WHERE sale_id = ?1 ORDER BY id")
+    else {
+        return Vec::new();
+    };
+    stmt.query_map([sale], |r| r.get(0))
+        .map(|rows| rows.filter_map(Result::ok).collect())
+        .unwrap_or_default()
+}
+
+/// SIGKILL of a charging process in the middle of its receipt, and after a paid sale whose
+/// receipt the printer (out of paper) refused: after the restart the first is never printed
+/// again by itself (it may be on paper; a reprint is a COPY) and the second prints once.
+#[test]
+fn a_counter_killed_while_printing_never_prints_a_receipt_twice() {
+    use pos_print::fake::{FakePrinter, PAPER_OUT, READY};
+    use std::time::{Duration, Instant};
+
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let ledger = d.join("ledger.sqlite3");
+    let printer = FakePrinter::start(READY).unwrap();
+    std::fs::write(
+        d.join("config.toml"),
+        format!(
+            "[printer]\nkind = \"network\"\naddress = \"{}\"\n",
+            printer.address()
+        ),
+    )
+    .unwrap();
+    let kill_when = |done: &dyn Fn() -> bool| {
+        let mut child = common::khqr_pos(d)
+            .args(common::demo_paid_charge("1s"))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !done() {
+            assert!(Instant::now() < deadline, "never got there");
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        child.kill().unwrap();
+        child.wait().unwrap();
+    };
+
+    // The printer hangs after the start of the first receipt; killed while waiting for it.
+    printer.stall_after(3000);
+    kill_when(&|| outcomes(&ledger, 1) == ["sending"]);
+    let queue = common::ok(d, &["print", "queue", "--json"]);
+    let queue: serde_json::Value = serde_json::from_str(queue.trim()).unwrap();
+    assert_eq!(queue["unsure"], serde_json::json!([1]), "{queue}");
+    assert_eq!(queue["printed"], serde_json::json!([]), "{queue}");
+    let out = common::ok(d, &["print", "receipt", "1"]);
+    assert!(out.contains("as a COPY"), "{out}");
+
+    // Paper out: the second sale is paid, its receipt refused; killed after that.
+    printer.set_status(PAPER_OUT);
+    kill_when(&|| outcomes(&ledger, 2) == ["not_sent"]);
+    printer.set_status(READY);
+    let queue = common::ok(d, &["print", "queue"]);
+    assert!(queue.contains("printed: 1 (2)"), "{queue}");
+    assert!(queue.contains("sales 1"), "{queue}");
+    let again = common::ok(d, &["print", "queue"]);
+    assert!(again.contains("printed: 0 ()"), "{again}");
+    assert_eq!(outcomes(&ledger, 2), ["not_sent", "sending", "printed"]);
+
+    let c = printer.finished(Duration::from_secs(5)).unwrap();
+    // The broken first receipt, its COPY, the second's original: one cut each for the last two.
+    assert_eq!((c.truncated, c.cuts), (1, 2));
+}

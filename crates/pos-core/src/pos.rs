@@ -518,12 +518,10 @@ impl Pos {
         &self.inner.ledger
     }
 
-    /// Stops the watcher, waiting for it. Other clones then answer [`CoreError::Stopped`];
+    /// Stops the watcher, waiting for it, then lets the printer's queue drain once more.
+    /// Other clones then answer [`CoreError::Stopped`];
     /// the demo simulator keeps serving until the last clone is dropped.
     pub async fn shutdown(&self) {
-        if let Some(spooler) = &self.inner.spooler {
-            spooler.stop();
-        }
         drop(
             self.inner
                 .commands
@@ -539,6 +537,10 @@ impl Pos {
             .take();
         if let Some(task) = task {
             let _ = task.await;
+        }
+        // After the watcher: a payment it settled while stopping gets its receipt.
+        if let Some(spooler) = &self.inner.spooler {
+            spooler.finish().await;
         }
     }
 }

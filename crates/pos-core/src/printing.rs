@@ -5,7 +5,9 @@
 //! (paid by KHQR, or a cash sale), when asked to ("print now"), and every [`RETRY`] while a
 //! job waits for the printer. It prints on a blocking thread over its own ledger connection,
 //! so a slow or absent printer never holds the ledger that sales are written to. Faults are
-//! kept as the queue's state for the counter to show; a sale never waits for paper.
+//! kept as the queue's state for the counter to show; a sale never waits for paper. On
+//! shutdown it drains once more, so a program that ends right after a sale is paid (`khqr-pos
+//! charge --wait`) still prints its receipt.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -14,7 +16,7 @@ use pos_cash::PerCurrency;
 use pos_domain::{Currency, Money};
 use pos_print::{Printed, QueueReport, ReportDoc, ReportLine, Shop};
 use pos_store::{SaleId, Store, ZReport};
-use tokio::sync::{broadcast, Notify};
+use tokio::sync::{broadcast, oneshot, Notify};
 use tokio::task::JoinHandle;
 
 use crate::clock::Clock;
@@ -36,7 +38,9 @@ fn shop(config: &Config) -> Shop {
 pub(crate) struct Spooler {
     nudge: Arc<Notify>,
     report: Arc<Mutex<QueueReport>>,
-    task: JoinHandle<()>,
+    /// Asks for the last drain; taken by [`Spooler::finish`].
+    last: Mutex<Option<oneshot::Sender<()>>>,
+    task: Mutex<Option<JoinHandle<()>>>,
 }
 
 impl Spooler {
@@ -54,8 +58,10 @@ impl Spooler {
         let report = Arc::new(Mutex::new(QueueReport::default()));
         let (path, settings, shop) = (config.ledger_path(), config.printer.clone(), shop(config));
         let (n, r) = (Arc::clone(&nudge), Arc::clone(&report));
+        let (last, mut last_rx) = oneshot::channel();
         let task = tokio::spawn(async move {
             let mut store: Option<Store> = None;
+            let mut finishing = false;
             loop {
                 let (settings, shop, clock, path) = (
                     settings.clone(),
@@ -86,15 +92,21 @@ impl Spooler {
                 }
                 let retry = !latest.waiting.is_empty();
                 *r.lock().unwrap_or_else(|e| e.into_inner()) = latest;
-                if !wait(&n, &mut events, retry).await {
+                if finishing {
                     return;
+                }
+                match wait(&n, &mut events, &mut last_rx, retry).await {
+                    Wake::Drain => {}
+                    Wake::Last => finishing = true,
+                    Wake::Gone => return,
                 }
             }
         });
         Some(Spooler {
             nudge,
             report,
-            task,
+            last: Mutex::new(Some(last)),
+            task: Mutex::new(Some(task)),
         })
     }
 
@@ -111,8 +123,16 @@ impl Spooler {
             .clone()
     }
 
-    pub(crate) fn stop(&self) {
-        self.task.abort();
+    /// Drains once more (a sale paid just now gets its receipt before the program ends,
+    /// within the printer's timeouts) and ends the task.
+    pub(crate) async fn finish(&self) {
+        if let Some(last) = self.last.lock().unwrap_or_else(|e| e.into_inner()).take() {
+            let _ = last.send(());
+        }
+        let task = self.task.lock().unwrap_or_else(|e| e.into_inner()).take();
+        if let Some(task) = task {
+            let _ = task.await;
+        }
     }
 }
 
@@ -151,9 +171,24 @@ fn failed(e: pos_print::PrintError) -> QueueReport {
     }
 }
 
-/// Waits for a reason to drain again: a sale with a receipt, a nudge, or the retry time
-/// while jobs wait. False once the POS is gone.
-async fn wait(nudge: &Notify, events: &mut broadcast::Receiver<PosEvent>, retry: bool) -> bool {
+/// Why the spooler woke up.
+enum Wake {
+    /// Something may be due.
+    Drain,
+    /// The POS is shutting down: one last drain.
+    Last,
+    /// The POS is gone.
+    Gone,
+}
+
+/// Waits for a reason to drain again: a sale with a receipt, a nudge, the retry time while
+/// jobs wait, or the last call.
+async fn wait(
+    nudge: &Notify,
+    events: &mut broadcast::Receiver<PosEvent>,
+    last: &mut oneshot::Receiver<()>,
+    retry: bool,
+) -> Wake {
     let sleep = async {
         if retry {
             tokio::time::sleep(RETRY).await;
@@ -164,14 +199,17 @@ async fn wait(nudge: &Notify, events: &mut broadcast::Receiver<PosEvent>, retry:
     tokio::pin!(sleep);
     loop {
         tokio::select! {
-            () = nudge.notified() => return true,
-            () = &mut sleep => return true,
+            () = nudge.notified() => return Wake::Drain,
+            () = &mut sleep => return Wake::Drain,
+            _ = &mut *last => return Wake::Last,
             event = events.recv() => match event {
-                Ok(PosEvent::SaleUpdated { sale }) if sale.receipt_number.is_some() => return true,
+                Ok(PosEvent::SaleUpdated { sale }) if sale.receipt_number.is_some() => {
+                    return Wake::Drain
+                }
                 Ok(_) => {}
                 // Missed events may have been receipts: drain to be sure.
-                Err(broadcast::error::RecvError::Lagged(_)) => return true,
-                Err(broadcast::error::RecvError::Closed) => return false,
+                Err(broadcast::error::RecvError::Lagged(_)) => return Wake::Drain,
+                Err(broadcast::error::RecvError::Closed) => return Wake::Gone,
             },
         }
     }
@@ -225,6 +263,18 @@ async fn blocking<T: Send + 'static>(
 }
 
 impl Ledger {
+    /// Drains the print queue now, as the spooler does, and returns what became of it.
+    pub async fn drain_print_queue(&self) -> Result<QueueReport, CoreError> {
+        let config = self.config();
+        let (path, settings, shop) = (config.ledger_path(), config.printer.clone(), shop(config));
+        let now_ms = self.now_ms();
+        blocking(move || {
+            let mut store = Store::open(path)?;
+            pos_print::drain(&mut store, &settings, &shop, now_ms)
+        })
+        .await
+    }
+
     /// Prints receipt `number` of this terminal: see [`Pos::print_receipt`].
     pub async fn print_receipt(&self, number: i64, copy: bool) -> Result<Printed, CoreError> {
         let terminal_id = self.config().terminal_id.clone();

@@ -121,6 +121,9 @@ struct State {
 enum Trip {
     /// It is closed, the rest unread.
     Close,
+    /// Nothing more is printed or answered (a printer hung mid-receipt) until the client
+    /// hangs up.
+    Stall,
     /// The printer's condition changes.
     Status([u8; 3]),
 }
@@ -193,6 +196,11 @@ impl FakePrinter {
     /// Closes the next connection once it has received `bytes` more bytes.
     pub fn break_after(&self, bytes: usize) {
         self.state().trip = Some((bytes, Trip::Close));
+    }
+
+    /// Stops reading and answering the next connection after `bytes` more bytes.
+    pub fn stall_after(&self, bytes: usize) {
+        self.state().trip = Some((bytes, Trip::Stall));
     }
 
     /// Answers with `script` once the next connection has received `bytes` more bytes (the
@@ -305,6 +313,13 @@ fn receive(
             Some((left, Trip::Close)) if *left <= n => {
                 let kept = *left;
                 lock().streams[id].extend_from_slice(&buf[..kept]);
+                return;
+            }
+            Some((left, Trip::Stall)) if *left <= n => {
+                let kept = *left;
+                lock().streams[id].extend_from_slice(&buf[..kept]);
+                // Swallows the rest without a reply until the client goes away.
+                while matches!(stream.read(&mut buf), Ok(n) if n > 0) {}
                 return;
             }
             Some((left, Trip::Status(script))) if *left <= n => {
