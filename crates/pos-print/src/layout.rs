@@ -19,10 +19,12 @@ pub enum Paid {
         payer: Option<String>,
         short_hash: String,
     },
-    /// In cash: what was handed over and the change given, per currency.
+    /// In cash: what was handed over and the change given, per currency; a split sale's
+    /// KHQR part (the rest) too.
     Cash {
         tendered: Vec<Money>,
         change: Vec<Money>,
+        khqr: Option<Money>,
     },
 }
 
@@ -267,11 +269,18 @@ pub fn render(doc: &ReceiptDoc, width: PaperWidth) -> Result<Bitmap, PrintError>
             }
             c.row("លេខយោង / Ref", short_hash, BODY);
         }
-        Some(Paid::Cash { tendered, change }) => {
+        Some(Paid::Cash {
+            tendered,
+            change,
+            khqr,
+        }) => {
             c.rule();
             c.row("បង់តាម / Paid with", "សាច់ប្រាក់ / Cash", BODY);
             for m in tendered {
                 c.row("ប្រាក់ទទួល / Received", &money(*m), BODY);
+            }
+            if let Some(m) = khqr {
+                c.row("KHQR", &money(*m), BODY);
             }
             for m in change {
                 c.row("ប្រាក់អាប់ / Change", &money(*m), BODY);
@@ -409,6 +418,25 @@ mod tests {
             render_report(&bad, PaperWidth::Mm58),
             Err(PrintError::Text(_))
         ));
+    }
+
+    #[test]
+    fn a_split_sale_shows_its_khqr_part_beside_the_cash() {
+        let cash = |khqr| ReceiptDoc {
+            paid: Some(Paid::Cash {
+                tendered: vec![Money::new(200, Currency::Usd)],
+                change: vec![],
+                khqr,
+            }),
+            ..usd_receipt()
+        };
+        let only_cash = render(&cash(None), PaperWidth::Mm80).unwrap();
+        let split = render(
+            &cash(Some(Money::new(1050, Currency::Usd))),
+            PaperWidth::Mm80,
+        )
+        .unwrap();
+        assert!(split.height() > only_cash.height() + 20);
     }
 
     #[test]

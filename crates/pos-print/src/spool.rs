@@ -351,6 +351,7 @@ pub fn receipt_doc(
         Some(Paid::Cash {
             tendered: cash,
             change: of_kind("change"),
+            khqr: of_kind("khqr").first().copied(),
         })
     };
     Ok(ReceiptDoc {

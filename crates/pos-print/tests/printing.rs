@@ -27,21 +27,6 @@ use receipt::usd_receipt;
 
 const TIMEOUT: Duration = Duration::from_secs(2);
 
-/// What a ready (or `script`ed) fake printer received from one connection, once it hung up.
-fn fake_tcp_printer(script: [u8; 3]) -> (String, FakeJob) {
-    let printer = FakePrinter::start(script).unwrap();
-    (printer.address().to_owned(), FakeJob(printer))
-}
-
-/// The fake printer of one job; `join` waits for the client to hang up.
-struct FakeJob(FakePrinter);
-
-impl FakeJob {
-    fn join(self) -> Result<Capture, String> {
-        self.0.finished(TIMEOUT)
-    }
-}
-
 /// Reads a file as a printer would.
 fn interpret(bytes: &[u8]) -> Capture {
     fake::interpret(bytes).unwrap()
@@ -70,11 +55,11 @@ fn slip(khqr: String) -> ReceiptDoc {
 /// Sends `doc` to a ready fake printer over TCP and returns what it printed.
 fn print_over_tcp(doc: &ReceiptDoc, width: PaperWidth) -> Bitmap {
     let bitmap = render(doc, width).unwrap();
-    let (address, printer) = fake_tcp_printer(READY);
-    let mut p = Printer::new(TcpTransport::connect(&address, TIMEOUT).unwrap());
+    let printer = FakePrinter::start(READY).unwrap();
+    let mut p = Printer::new(TcpTransport::connect(printer.address(), TIMEOUT).unwrap());
     p.print(&bitmap, JobOptions::default()).unwrap();
     drop(p);
-    printer.join().unwrap().images.pop().unwrap()
+    printer.finished(TIMEOUT).unwrap().images.pop().unwrap()
 }
 
 /// The QR codes zbar finds in `image`, one per line of its `--raw` output.
@@ -149,12 +134,12 @@ fn a_receipt_sent_over_tcp_decodes_to_the_golden_image_at_both_widths() {
         (PaperWidth::Mm80, "receipt-80.png"),
     ] {
         let bitmap = render(&usd_receipt(), width).unwrap();
-        let (address, printer) = fake_tcp_printer(READY);
-        let mut p = Printer::new(TcpTransport::connect(&address, TIMEOUT).unwrap());
+        let printer = FakePrinter::start(READY).unwrap();
+        let mut p = Printer::new(TcpTransport::connect(printer.address(), TIMEOUT).unwrap());
         let status = p.print(&bitmap, JobOptions::default()).unwrap();
         assert_eq!(status.and_then(|s| s.fault()), None);
         drop(p);
-        let c = printer.join().unwrap();
+        let c = printer.finished(TIMEOUT).unwrap();
         assert_eq!(c.status_queries, [1, 2, 4]);
         assert_eq!(c.init, 1);
         assert_eq!(c.cuts, 1);
@@ -197,30 +182,30 @@ fn a_copy_carries_its_mark_and_matches_its_golden() {
 fn a_printer_out_of_paper_gets_nothing_but_status_queries() {
     for (script, fault) in [(PAPER_OUT, Fault::PaperOut), (OFFLINE, Fault::Offline)] {
         let bitmap = render(&usd_receipt(), PaperWidth::Mm58).unwrap();
-        let (address, printer) = fake_tcp_printer(script);
-        let mut p = Printer::new(TcpTransport::connect(&address, TIMEOUT).unwrap());
+        let printer = FakePrinter::start(script).unwrap();
+        let mut p = Printer::new(TcpTransport::connect(printer.address(), TIMEOUT).unwrap());
         let err = p.print(&bitmap, JobOptions::default()).unwrap_err();
         assert!(
             matches!(err, PrintError::NotReady { fault: f } if f == fault),
             "{err}"
         );
         drop(p);
-        let c = printer.join().unwrap();
+        let c = printer.finished(TIMEOUT).unwrap();
         assert_eq!(c.raw, [0x10, 0x04, 1, 0x10, 0x04, 2, 0x10, 0x04, 4]);
     }
 }
 
 #[test]
 fn a_garbled_status_reply_is_a_typed_error_not_a_panic() {
-    let (address, printer) = fake_tcp_printer([0xFF, 0x12, 0x12]);
-    let mut p = Printer::new(TcpTransport::connect(&address, TIMEOUT).unwrap());
+    let printer = FakePrinter::start([0xFF, 0x12, 0x12]).unwrap();
+    let mut p = Printer::new(TcpTransport::connect(printer.address(), TIMEOUT).unwrap());
     let err = p.status().unwrap_err();
     assert!(
         matches!(err, PrintError::BadStatusByte { byte: 0xFF, .. }),
         "{err}"
     );
     drop(p);
-    printer.join().unwrap();
+    printer.finished(TIMEOUT).unwrap();
 }
 
 #[test]
@@ -252,12 +237,13 @@ fn a_cash_sale_kicks_the_configured_drawer_pin_after_the_cut() {
         paid: Some(Paid::Cash {
             tendered: vec![Money::new(60_000, Currency::Khr)],
             change: vec![Money::new(8_000, Currency::Khr)],
+            khqr: None,
         }),
         ..usd_receipt()
     };
     let bitmap = render(&cash, PaperWidth::Mm80).unwrap();
-    let (address, printer) = fake_tcp_printer(READY);
-    let mut p = Printer::new(TcpTransport::connect(&address, TIMEOUT).unwrap());
+    let printer = FakePrinter::start(READY).unwrap();
+    let mut p = Printer::new(TcpTransport::connect(printer.address(), TIMEOUT).unwrap());
     let options = JobOptions {
         drawer: Some(DrawerPin::Pin5),
         ..JobOptions::default()
@@ -265,7 +251,7 @@ fn a_cash_sale_kicks_the_configured_drawer_pin_after_the_cut() {
     p.print(&bitmap, options).unwrap();
     p.kick_drawer(DrawerPin::Pin2).unwrap();
     drop(p);
-    let c = printer.join().unwrap();
+    let c = printer.finished(TIMEOUT).unwrap();
     assert_eq!(c.drawer, [1, 0]);
     assert!(c
         .raw
