@@ -15,7 +15,7 @@ use std::time::Duration;
 use pos_cash::PerCurrency;
 use pos_domain::{Currency, Money};
 use pos_print::{Printed, QueueReport, ReportDoc, ReportLine, Shop};
-use pos_store::{SaleId, Store, ZReport};
+use pos_store::{Actor, SaleId, Store, ZReport};
 use tokio::sync::{broadcast, oneshot, Notify};
 use tokio::task::JoinHandle;
 
@@ -155,6 +155,20 @@ impl Pos {
     /// asked for, else a reprint marked COPY.
     pub async fn print_receipt(&self, sale_id: i64, copy: bool) -> Result<Printed, CoreError> {
         print_receipt(self.config(), self.now_ms(), SaleId(sale_id), copy).await
+    }
+
+    /// The owner's "open drawer" with no sale: waits for the kick, so a printer that
+    /// cannot be reached is an error; logged. `Ok(false)`: no drawer is configured.
+    pub async fn open_drawer(&self, actor: Actor) -> Result<bool, CoreError> {
+        if actor != Actor::Owner {
+            return Err(CoreError::OwnerOnly("open the drawer without a sale"));
+        }
+        let settings = self.config().printer.clone();
+        let opened = blocking(move || pos_print::open_drawer(&settings)).await?;
+        if opened {
+            tracing::info!(why = "owner", "cash drawer opened");
+        }
+        Ok(opened)
     }
 
     /// Kicks the drawer for `why` (logged), without waiting.

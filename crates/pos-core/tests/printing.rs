@@ -182,5 +182,11 @@ async fn the_drawer_opens_for_cash_and_shifts_on_its_pin() {
     .unwrap();
     // Open, cash sale, cash out, close: four kicks on pin 5; none for the KHQR sale.
     assert_eq!(kicked(&printer, 4).await, [1, 1, 1, 1]);
+    // The owner alone opens it without a sale.
+    let dara = pos.add_cashier(owner, "Dara", "1357").await.unwrap();
+    let err = pos.open_drawer(Actor::Cashier(dara.id)).await.unwrap_err();
+    assert_eq!(err.code().to_string(), "not_allowed");
+    assert!(pos.open_drawer(owner).await.unwrap());
+    assert_eq!(kicked(&printer, 5).await.len(), 5);
     pos.shutdown().await;
 }
