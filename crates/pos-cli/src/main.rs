@@ -59,7 +59,8 @@ enum Command {
     /// The configuration.
     #[command(subcommand)]
     Config(config_cmd::ConfigCommand),
-    /// Receipts on a thermal printer (for now the test page, to a file).
+    /// Paper from the configured printer: a receipt or its COPY, a Z report, the day's report;
+    /// the test page to a file.
     #[command(subcommand)]
     Print(print::PrintCommand),
     /// This counter's ledger and the shop database (PostgreSQL, from KHQR_POS_SHOP_DB).

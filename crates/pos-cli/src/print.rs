@@ -1,21 +1,72 @@
-//! `khqr-pos print …`: receipts on paper. For now the test page: a sample English and Khmer
-//! receipt with a KHQR, as a PNG to look at or as the ESC/POS bytes a printer would get.
+//! `khqr-pos print …`: paper from the configured printer (`[printer]` in the configuration):
+//! a receipt by its number (the original if it was never sent, else a COPY), a Z report, the
+//! end-of-day report; and the test page, a sample English and Khmer receipt with a KHQR, as a
+//! PNG to look at or as the ESC/POS bytes a printer would get.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Args, Subcommand, ValueEnum};
+use pos_core::{CoreError, Ledger};
 use pos_domain::{Currency, Money};
 use pos_print::{
     render, Bitmap, DeviceTransport, JobOptions, Paid, PaperWidth, PrintError, Printer, ReceiptDoc,
 };
 
+use crate::common::{self, CoreArgs, EXIT_OK};
+
 /// The `print` subcommands.
 #[derive(Debug, Subcommand)]
 pub enum PrintCommand {
+    /// Print receipt N of this terminal: the original if it was never sent, else a COPY.
+    Receipt(ReceiptArgs),
+    /// Print Z report N of this terminal.
+    Z(ZArgs),
+    /// Print the end-of-day report.
+    Report(DayArgs),
+    /// Print the queued receipts now ("print now") and show the queue: printed, waiting
+    /// for the printer and why, and those that may be on paper already (reprint as COPY).
+    Queue(QueueArgs),
     /// Render the test page (a sample receipt in English and Khmer with its KHQR).
     Test(TestArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ReceiptArgs {
+    #[command(flatten)]
+    core: CoreArgs,
+    /// The receipt number.
+    number: i64,
+    /// Print a reprint marked COPY even if the original was never printed.
+    #[arg(long)]
+    copy: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ZArgs {
+    #[command(flatten)]
+    core: CoreArgs,
+    /// The Z report number.
+    number: i64,
+}
+
+#[derive(Debug, Args)]
+pub struct QueueArgs {
+    #[command(flatten)]
+    core: CoreArgs,
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DayArgs {
+    #[command(flatten)]
+    core: CoreArgs,
+    /// The day, YYYY-MM-DD in the shop's time zone (default: today).
+    #[arg(long)]
+    date: Option<String>,
 }
 
 /// Paper width in millimetres.
@@ -43,6 +94,38 @@ pub struct TestArgs {
 /// Runs one `print` subcommand and returns the process exit code.
 pub fn run(command: PrintCommand) -> ExitCode {
     match command {
+        PrintCommand::Receipt(args) => common::block_on(async move {
+            let ledger = Ledger::open(args.core.load(None)?).await?;
+            let printed = ledger.print_receipt(args.number, args.copy).await?;
+            let kind = match printed {
+                pos_print::Printed::Original => "the original",
+                pos_print::Printed::Copy => "a COPY",
+            };
+            println!("printed receipt #{} as {kind}", args.number);
+            Ok(EXIT_OK)
+        }),
+        PrintCommand::Z(args) => common::block_on(async move {
+            let ledger = Ledger::open(args.core.load(None)?).await?;
+            ledger.print_z(args.number).await?;
+            println!("printed Z report #{}", args.number);
+            Ok::<_, CoreError>(EXIT_OK)
+        }),
+        PrintCommand::Report(args) => common::block_on(async move {
+            let ledger = Ledger::open(args.core.load(None)?).await?;
+            ledger.print_day(args.date).await?;
+            println!("printed the end-of-day report");
+            Ok(EXIT_OK)
+        }),
+        PrintCommand::Queue(args) => common::block_on(async move {
+            let ledger = Ledger::open(args.core.load(None)?).await?;
+            let queue = ledger.drain_print_queue().await?;
+            if args.json {
+                common::print_json(&queue)?;
+            } else {
+                print_queue(&queue);
+            }
+            Ok(EXIT_OK)
+        }),
         PrintCommand::Test(args) => match test_page(&args) {
             Ok(()) => ExitCode::SUCCESS,
             Err(message) => {
@@ -50,6 +133,27 @@ pub fn run(command: PrintCommand) -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+    }
+}
+
+fn print_queue(queue: &pos_print::QueueReport) {
+    let ids = |sales: &[pos_store::SaleId]| {
+        sales
+            .iter()
+            .map(|s| s.0.to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    println!("printed: {} ({})", queue.printed.len(), ids(&queue.printed));
+    println!("waiting: {} ({})", queue.waiting.len(), ids(&queue.waiting));
+    if let Some(fault) = &queue.fault {
+        println!("printer: {fault}");
+    }
+    if !queue.unsure.is_empty() {
+        println!(
+            "maybe on paper, check and reprint as a COPY: sales {}",
+            ids(&queue.unsure)
+        );
     }
 }
 

@@ -210,6 +210,8 @@ pub struct Config {
     /// Whether the cashier may accept a sale on the customer's success screen while Bakong
     /// cannot answer (verified later); the owner can turn it off.
     pub accept_unverified: bool,
+    /// The receipt printer and its cash drawer (`[printer]`; default none).
+    pub printer: pos_print::PrinterSettings,
 }
 
 /// The shop's cash settings (`[cash]` in the file). The default is street practice for
@@ -306,6 +308,32 @@ struct FileConfig {
     bakong: FileBakong,
     #[serde(default)]
     cash: FileCash,
+    #[serde(default)]
+    printer: FilePrinter,
+}
+
+/// `[printer]` as written; checked by `pos_print::PrinterSettings::new`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FilePrinter {
+    kind: Option<String>,
+    address: Option<String>,
+    width_mm: Option<u32>,
+    drawer_pin: Option<u32>,
+    check_status: Option<bool>,
+}
+
+/// The `[printer]` section checked: a known kind with an address it can use, 58 or 80 mm
+/// paper, a drawer on pin 2 or 5.
+fn build_printer(file: &FilePrinter) -> Result<pos_print::PrinterSettings, CoreError> {
+    pos_print::PrinterSettings::new(&pos_print::RawSettings {
+        kind: file.kind.as_deref(),
+        address: file.address.as_deref(),
+        width_mm: file.width_mm,
+        drawer_pin: file.drawer_pin,
+        check_status: file.check_status,
+    })
+    .map_err(|e| invalid(e.field, e.reason))
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -635,6 +663,7 @@ impl Config {
             }
         }
         let cash = build_cash(file.cash)?;
+        let printer = build_printer(&file.printer)?;
         Ok(Config {
             data_dir,
             config_file,
@@ -657,6 +686,7 @@ impl Config {
             },
             cash,
             accept_unverified: file.accept_unverified.unwrap_or(true),
+            printer,
         })
     }
 
@@ -1006,12 +1036,56 @@ mod tests {
                 "[bakong]\nemail = \"a@b\\u0000\"",
                 "bakong.email: control character U+0000",
             ),
+            (
+                "[printer]\nkind = \"network\"\naddress = \"192.168.1.9:99999\"",
+                "printer.address: port \"99999\" is not a number from 1 to 65535",
+            ),
+            (
+                "[printer]\nkind = \"network\"\naddress = \"192.168.1.9\"",
+                "printer.address",
+            ),
+            (
+                "[printer]\nkind = \"network\"",
+                "printer.address: is required",
+            ),
+            (
+                "[printer]\nkind = \"device\"\naddress = \"lp0\"",
+                "printer.address",
+            ),
+            ("[printer]\nkind = \"serial\"", "printer.kind"),
+            (
+                "[printer]\nwidth_mm = 76",
+                "printer.width_mm: 76 mm is not 58 or 80",
+            ),
+            ("[printer]\ndrawer_pin = 3", "printer.drawer_pin"),
+            ("[printer]\nspeed = 3", "unknown field"),
         ];
         for (toml, expected) in cases {
             let err = load(dir.path(), toml, &[]).unwrap_err();
             let text = format!("{err} {}", err.code());
             assert!(text.contains(expected), "{toml}: {text}");
         }
+    }
+
+    #[test]
+    fn a_printer_section_is_read_and_none_is_the_default() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = load(dir.path(), "", &[]).unwrap();
+        assert_eq!(config.printer, pos_print::PrinterSettings::default());
+        let config = load(
+            dir.path(),
+            "[printer]\nkind = \"network\"\naddress = \"192.168.1.50:9100\"\nwidth_mm = 58\ndrawer_pin = 2\n",
+            &[],
+        )
+        .unwrap();
+        assert_eq!(
+            config.printer.connection,
+            pos_print::Connection::Network {
+                address: "192.168.1.50:9100".into()
+            }
+        );
+        assert_eq!(config.printer.width, pos_print::PaperWidth::Mm58);
+        assert_eq!(config.printer.drawer, Some(pos_print::DrawerPin::Pin2));
     }
 
     #[test]

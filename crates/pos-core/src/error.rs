@@ -214,6 +214,10 @@ pub enum CoreError {
         /// The sale.
         sale_id: i64,
     },
+    /// The receipt printer could not print (none configured, unreachable, paper out…);
+    /// the sale itself is never affected.
+    #[error("printer: {0}")]
+    Print(pos_print::PrintError),
     /// No payer's reference was typed.
     #[error("type the payer's reference shown on the customer's screen (or its last digits)")]
     PayerRefMissing,
@@ -306,6 +310,9 @@ pub enum ErrorCode {
     AcceptDisabled,
     /// Bakong can be checked now: accepting unverified is refused.
     AcceptNotNeeded,
+    /// The receipt printer could not print: none configured, unreachable, out of paper,
+    /// cover open, offline; `message` says which.
+    PrinterFailed,
     /// Not a POS error at all (an IPC failure before the core was reached); made by the UI.
     Unexpected,
 }
@@ -470,6 +477,8 @@ impl CoreError {
             CoreError::AcceptDisabled => ErrorCode::AcceptDisabled,
             CoreError::AcceptNotNeeded { .. } => ErrorCode::AcceptNotNeeded,
             CoreError::PayerRefMissing => ErrorCode::TextInvalid,
+            CoreError::Print(pos_print::PrintError::NoReceipt { .. }) => ErrorCode::NoReceipt,
+            CoreError::Print(_) => ErrorCode::PrinterFailed,
         }
     }
 }
@@ -574,6 +583,12 @@ mod tests {
                     },
                 },
                 r#"{"code":"invalid_transition","message":"sale 3: a paid sale cannot take Cancelled","field":null,"details":null}"#,
+            ),
+            (
+                CoreError::Print(pos_print::PrintError::NotReady {
+                    fault: pos_print::Fault::PaperOut,
+                }),
+                r#"{"code":"printer_failed","message":"printer: printer not ready: paper out","field":null,"details":null}"#,
             ),
             (
                 CoreError::NotDemo,

@@ -53,7 +53,7 @@ impl Ledger {
         &self.store
     }
 
-    fn config(&self) -> &Config {
+    pub(crate) fn config(&self) -> &Config {
         &self.config
     }
 

@@ -43,6 +43,7 @@ pub mod logs;
 pub mod owner;
 pub mod pace;
 mod pos;
+pub mod printing;
 mod private_file;
 mod restart;
 pub mod schedule;

@@ -18,6 +18,7 @@ use crate::counter::Counter;
 use crate::demo::Demo;
 use crate::error::PAYER_REF_FIELD;
 use crate::pace::Volume;
+use crate::printing::Spooler;
 use crate::schedule::Schedule;
 use crate::store::StoreHandle;
 use crate::views::{
@@ -83,6 +84,8 @@ struct Inner {
     /// restart the counter puts it back on screen, so the cashier learns what became of it.
     waiting_at_start: Option<i64>,
     pending: watch::Receiver<usize>,
+    /// The receipt printer's queue, when a printer is configured.
+    spooler: Option<Spooler>,
 }
 
 impl std::fmt::Debug for Pos {
@@ -119,6 +122,7 @@ impl Pos {
             .map(|sale| sale.id.0)
             .max();
         let (events, _) = broadcast::channel(EVENT_BUFFER);
+        let spooler = Spooler::start(&config, Arc::clone(&options.clock), events.subscribe());
         let (pending_tx, pending) = watch::channel(0);
         let shared = Arc::new(Shared {
             config,
@@ -157,6 +161,7 @@ impl Pos {
                 waiting_at_start,
                 pending,
                 counter: Counter::new(&config_dir),
+                spooler,
             }),
         })
     }
@@ -260,6 +265,11 @@ impl Pos {
     /// Announces a sale's change to subscribers.
     pub(crate) fn emit_sale(&self, sale: &Sale) {
         self.inner.shared.emit_sale(sale);
+    }
+
+    /// The print queue, when a printer is configured.
+    pub(crate) fn spooler(&self) -> Option<&Spooler> {
+        self.inner.spooler.as_ref()
     }
 
     /// The counter's own state (cashier PIN throttles).
@@ -508,7 +518,8 @@ impl Pos {
         &self.inner.ledger
     }
 
-    /// Stops the watcher, waiting for it. Other clones then answer [`CoreError::Stopped`];
+    /// Stops the watcher, waiting for it, then lets the printer's queue drain once more.
+    /// Other clones then answer [`CoreError::Stopped`];
     /// the demo simulator keeps serving until the last clone is dropped.
     pub async fn shutdown(&self) {
         drop(
@@ -526,6 +537,10 @@ impl Pos {
             .take();
         if let Some(task) = task {
             let _ = task.await;
+        }
+        // After the watcher: a payment it settled while stopping gets its receipt.
+        if let Some(spooler) = &self.inner.spooler {
+            spooler.finish().await;
         }
     }
 }

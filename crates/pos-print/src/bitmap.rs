@@ -2,7 +2,7 @@
 //! 1 = a dot burned (black). This is exactly what `GS v 0` sends, so encoding is a copy.
 
 /// The two paper widths of Cambodian counters, in printable dots at 203 dpi.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub enum PaperWidth {
     /// 58 mm paper: 384 dots.
     Mm58,
@@ -11,6 +11,15 @@ pub enum PaperWidth {
 }
 
 impl PaperWidth {
+    /// The width of `mm` paper: 58 or 80, else `None`.
+    pub const fn from_mm(mm: u32) -> Option<PaperWidth> {
+        match mm {
+            58 => Some(PaperWidth::Mm58),
+            80 => Some(PaperWidth::Mm80),
+            _ => None,
+        }
+    }
+
     /// Printable width in dots.
     pub const fn dots(self) -> usize {
         match self {

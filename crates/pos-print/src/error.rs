@@ -44,6 +44,21 @@ pub enum PrintError {
     /// The printer did not answer a status query in time (or closed the connection).
     #[error("printer did not answer within {millis} ms")]
     NoReply { millis: u128 },
+    /// No printer is configured.
+    #[error("no printer is configured")]
+    NoPrinter,
+    /// The sale has no receipt to print (not paid).
+    #[error("sale {sale} has no receipt")]
+    NoReceipt { sale: i64 },
+    /// No Z report has this number.
+    #[error("no z report number {number} on this terminal")]
+    NoZReport { number: i64 },
+    /// The connection broke after part of a receipt was sent: it may be half on paper.
+    #[error("printing stopped midway: {0}")]
+    Interrupted(Box<PrintError>),
+    /// The ledger failed.
+    #[error(transparent)]
+    Store(#[from] pos_store::StoreError),
     /// Sending or receiving failed midway.
     #[error("printer i/o failed: {0}")]
     Io(#[from] std::io::Error),

@@ -14,7 +14,7 @@ pub const FEED_AND_CUT: [u8; 4] = [0x1D, 0x56, 0x42, 0x00];
 
 /// Which drawer-kick connector pin fires (`ESC p m`): most drawers use pin 2, a second
 /// drawer is wired to pin 5.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub enum DrawerPin {
     Pin2,
     Pin5,

@@ -19,10 +19,12 @@ pub enum Paid {
         payer: Option<String>,
         short_hash: String,
     },
-    /// In cash: what was handed over and the change given, per currency.
+    /// In cash: what was handed over and the change given, per currency; a split sale's
+    /// KHQR part (the rest) too.
     Cash {
         tendered: Vec<Money>,
         change: Vec<Money>,
+        khqr: Option<Money>,
     },
 }
 
@@ -267,11 +269,18 @@ pub fn render(doc: &ReceiptDoc, width: PaperWidth) -> Result<Bitmap, PrintError>
             }
             c.row("លេខយោង / Ref", short_hash, BODY);
         }
-        Some(Paid::Cash { tendered, change }) => {
+        Some(Paid::Cash {
+            tendered,
+            change,
+            khqr,
+        }) => {
             c.rule();
             c.row("បង់តាម / Paid with", "សាច់ប្រាក់ / Cash", BODY);
             for m in tendered {
                 c.row("ប្រាក់ទទួល / Received", &money(*m), BODY);
+            }
+            if let Some(m) = khqr {
+                c.row("KHQR", &money(*m), BODY);
             }
             for m in change {
                 c.row("ប្រាក់អាប់ / Change", &money(*m), BODY);
@@ -295,6 +304,67 @@ pub fn render(doc: &ReceiptDoc, width: PaperWidth) -> Result<Bitmap, PrintError>
     Ok(c.bitmap)
 }
 
+/// One line of a printed report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReportLine {
+    /// A bold heading on its own line.
+    Heading(String),
+    /// A label on the left and its value on the right.
+    Row { label: String, value: String },
+    /// A dashed rule.
+    Rule,
+}
+
+/// A report on paper (a Z report, a day's takings): the shop, a title, a subtitle line
+/// (terminal, date), then its lines. The caller words the labels, bilingually.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportDoc {
+    pub shop: String,
+    pub title: String,
+    pub subtitle: String,
+    pub lines: Vec<ReportLine>,
+}
+
+/// Lays out `doc` on paper of `width`.
+pub fn render_report(doc: &ReportDoc, width: PaperWidth) -> Result<Bitmap, PrintError> {
+    check_chars("shop", &doc.shop)?;
+    check_chars("title", &doc.title)?;
+    check_chars("subtitle", &doc.subtitle)?;
+    for line in &doc.lines {
+        match line {
+            ReportLine::Heading(text) => check_chars("heading", text)?,
+            ReportLine::Row { label, value } => {
+                check_chars("label", label)?;
+                check_chars("value", value)?;
+            }
+            ReportLine::Rule => {}
+        }
+    }
+    let fonts = Fonts::load()?;
+    let mut c = Canvas {
+        fonts: &fonts,
+        bitmap: Bitmap::new(width.dots(), 0),
+        y: 0,
+    };
+    c.text(&doc.shop, TITLE, Align::Center);
+    c.text(&doc.title, BODY_BOLD, Align::Center);
+    c.text(&doc.subtitle, BODY, Align::Center);
+    c.rule();
+    for line in &doc.lines {
+        match line {
+            ReportLine::Heading(text) => {
+                c.space(6);
+                c.text(text, BODY_BOLD, Align::Left);
+            }
+            ReportLine::Row { label, value } => c.row(label, value, BODY),
+            ReportLine::Rule => c.rule(),
+        }
+    }
+    c.rule();
+    c.space(24);
+    Ok(c.bitmap)
+}
+
 #[cfg(test)]
 #[path = "../tests/common/receipt.rs"]
 mod receipt;
@@ -312,6 +382,61 @@ mod tests {
             assert!(b.height() > 300);
             assert!(b.data().iter().any(|&byte| byte != 0));
         }
+    }
+
+    #[test]
+    fn a_report_prints_its_lines_and_refuses_bad_text() {
+        let doc = ReportDoc {
+            shop: "Sokha Coffee".into(),
+            title: "របាយការណ៍ Z / Z report".into(),
+            subtitle: "T1 #1".into(),
+            lines: vec![
+                ReportLine::Heading("សាច់ប្រាក់ / Cash".into()),
+                ReportLine::Row {
+                    label: "រំពឹង / Expected".into(),
+                    value: "10,000 KHR".into(),
+                },
+                ReportLine::Rule,
+            ],
+        };
+        let short = render_report(
+            &ReportDoc {
+                lines: vec![],
+                ..doc.clone()
+            },
+            PaperWidth::Mm80,
+        )
+        .unwrap();
+        let full = render_report(&doc, PaperWidth::Mm80).unwrap();
+        assert_eq!(full.width(), 576);
+        assert!(full.height() > short.height() + 40);
+        let bad = ReportDoc {
+            lines: vec![ReportLine::Heading("x\u{7}".into())],
+            ..doc
+        };
+        assert!(matches!(
+            render_report(&bad, PaperWidth::Mm58),
+            Err(PrintError::Text(_))
+        ));
+    }
+
+    #[test]
+    fn a_split_sale_shows_its_khqr_part_beside_the_cash() {
+        let cash = |khqr| ReceiptDoc {
+            paid: Some(Paid::Cash {
+                tendered: vec![Money::new(200, Currency::Usd)],
+                change: vec![],
+                khqr,
+            }),
+            ..usd_receipt()
+        };
+        let only_cash = render(&cash(None), PaperWidth::Mm80).unwrap();
+        let split = render(
+            &cash(Some(Money::new(1050, Currency::Usd))),
+            PaperWidth::Mm80,
+        )
+        .unwrap();
+        assert!(split.height() > only_cash.height() + 20);
     }
 
     #[test]

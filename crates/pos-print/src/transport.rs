@@ -18,6 +18,16 @@ pub trait Transport {
     fn receive(&mut self, buf: &mut [u8]) -> Result<(), PrintError>;
 }
 
+impl<T: Transport + ?Sized> Transport for Box<T> {
+    fn send(&mut self, bytes: &[u8]) -> Result<(), PrintError> {
+        (**self).send(bytes)
+    }
+
+    fn receive(&mut self, buf: &mut [u8]) -> Result<(), PrintError> {
+        (**self).receive(buf)
+    }
+}
+
 /// A network printer, usually port 9100 ("raw" or "JetDirect").
 #[derive(Debug)]
 pub struct TcpTransport {

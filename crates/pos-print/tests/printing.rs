@@ -8,14 +8,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
 use pos_domain::{Currency, Money};
+use pos_print::fake::{self, Capture, FakePrinter, OFFLINE, PAPER_OUT, READY};
 use pos_print::{
     render, Bitmap, DeviceTransport, DrawerPin, Fault, JobOptions, Paid, PaperWidth, PrintError,
     Printer, ReceiptDoc, TcpTransport,
@@ -28,111 +27,9 @@ use receipt::usd_receipt;
 
 const TIMEOUT: Duration = Duration::from_secs(2);
 
-/// Status replies (`DLE EOT 1`, `2`, `4`) of a printer in each condition.
-const READY: [u8; 3] = [0x12, 0x12, 0x12];
-const PAPER_OUT: [u8; 3] = [0x1A, 0x32, 0x7E];
-const OFFLINE: [u8; 3] = [0x1A, 0x52, 0x12];
-
-/// What the fake printer understood of the bytes it received.
-#[derive(Debug, Default)]
-struct Capture {
-    init: usize,
-    status_queries: Vec<u8>,
-    /// Rows per `GS v 0` band, in order.
-    bands: Vec<usize>,
-    image: Option<Bitmap>,
-    cuts: usize,
-    drawer: Vec<u8>,
-    raw: Vec<u8>,
-}
-
-/// Parses the ESC/POS the crate sends back into what a printer would do with it. Any byte
-/// it does not know fails the test.
+/// Reads a file as a printer would.
 fn interpret(bytes: &[u8]) -> Capture {
-    let mut c = Capture {
-        raw: bytes.to_vec(),
-        ..Capture::default()
-    };
-    let mut rows: Vec<u8> = Vec::new();
-    let mut width = 0;
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i..] {
-            [0x1B, 0x40, ..] => {
-                c.init += 1;
-                i += 2;
-            }
-            [0x10, 0x04, n @ (1 | 2 | 4), ..] => {
-                c.status_queries.push(n);
-                i += 3;
-            }
-            [0x1D, 0x76, 0x30, 0, xl, xh, yl, yh, ..] => {
-                let row_bytes = usize::from(u16::from_le_bytes([xl, xh]));
-                let h = usize::from(u16::from_le_bytes([yl, yh]));
-                width = row_bytes * 8;
-                let start = i + 8;
-                rows.extend_from_slice(&bytes[start..start + row_bytes * h]);
-                c.bands.push(h);
-                i = start + row_bytes * h;
-            }
-            [0x1D, 0x56, 0x42, 0, ..] => {
-                c.cuts += 1;
-                i += 4;
-            }
-            [0x1B, 0x70, m, 25, 250, ..] => {
-                c.drawer.push(m);
-                i += 5;
-            }
-            _ => panic!(
-                "unknown bytes at {i}: {:02x?}",
-                &bytes[i..(i + 8).min(bytes.len())]
-            ),
-        }
-    }
-    if width > 0 {
-        let height = rows.len() / (width / 8);
-        c.image = Bitmap::from_rows(width, height, rows);
-    }
-    c
-}
-
-/// A printer on 127.0.0.1: accepts one connection, answers status queries from `script`
-/// byte by byte as they arrive, and returns everything it received once the client hangs up.
-fn fake_tcp_printer(script: [u8; 3]) -> (String, JoinHandle<Capture>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let address = listener.local_addr().unwrap().to_string();
-    let handle = thread::spawn(move || {
-        let (mut stream, _) = listener.accept().unwrap();
-        let mut received = Vec::new();
-        let mut buf = [0u8; 4096];
-        loop {
-            let n = stream.read(&mut buf).unwrap();
-            if n == 0 {
-                break;
-            }
-            let before = received.len();
-            received.extend_from_slice(&buf[..n]);
-            // Answer the queries that completed in this read (the client waits for each).
-            if let Some(q) = status_query_at_end(&received[before.saturating_sub(2)..]) {
-                let byte = match q {
-                    1 => script[0],
-                    2 => script[1],
-                    _ => script[2],
-                };
-                stream.write_all(&[byte]).unwrap();
-            }
-        }
-        interpret(&received)
-    });
-    (address, handle)
-}
-
-/// The client sends a status query and waits, so a query is always the end of a read.
-fn status_query_at_end(tail: &[u8]) -> Option<u8> {
-    match tail {
-        [.., 0x10, 0x04, n] if matches!(n, 1 | 2 | 4) => Some(*n),
-        _ => None,
-    }
+    fake::interpret(bytes).unwrap()
 }
 
 /// A dynamic KHQR as a counter makes it: 12.50 USD, expiring in 5 minutes.
@@ -158,11 +55,11 @@ fn slip(khqr: String) -> ReceiptDoc {
 /// Sends `doc` to a ready fake printer over TCP and returns what it printed.
 fn print_over_tcp(doc: &ReceiptDoc, width: PaperWidth) -> Bitmap {
     let bitmap = render(doc, width).unwrap();
-    let (address, printer) = fake_tcp_printer(READY);
-    let mut p = Printer::new(TcpTransport::connect(&address, TIMEOUT).unwrap());
+    let printer = FakePrinter::start(READY).unwrap();
+    let mut p = Printer::new(TcpTransport::connect(printer.address(), TIMEOUT).unwrap());
     p.print(&bitmap, JobOptions::default()).unwrap();
     drop(p);
-    printer.join().unwrap().image.unwrap()
+    printer.finished(TIMEOUT).unwrap().images.pop().unwrap()
 }
 
 /// The QR codes zbar finds in `image`, one per line of its `--raw` output.
@@ -237,12 +134,12 @@ fn a_receipt_sent_over_tcp_decodes_to_the_golden_image_at_both_widths() {
         (PaperWidth::Mm80, "receipt-80.png"),
     ] {
         let bitmap = render(&usd_receipt(), width).unwrap();
-        let (address, printer) = fake_tcp_printer(READY);
-        let mut p = Printer::new(TcpTransport::connect(&address, TIMEOUT).unwrap());
+        let printer = FakePrinter::start(READY).unwrap();
+        let mut p = Printer::new(TcpTransport::connect(printer.address(), TIMEOUT).unwrap());
         let status = p.print(&bitmap, JobOptions::default()).unwrap();
         assert_eq!(status.and_then(|s| s.fault()), None);
         drop(p);
-        let c = printer.join().unwrap();
+        let c = printer.finished(TIMEOUT).unwrap();
         assert_eq!(c.status_queries, [1, 2, 4]);
         assert_eq!(c.init, 1);
         assert_eq!(c.cuts, 1);
@@ -250,7 +147,7 @@ fn a_receipt_sent_over_tcp_decodes_to_the_golden_image_at_both_widths() {
         // Every band but the last is 24 rows, so a small buffer never overflows.
         let (last, full) = c.bands.split_last().unwrap();
         assert!(full.iter().all(|&rows| rows == 24) && *last <= 24);
-        let decoded = c.image.unwrap();
+        let decoded = c.images.into_iter().next().unwrap();
         assert_eq!(decoded, bitmap);
         check_golden(name, &to_png(&decoded));
     }
@@ -285,30 +182,30 @@ fn a_copy_carries_its_mark_and_matches_its_golden() {
 fn a_printer_out_of_paper_gets_nothing_but_status_queries() {
     for (script, fault) in [(PAPER_OUT, Fault::PaperOut), (OFFLINE, Fault::Offline)] {
         let bitmap = render(&usd_receipt(), PaperWidth::Mm58).unwrap();
-        let (address, printer) = fake_tcp_printer(script);
-        let mut p = Printer::new(TcpTransport::connect(&address, TIMEOUT).unwrap());
+        let printer = FakePrinter::start(script).unwrap();
+        let mut p = Printer::new(TcpTransport::connect(printer.address(), TIMEOUT).unwrap());
         let err = p.print(&bitmap, JobOptions::default()).unwrap_err();
         assert!(
             matches!(err, PrintError::NotReady { fault: f } if f == fault),
             "{err}"
         );
         drop(p);
-        let c = printer.join().unwrap();
+        let c = printer.finished(TIMEOUT).unwrap();
         assert_eq!(c.raw, [0x10, 0x04, 1, 0x10, 0x04, 2, 0x10, 0x04, 4]);
     }
 }
 
 #[test]
 fn a_garbled_status_reply_is_a_typed_error_not_a_panic() {
-    let (address, printer) = fake_tcp_printer([0xFF, 0x12, 0x12]);
-    let mut p = Printer::new(TcpTransport::connect(&address, TIMEOUT).unwrap());
+    let printer = FakePrinter::start([0xFF, 0x12, 0x12]).unwrap();
+    let mut p = Printer::new(TcpTransport::connect(printer.address(), TIMEOUT).unwrap());
     let err = p.status().unwrap_err();
     assert!(
         matches!(err, PrintError::BadStatusByte { byte: 0xFF, .. }),
         "{err}"
     );
     drop(p);
-    printer.join().unwrap();
+    printer.finished(TIMEOUT).unwrap();
 }
 
 #[test]
@@ -340,12 +237,13 @@ fn a_cash_sale_kicks_the_configured_drawer_pin_after_the_cut() {
         paid: Some(Paid::Cash {
             tendered: vec![Money::new(60_000, Currency::Khr)],
             change: vec![Money::new(8_000, Currency::Khr)],
+            khqr: None,
         }),
         ..usd_receipt()
     };
     let bitmap = render(&cash, PaperWidth::Mm80).unwrap();
-    let (address, printer) = fake_tcp_printer(READY);
-    let mut p = Printer::new(TcpTransport::connect(&address, TIMEOUT).unwrap());
+    let printer = FakePrinter::start(READY).unwrap();
+    let mut p = Printer::new(TcpTransport::connect(printer.address(), TIMEOUT).unwrap());
     let options = JobOptions {
         drawer: Some(DrawerPin::Pin5),
         ..JobOptions::default()
@@ -353,7 +251,7 @@ fn a_cash_sale_kicks_the_configured_drawer_pin_after_the_cut() {
     p.print(&bitmap, options).unwrap();
     p.kick_drawer(DrawerPin::Pin2).unwrap();
     drop(p);
-    let c = printer.join().unwrap();
+    let c = printer.finished(TIMEOUT).unwrap();
     assert_eq!(c.drawer, [1, 0]);
     assert!(c
         .raw
@@ -378,7 +276,7 @@ fn a_device_file_receives_the_same_job_when_printing_blind() {
     let c = interpret(&std::fs::read(&path).unwrap());
     assert!(c.status_queries.is_empty());
     assert_eq!((c.init, c.cuts), (1, 1));
-    assert_eq!(c.image.unwrap(), bitmap);
+    assert_eq!(c.images, [bitmap]);
 }
 
 #[test]

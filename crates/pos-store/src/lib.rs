@@ -29,6 +29,7 @@ mod cashiers;
 mod checks;
 mod counter;
 mod error;
+mod print_jobs;
 mod rates;
 mod receipts;
 mod refunds;
@@ -53,6 +54,7 @@ pub use cash_types::{
 pub use chrono::NaiveDate;
 pub use chrono_tz::Tz;
 pub use error::{Result, StoreError};
+pub use print_jobs::{PrintAttempt, PrintJob, PrintOutcome};
 pub use report::{day_range, days_range, shop_day, DEFAULT_TIME_ZONE};
 pub use schema::SCHEMA_VERSION;
 pub use sync_log::LogEntry;

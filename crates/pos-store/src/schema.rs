@@ -12,6 +12,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0002_cash_shifts.sql"),
     include_str!("../migrations/0003_accepted_unverified.sql"),
     include_str!("../migrations/0004_cash_sales.sql"),
+    include_str!("../migrations/0005_print_jobs.sql"),
 ];
 
 /// The schema version this build writes: the number of migrations it knows.
@@ -71,6 +72,7 @@ mod tests {
             "e7248b5007e19eb5a907b16be2f9477c62e678c6e67097b891d2a3691a772bc0",
             "df8b822475522b0c48aa577ab0223176fb533db33293e5297a61412338304d6a",
             "e2deec043bffb06ce319fdf3a791270a7032071ea3d38117f748a8f2764c433a",
+            "df44d65a05e1eeebec81b9967658d74221d7141287ed65496c0cce579d4e117c",
         ];
         for (n, (sql, pinned)) in MIGRATIONS.iter().zip(RELEASED).enumerate() {
             let digest = hex::encode(Sha256::digest(sql.replace('\r', "")));

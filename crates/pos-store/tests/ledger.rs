@@ -1079,3 +1079,58 @@ fn an_accepted_sale_bakong_disagrees_with_needs_the_owner_and_is_never_paid() {
     ));
     assert_eq!(store.get(closed.id).unwrap().unwrap().accepted_ref, None);
 }
+
+#[test]
+fn each_issued_receipt_queues_one_print_job_whose_original_can_be_claimed_once() {
+    use pos_store::PrintOutcome;
+    let ledger = Ledger::new();
+    let mut store = ledger.open();
+    let pending = store
+        .insert_pending(&sale(99, "T1", NOV_26_PP, khr(100)))
+        .unwrap();
+    let ids = paid_sales(&mut store, 1, 3, "T1");
+    let jobs = store.print_jobs_since(0).unwrap();
+    assert_eq!(
+        jobs.iter().map(|j| j.sale_id).collect::<Vec<_>>(),
+        ids,
+        "one job per receipt, in order, none for the pending sale"
+    );
+    assert!(jobs.iter().all(|j| j.attempts.is_empty()));
+    // A fault before any byte leaves the original claimable; a claim is then exclusive,
+    // across connections too.
+    store
+        .record_print(
+            ids[0],
+            false,
+            NOV_26_PP,
+            PrintOutcome::NotSent,
+            Some("paper out"),
+        )
+        .unwrap();
+    assert!(store.claim_original_print(ids[0], NOV_26_PP + 1).unwrap());
+    assert!(!ledger
+        .open()
+        .claim_original_print(ids[0], NOV_26_PP + 2)
+        .unwrap());
+    store
+        .record_print(ids[0], false, NOV_26_PP + 3, PrintOutcome::Printed, None)
+        .unwrap();
+    // A copy never counts as the original.
+    store
+        .record_print(ids[1], true, NOV_26_PP + 4, PrintOutcome::Printed, None)
+        .unwrap();
+    let left: Vec<_> = store.print_jobs_since(0).unwrap();
+    assert_eq!(left.iter().map(|j| j.sale_id).collect::<Vec<_>>(), ids[1..]);
+    assert!(left[0].attempts.is_empty());
+    assert_eq!(store.print_attempts(ids[0]).unwrap().len(), 3);
+    assert!(matches!(
+        store.claim_original_print(pending.id, NOV_26_PP),
+        Err(StoreError::NotFound(_))
+    ));
+    // Attempts and jobs are append-only.
+    let raw = ledger.raw();
+    assert!(raw.execute("DELETE FROM print_attempts", []).is_err());
+    assert!(raw
+        .execute("UPDATE print_jobs SET queued_ms = 0", [])
+        .is_err());
+}

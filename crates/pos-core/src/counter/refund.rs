@@ -40,6 +40,11 @@ impl Pos {
             by: actor,
             reason: request.reason.clone(),
         };
-        self.store().run(move |s| s.record_refund(&refund)).await
+        let cash = refund.tender == RefundTender::Cash;
+        let refund = self.store().run(move |s| s.record_refund(&refund)).await?;
+        if cash {
+            self.kick_drawer("cash refund");
+        }
+        Ok(refund)
     }
 }

@@ -67,6 +67,10 @@ impl Pos {
                     .map(|(sale, _)| sale)
             })
             .await?;
+        // The cash goes into the drawer now, also when a KHQR pays the rest.
+        if tendered.usd.minor > 0 || tendered.khr.minor > 0 {
+            self.kick_drawer("cash sale");
+        }
         let khqr = match khqr {
             Some(_) => Some(self.watch_new_qr(&sale)?),
             None => {

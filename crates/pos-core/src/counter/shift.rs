@@ -60,6 +60,7 @@ impl Pos {
             .store()
             .run(move |s| s.open_shift(&terminal_id, actor, now, opening))
             .await?;
+        self.kick_drawer("shift opened");
         self.shift_view(shift).await
     }
 
@@ -116,6 +117,11 @@ impl Pos {
         self.store()
             .run(move |s| s.cash_movement(id, &terminal_id, &movement))
             .await?;
+        self.kick_drawer(if request.cash_in {
+            "cash in"
+        } else {
+            "cash out"
+        });
         self.shift_view(shift).await
     }
 
@@ -137,11 +143,14 @@ impl Pos {
         let threshold = self.config().cash.variance_threshold;
         let reason = request.reason.clone();
         let now = self.now_ms();
-        self.store()
+        let z = self
+            .store()
             .run(move |s| {
                 s.close_shift(shift.id, now, actor, counted, threshold, reason.as_deref())
             })
-            .await
+            .await?;
+        self.kick_drawer("shift closed");
+        Ok(z)
     }
 
     /// Z report `number` of this terminal.
