@@ -54,7 +54,7 @@ mod watcher;
 pub use clock::{Clock, SystemClock};
 pub use config::{
     BakongConfig, CashConfig, Config, EnvOverride, Environment, LoadOptions, MerchantKind,
-    MerchantProfile, TokenInfo, ENV_CONFIG, ENV_DATA_DIR, QR_LIFETIME_RANGE,
+    MerchantProfile, ShopDbConfig, TokenInfo, ENV_CONFIG, ENV_DATA_DIR, QR_LIFETIME_RANGE,
 };
 pub use duration::{format_duration, parse_duration};
 pub use error::{CoreError, ErrorCode, ErrorDetails, ErrorView};

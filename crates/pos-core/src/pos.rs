@@ -107,6 +107,7 @@ impl Pos {
         let ledger = Ledger::open_with(config.clone(), Arc::clone(&options.clock)).await?;
         let config_dir = config.data_dir.clone();
         let store = ledger.store().clone();
+        let gate = watcher::gate_for(&config)?;
         let (client, demo) = connect(&config).await?;
         // Read before the watcher starts, which may resolve it at once. Only pending sales
         // qualify: no closed QR is newer than `i64::MAX`, and an accepted one is off the
@@ -132,6 +133,7 @@ impl Pos {
                 last_error_at_ms: None,
             }),
             pending: pending_tx,
+            gate,
         });
         if let Some(demo) = &demo {
             demo.register_unresolved(&shared.store, &shared.config, shared.now_ms())

@@ -79,6 +79,17 @@ impl Shop {
     }
 }
 
+/// What the shop's pool answered [`CheckBudget::reserve`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reservation {
+    /// The pool granted the checks.
+    Pool,
+    /// The pool is spent today; the counter's own share is left.
+    PoolSpent,
+    /// No connection, or no answer within [`RESERVE_TIMEOUT`].
+    Unreachable,
+}
+
 /// One counter's side of the shop's budget: the pool first, then its own share.
 #[derive(Debug, Clone)]
 pub struct CheckBudget {
@@ -117,27 +128,55 @@ impl CheckBudget {
         day: NaiveDate,
         n: u32,
     ) -> Result<Spent> {
-        if let Some(shop) = hub {
-            let reserved = tokio::time::timeout(
-                RESERVE_TIMEOUT,
-                shop.reserve_checks(&self.terminal_id, day, n),
-            )
-            .await;
-            match reserved {
-                Ok(Ok(Some(_))) => {
-                    let before = self.granted_on(day);
-                    self.granted = Some((day, before.saturating_add(n)));
-                    // The pool already capped it; the ledger counts it so that the own share
-                    // below is what is left after it.
-                    store.try_spend_checks(day, n, u32::MAX)?;
-                    return Ok(Spent::Granted(Source::Pool));
-                }
-                // The pool is spent: the own share is this counter's either way.
-                Ok(Ok(None)) => {}
-                Ok(Err(SyncError::Db(e))) if e.as_db_error().is_none() => {}
-                Ok(Err(e)) => return Err(e),
-                Err(_elapsed) => {}
+        let reservation = self.reserve(hub, day, n).await?;
+        self.count(store, day, n, reservation)
+    }
+
+    /// The pool's half of [`CheckBudget::spend`], for a caller whose ledger cannot be held
+    /// across an `await`: asks the pool through `hub` (at most [`RESERVE_TIMEOUT`]) and
+    /// remembers a grant. Count the answer in the ledger with [`CheckBudget::count`].
+    pub async fn reserve(
+        &mut self,
+        hub: Option<&Shop>,
+        day: NaiveDate,
+        n: u32,
+    ) -> Result<Reservation> {
+        let Some(shop) = hub else {
+            return Ok(Reservation::Unreachable);
+        };
+        let reserved = tokio::time::timeout(
+            RESERVE_TIMEOUT,
+            shop.reserve_checks(&self.terminal_id, day, n),
+        )
+        .await;
+        Ok(match reserved {
+            Ok(Ok(Some(_))) => {
+                let before = self.granted_on(day);
+                self.granted = Some((day, before.saturating_add(n)));
+                Reservation::Pool
             }
+            // The pool is spent: the own share is this counter's either way.
+            Ok(Ok(None)) => Reservation::PoolSpent,
+            Ok(Err(SyncError::Db(e))) if e.as_db_error().is_none() => Reservation::Unreachable,
+            Ok(Err(e)) => return Err(e),
+            Err(_elapsed) => Reservation::Unreachable,
+        })
+    }
+
+    /// The ledger's half of [`CheckBudget::spend`]: counts `n` checks of `day` in `store`, the
+    /// pool's grant whole, else within this counter's own share.
+    pub fn count(
+        &self,
+        store: &mut Store,
+        day: NaiveDate,
+        n: u32,
+        reservation: Reservation,
+    ) -> Result<Spent> {
+        if reservation == Reservation::Pool {
+            // The pool already capped it; the ledger counts it so that the own share below
+            // is what is left after it.
+            store.try_spend_checks(day, n, u32::MAX)?;
+            return Ok(Spent::Granted(Source::Pool));
         }
         let allowed = self.granted_on(day).saturating_add(self.offline_share);
         Ok(if store.try_spend_checks(day, n, allowed)? {
