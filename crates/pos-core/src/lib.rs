@@ -46,6 +46,7 @@ mod pos;
 mod private_file;
 mod restart;
 pub mod schedule;
+mod shop_sync;
 mod store;
 mod token_file;
 mod views;
@@ -65,6 +66,7 @@ pub use pos_domain::{
     UnknownCurrency, UnknownStatus,
 };
 pub use restart::Restarted;
+pub use shop_sync::ShopSyncView;
 pub use views::{
     sale_id_from_text, CannotVerifyReason, ChargeRequest, ChargeView, DayReport, Health,
     LedgerCheck, OwnerQuery, PaymentView, PosEvent, RecheckView, SaleView, SalesList, SalesQuery,

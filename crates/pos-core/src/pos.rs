@@ -19,6 +19,7 @@ use crate::demo::Demo;
 use crate::error::PAYER_REF_FIELD;
 use crate::pace::Volume;
 use crate::schedule::Schedule;
+use crate::shop_sync::ShopSync;
 use crate::store::StoreHandle;
 use crate::views::{
     ChargeRequest, ChargeView, DayReport, Health, LedgerCheck, RecheckView, SaleView, SalesList,
@@ -83,6 +84,8 @@ struct Inner {
     /// restart the counter puts it back on screen, so the cashier learns what became of it.
     waiting_at_start: Option<i64>,
     pending: watch::Receiver<usize>,
+    /// The automatic push to the shop database, when the configuration names one.
+    shop_sync: Option<ShopSync>,
 }
 
 impl std::fmt::Debug for Pos {
@@ -139,6 +142,12 @@ impl Pos {
             demo.register_unresolved(&shared.store, &shared.config, shared.now_ms())
                 .await?;
         }
+        let shop_sync = ShopSync::start(
+            &shared.config,
+            shared.store.clone(),
+            Arc::clone(&shared.clock),
+            shared.events.subscribe(),
+        )?;
         let (commands, receiver) = mpsc::unbounded_channel();
         let task = watcher::spawn(
             Arc::clone(&shared),
@@ -159,6 +168,7 @@ impl Pos {
                 waiting_at_start,
                 pending,
                 counter: Counter::new(&config_dir),
+                shop_sync,
             }),
         })
     }
@@ -477,6 +487,7 @@ impl Pos {
             last_error_at_ms: status.last_error_at_ms,
             verification: status.verification,
             pending_sales: self.pending_count(),
+            shop_sync: self.inner.shop_sync.as_ref().map(ShopSync::status),
         })
     }
 
@@ -528,6 +539,9 @@ impl Pos {
             .take();
         if let Some(task) = task {
             let _ = task.await;
+        }
+        if let Some(shop_sync) = &self.inner.shop_sync {
+            shop_sync.stop();
         }
     }
 }

@@ -1,7 +1,9 @@
-//! The payment watcher spending the shop's one Bakong budget: two counters (two `Pos`, two
-//! SQLite ledgers, the simulator on loopback) against one real PostgreSQL (pos-sync's
-//! harness), racing for the pool and never spending more than the shop's day together; a
-//! counter cut off from the shop database keeps checking from its own share, and no more.
+//! The POS core with a shop database (`[shop_db]`), against one real PostgreSQL (pos-sync's
+//! harness), counters as `Pos` instances with their own SQLite ledgers and the simulator on
+//! loopback. The payment watcher spends the shop's one Bakong budget: two counters racing for
+//! the pool never spend more than the shop's day together, and a counter cut off from the shop
+//! database keeps checking from its own share, and no more. A paid sale reaches the shop
+//! database by itself, and a push that fails is shown in the health view and retried.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 #[path = "../../pos-sync/tests/common/mod.rs"]
@@ -12,8 +14,9 @@ use std::time::Duration;
 
 use common::ledger::db_name;
 use common::proxy::Proxy;
+use pos_bakong_sim::PayOptions;
 use pos_bakong_sim::{QrInfo, RunningSim, SimConfig};
-use pos_core::{ChargeRequest, Config, Currency, Pos, StartOptions};
+use pos_core::{ChargeRequest, ChargeView, Config, Currency, Pos, SaleStatus, StartOptions};
 use pos_sync::{BudgetRule, Password, Shop, ShopDb};
 
 const MERCHANT: &str = "shop@devb";
@@ -73,6 +76,12 @@ async fn counter(dir: &Path, sim: &RunningSim, url: &str, terminal: &str) -> Pos
     .await
     .unwrap();
     // One sale waiting for payment, for the rechecks to check.
+    waiting_sale(&pos, sim).await;
+    pos
+}
+
+/// Charges 5,000 riel and registers the QR with the simulator, as a bank app would scan it.
+async fn waiting_sale(pos: &Pos, sim: &RunningSim) -> ChargeView {
     let charge = pos
         .charge(ChargeRequest {
             amount: "5,000".into(),
@@ -91,7 +100,7 @@ async fn counter(dir: &Path, sim: &RunningSim, url: &str, terminal: &str) -> Pos
         },
     )
     .unwrap();
-    pos
+    charge
 }
 
 async fn sim() -> RunningSim {
@@ -184,4 +193,120 @@ async fn a_counter_cut_off_from_the_shop_database_keeps_checking_from_its_own_sh
     assert_eq!(used_today(&t1).await + used_today(&t2).await, DAILY);
     t1.shutdown().await;
     t2.shutdown().await;
+}
+
+/// This counter's last ledger event, as the shop database should come to hold it.
+fn last_event(dir: &Path, terminal: &str) -> i64 {
+    let store = pos_store::Store::open(dir.join("ledger.sqlite3")).unwrap();
+    store
+        .log_after(terminal, 0, u32::MAX)
+        .unwrap()
+        .last()
+        .unwrap()
+        .seq
+}
+
+/// Waits (at most 15 s) until `pos`'s health shows the shop database holding event `seq`.
+async fn until_pushed(pos: &Pos, seq: i64) -> pos_core::ShopSyncView {
+    let wait = async {
+        loop {
+            let sync = pos.health().await.unwrap().shop_sync.unwrap();
+            if sync.pushed_up_to >= seq {
+                return sync;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(15), wait)
+        .await
+        .expect("the push did not come within 15 s")
+}
+
+fn stored_events(url: &str, terminal: &str) -> i64 {
+    common::shared()
+        .psql(
+            db_name(url),
+            &format!("SELECT count(*) FROM ledger_events WHERE terminal_id = '{terminal}'"),
+        )
+        .parse()
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_paid_sale_reaches_the_shop_database_by_itself() {
+    let url = hub().await;
+    let sim = sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let pos = counter(dir.path(), &sim, &url, "T1").await;
+    let charge = waiting_sale(&pos, &sim).await;
+    sim.pay(PayOptions::new(&charge.md5)).unwrap();
+    pos.recheck().await.unwrap();
+    assert_eq!(
+        pos.sale(charge.sale_id).await.unwrap().status,
+        SaleStatus::Paid
+    );
+    let last = last_event(dir.path(), "T1");
+    let sync = until_pushed(&pos, last).await;
+    assert_eq!(sync.last_error, None);
+    assert!(sync.last_push_at_ms.is_some());
+    // Every event of the ledger, once, the paid sale's receipt included.
+    let local = pos_store::Store::open(dir.path().join("ledger.sqlite3"))
+        .unwrap()
+        .log_after("T1", 0, u32::MAX)
+        .unwrap()
+        .len();
+    assert_eq!(stored_events(&url, "T1"), i64::try_from(local).unwrap());
+    assert_eq!(
+        common::shared().psql(
+            db_name(&url),
+            "SELECT count(*) FROM receipts WHERE terminal_id = 'T1'"
+        ),
+        "1"
+    );
+    pos.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_push_that_fails_never_holds_a_sale_up_shows_in_health_and_is_retried() {
+    let url = hub().await;
+    let sim = sim().await;
+    let upstream = format!("127.0.0.1:{}", common::shared().port())
+        .parse()
+        .unwrap();
+    let proxy = Proxy::start(upstream).await;
+    proxy.set_down(true);
+    let dir = tempfile::tempdir().unwrap();
+    // The shop database is out of reach from the start: the counter sells all the same.
+    let pos = counter(dir.path(), &sim, &proxy.url(&url), "T1").await;
+    let charge = waiting_sale(&pos, &sim).await;
+    sim.pay(PayOptions::new(&charge.md5)).unwrap();
+    pos.recheck().await.unwrap();
+    assert_eq!(
+        pos.sale(charge.sale_id).await.unwrap().status,
+        SaleStatus::Paid
+    );
+    let failing = async {
+        loop {
+            let sync = pos.health().await.unwrap().shop_sync.unwrap();
+            if sync.failures > 0 {
+                return sync;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    };
+    let sync = tokio::time::timeout(Duration::from_secs(15), failing)
+        .await
+        .unwrap();
+    assert!(sync.last_error.is_some() && sync.last_error_at_ms.is_some());
+    assert_eq!(sync.pushed_up_to, 0);
+    // The password is never part of what the health view shows.
+    let shown = serde_json::to_string(&pos.health().await.unwrap()).unwrap();
+    assert!(!shown.contains("counter-pw"), "{shown}");
+    assert_eq!(stored_events(&url, "T1"), 0);
+    // The link comes back: the retry pushes everything, and the error is gone.
+    proxy.heal();
+    let sync = until_pushed(&pos, last_event(dir.path(), "T1")).await;
+    assert_eq!((sync.failures, sync.last_error), (0, None));
+    assert!(stored_events(&url, "T1") > 0);
+    pos.shutdown().await;
 }
