@@ -237,6 +237,12 @@ async fn store_batch(
              paid_minor, paid_currency) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .await?;
+    let insert_tender = tx
+        .prepare(
+            "INSERT INTO receipt_tenders (terminal_id, number, line, kind, amount_minor, currency) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .await?;
     let mut outcome = BatchOutcome::default();
     for (e, digest) in events.iter().zip(digests) {
         if e.seq <= high_water {
@@ -309,6 +315,20 @@ async fn store_batch(
                 ],
             )
             .await?;
+            for (line, tender) in (1_i32..).zip(&e.tenders) {
+                tx.execute(
+                    &insert_tender,
+                    &[
+                        &terminal_id,
+                        &r.number,
+                        &line,
+                        &tender.kind,
+                        &tender.amount.minor,
+                        &tender.amount.currency.alpha(),
+                    ],
+                )
+                .await?;
+            }
             last_number = r.number;
             last_hash = r.hash.clone();
         }
