@@ -138,11 +138,12 @@ impl Pusher {
 
     /// Pushes what the shop database lacks, when the ledger has anything it lacks.
     async fn push_pending(&mut self) -> Result<(), SyncError> {
+        // Nothing after what the shop database is known to hold: no need to ask it. (After a
+        // start that is nothing at all; the push itself re-reads its mark from PostgreSQL.)
         let known = self.status().pushed_up_to;
-        if known > 0
-            && read(self.store.clone(), self.terminal_id.clone(), known, 1)
-                .await?
-                .is_empty()
+        if read(self.store.clone(), self.terminal_id.clone(), known, 1)
+            .await?
+            .is_empty()
         {
             return Ok(());
         }

@@ -263,6 +263,26 @@ async fn a_paid_sale_reaches_the_shop_database_by_itself() {
         ),
         "1"
     );
+    // A sale this POS did not make (another process on the same ledger, say) announces
+    // nothing: the look at the ledger every few seconds finds it.
+    let mut other = pos_store::Store::open(dir.path().join("ledger.sqlite3")).unwrap();
+    other
+        .insert_pending(&pos_store::NewSale {
+            bill_number: "T1-OTHER-1".into(),
+            terminal_id: "T1".into(),
+            created_ms: charge.expires_at_ms,
+            amount: pos_core::Money::new(9_000, Currency::Khr),
+            note: None,
+            qr: "qr-other".into(),
+            md5: "0123456789abcdef0123456789abcdef".into(),
+            expires_ms: charge.expires_at_ms + 300_000,
+            riel_per_usd: Some(4_100),
+        })
+        .unwrap();
+    let newer = last_event(dir.path(), "T1");
+    assert!(newer > last);
+    until_pushed(&pos, newer).await;
+    assert_eq!(stored_events(&url, "T1"), i64::try_from(local + 1).unwrap());
     pos.shutdown().await;
 }
 
