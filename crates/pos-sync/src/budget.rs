@@ -3,7 +3,8 @@
 //! rest is a pool shared through the shop database. A counter spends from the pool first (one
 //! atomic reservation in PostgreSQL per check, `reserve_checks`), and from its own share when
 //! the pool is spent or the shop database cannot be reached. Its own share is counted in its
-//! own ledger: the day's checks it made minus those the pool granted it, as far as it knows.
+//! own ledger: the day's checks it made minus those the pool granted it, as far as it knows
+//! (the database's count of its grants, read on the day's first reservation after a start).
 //! What it does not know (grants before a restart while the database is unreachable) counts
 //! as spent from its own share, so the rule errs toward fewer checks, never more:
 //! pool grants ≤ `daily_limit − max_counters × offline_share`, and each counter's own-share
@@ -95,7 +96,8 @@ pub enum Reservation {
 pub struct CheckBudget {
     terminal_id: String,
     offline_share: u32,
-    /// Checks the pool granted this counter on that day, since this value was made.
+    /// Checks the pool granted this counter on that day: read from the shop database on the
+    /// day's first reservation, then counted here.
     granted: Option<(NaiveDate, u32)>,
 }
 
@@ -144,6 +146,23 @@ impl CheckBudget {
         let Some(shop) = hub else {
             return Ok(Reservation::Unreachable);
         };
+        if self.granted.map(|(d, _)| d) != Some(day) {
+            // After a start (or on a new day) the pool's earlier grants to this counter are
+            // in the database, not in this value: without them the own share would look spent.
+            let known = tokio::time::timeout(
+                RESERVE_TIMEOUT,
+                shop.pool_checks_used(day, Some(&self.terminal_id)),
+            )
+            .await;
+            match known {
+                Ok(Ok(n)) => self.granted = Some((day, n)),
+                Ok(Err(SyncError::Db(e))) if e.as_db_error().is_none() => {
+                    return Ok(Reservation::Unreachable)
+                }
+                Ok(Err(e)) => return Err(e),
+                Err(_elapsed) => return Ok(Reservation::Unreachable),
+            }
+        }
         let reserved = tokio::time::timeout(
             RESERVE_TIMEOUT,
             shop.reserve_checks(&self.terminal_id, day, n),
