@@ -1,5 +1,6 @@
 //! `khqr-pos sync push|status|report` and `hub init`: this counter's ledger and the shop
-//! database (PostgreSQL). The database's address comes from `KHQR_POS_SHOP_DB` only, and the
+//! database (PostgreSQL). The database's address comes from `KHQR_POS_SHOP_DB`, or for `sync`
+//! from the counter's `[shop_db]` file (the one its automatic push uses), and the
 //! roles' passwords from `KHQR_POS_HUB_PASSWORD_<TERMINAL>` / `KHQR_POS_HUB_OWNER_PASSWORD`,
 //! never from a flag, where they would show in `ps` and the shell history; nothing here
 //! prints them, and errors never repeat them.
@@ -169,10 +170,15 @@ fn shop_db() -> Result<ShopDb, Failure> {
     Ok(ShopDb::parse(&url)?)
 }
 
-/// The ledger, the terminal id and the open shop database.
+/// The ledger, the terminal id and the open shop database: `KHQR_POS_SHOP_DB` when set, else
+/// the configuration's `[shop_db]`.
 async fn open(core: &CoreArgs) -> Result<(pos_core::Config, Store, Shop), Failure> {
     let config = core.load(None)?;
-    let db = shop_db()?.with_application_name(&format!("khqr-pos {}", config.terminal_id));
+    let db = match (&config.shop_db, std::env::var_os(ENV_SHOP_DB)) {
+        (Some(configured), None) => configured.connection()?,
+        _ => shop_db()?,
+    };
+    let db = db.with_application_name(&format!("khqr-pos {}", config.terminal_id));
     let store = Store::open(config.ledger_path())?;
     let shop = Shop::open(&db).await?;
     Ok((config, store, shop))

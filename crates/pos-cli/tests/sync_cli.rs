@@ -99,6 +99,18 @@ fn sync_push_stores_the_counters_sales_once_and_status_shows_todays_shop_totals(
         .unwrap_or_else(|| panic!("no shop total in {status}"));
     assert_eq!(shop_total["count"], 2, "{status}");
     assert_eq!(shop_total["paid"]["minor"], 12_000, "{status}");
+    // Without KHQR_POS_SHOP_DB, the counter's own [shop_db] names the database.
+    std::fs::write(dir.path().join("shop-db"), &url).unwrap();
+    let config = dir.path().join("config.toml");
+    let mut toml = std::fs::read_to_string(&config).unwrap_or_default();
+    toml.push_str("\n[shop_db]\nurl_file = \"shop-db\"\noffline_share = 5\n");
+    std::fs::write(&config, toml).unwrap();
+    let configured = ok(dir.path(), None, &["sync", "status", "--json"]);
+    assert_eq!(
+        configured["pushed_up_to"], status["pushed_up_to"],
+        "{configured}"
+    );
+    assert_eq!(configured["waiting"], 0, "{configured}");
 }
 
 #[test]

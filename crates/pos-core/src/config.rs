@@ -212,6 +212,37 @@ pub struct Config {
     pub accept_unverified: bool,
     /// The receipt printer and its cash drawer (`[printer]`; default none).
     pub printer: pos_print::PrinterSettings,
+    /// The shop database this counter shares the shop's Bakong budget through (`[shop_db]`);
+    /// `None`: a counter on its own, whose budget is its ledger's.
+    pub shop_db: Option<ShopDbConfig>,
+}
+
+/// Where the shop database is (`[shop_db]` in the file). Like the Bakong token, the
+/// connection string (it carries the counter role's password) is never part of the
+/// configuration: only the path of the private file holding it, so `config show` and `Debug`
+/// cannot leak it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ShopDbConfig {
+    /// The file holding the connection string (`postgres://…` or `key=value` pairs).
+    pub url_file: PathBuf,
+    /// Checks a day this counter owns, the shop's rule as `hub init` set it: spent when the
+    /// shop's pool is spent or the shop database is out of reach.
+    pub offline_share: u32,
+}
+
+impl ShopDbConfig {
+    /// Reads and parses the connection string. An error names the file and the problem,
+    /// never the text.
+    pub fn connection(&self) -> Result<pos_sync::ShopDb, CoreError> {
+        let text = std::fs::read_to_string(&self.url_file).map_err(|e| {
+            invalid(
+                "shop_db.url_file",
+                format!("cannot read {}: {e}", self.url_file.display()),
+            )
+        })?;
+        pos_sync::ShopDb::parse(text.trim()).map_err(|e| invalid("shop_db.url_file", e.to_string()))
+    }
 }
 
 /// The shop's cash settings (`[cash]` in the file). The default is street practice for
@@ -310,6 +341,14 @@ struct FileConfig {
     cash: FileCash,
     #[serde(default)]
     printer: FilePrinter,
+    shop_db: Option<FileShopDb>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileShopDb {
+    url_file: Option<PathBuf>,
+    offline_share: Option<u32>,
 }
 
 /// `[printer]` as written; checked by `pos_print::PrinterSettings::new`.
@@ -664,6 +703,10 @@ impl Config {
         }
         let cash = build_cash(file.cash)?;
         let printer = build_printer(&file.printer)?;
+        let shop_db = file
+            .shop_db
+            .map(|section| build_shop_db(section, &base_dir, &data_dir, daily_check_budget))
+            .transpose()?;
         Ok(Config {
             data_dir,
             config_file,
@@ -687,6 +730,7 @@ impl Config {
             cash,
             accept_unverified: file.accept_unverified.unwrap_or(true),
             printer,
+            shop_db,
         })
     }
 
@@ -718,6 +762,39 @@ impl Config {
             Currency::Usd => self.max_usd,
         }
     }
+}
+
+/// The `[shop_db]` section checked: the connection string's file readable and parseable now
+/// (not at the first check, mid-sale), and an own share the counter's budget can hold.
+fn build_shop_db(
+    file: FileShopDb,
+    base_dir: &Path,
+    data_dir: &Path,
+    daily_check_budget: u32,
+) -> Result<ShopDbConfig, CoreError> {
+    let url_file = match file.url_file {
+        Some(path) if path.is_relative() => base_dir.join(path),
+        Some(path) => path,
+        None => data_dir.join("shop-db"),
+    };
+    let offline_share = file.offline_share.ok_or_else(|| {
+        invalid(
+            "shop_db.offline_share",
+            "the checks a day this counter owns, as `hub init` set them, are required",
+        )
+    })?;
+    if offline_share > daily_check_budget {
+        return Err(invalid(
+            "shop_db.offline_share",
+            format!("{offline_share} is more than the daily budget of {daily_check_budget}"),
+        ));
+    }
+    let config = ShopDbConfig {
+        url_file,
+        offline_share,
+    };
+    config.connection()?;
+    Ok(config)
 }
 
 /// Refuses QR lifetimes outside 1–10 minutes.
@@ -1108,5 +1185,55 @@ mod tests {
         assert_eq!(json["bakong"]["environment"]["kind"], "demo");
         assert_eq!(json["qrLifetime"], "5m");
         assert!(!json.to_string().to_lowercase().contains("\"token\""));
+    }
+
+    #[test]
+    fn a_shop_database_is_read_from_its_private_file_and_its_password_never_shown() {
+        let dir = tempfile::tempdir().unwrap();
+        let section = "[shop_db]\nurl_file = \"shop-db\"\noffline_share = 5\n";
+        std::fs::write(
+            dir.path().join("shop-db"),
+            "postgres://shop_T1:hunter2@10.0.0.5/shop\n",
+        )
+        .unwrap();
+        let config = load(dir.path(), section, &[]).unwrap();
+        let shop_db = config.shop_db.clone().unwrap();
+        assert_eq!(shop_db.url_file, dir.path().join("shop-db"));
+        assert_eq!(shop_db.offline_share, 5);
+        assert!(format!("{:?}", shop_db.connection().unwrap()).contains("10.0.0.5"));
+        let shown = format!("{config:?} {}", serde_json::to_string(&config).unwrap());
+        assert!(shown.contains("offlineShare"), "{shown}");
+        assert!(!shown.contains("hunter2"), "{shown}");
+        // Without the section nothing changes.
+        assert_eq!(load(dir.path(), "", &[]).unwrap().shop_db, None);
+    }
+
+    #[test]
+    fn a_shop_database_section_that_cannot_work_is_refused_without_repeating_the_secret() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("bad"),
+            "postgres://u:hunter2@host:notaport/db",
+        )
+        .unwrap();
+        let cases = [
+            // No file to read.
+            ("[shop_db]\nurl_file = \"missing\"\noffline_share = 5\n", "shop_db.url_file"),
+            // A connection string that does not parse.
+            ("[shop_db]\nurl_file = \"bad\"\noffline_share = 5\n", "shop_db.url_file"),
+            // The share the counter owns must be given, and fit its budget.
+            ("[shop_db]\nurl_file = \"bad\"\n", "shop_db.offline_share"),
+            (
+                "[bakong]\ndaily_check_budget = 10\n[shop_db]\nurl_file = \"bad\"\noffline_share = 11\n",
+                "shop_db.offline_share",
+            ),
+            ("[shop_db]\nurl = \"postgres://x\"\n", "unknown field"),
+        ];
+        for (toml, expected) in cases {
+            let err = load(dir.path(), toml, &[]).unwrap_err();
+            let text = format!("{err} {err:?}");
+            assert!(text.contains(expected), "{toml}: {text}");
+            assert!(!text.contains("hunter2"), "{text}");
+        }
     }
 }

@@ -47,6 +47,7 @@ pub mod printing;
 mod private_file;
 mod restart;
 pub mod schedule;
+mod shop_sync;
 mod store;
 mod token_file;
 mod views;
@@ -55,7 +56,7 @@ mod watcher;
 pub use clock::{Clock, SystemClock};
 pub use config::{
     BakongConfig, CashConfig, Config, EnvOverride, Environment, LoadOptions, MerchantKind,
-    MerchantProfile, TokenInfo, ENV_CONFIG, ENV_DATA_DIR, QR_LIFETIME_RANGE,
+    MerchantProfile, ShopDbConfig, TokenInfo, ENV_CONFIG, ENV_DATA_DIR, QR_LIFETIME_RANGE,
 };
 pub use duration::{format_duration, parse_duration};
 pub use error::{CoreError, ErrorCode, ErrorDetails, ErrorView};
@@ -66,6 +67,7 @@ pub use pos_domain::{
     UnknownCurrency, UnknownStatus,
 };
 pub use restart::Restarted;
+pub use shop_sync::ShopSyncView;
 pub use views::{
     sale_id_from_text, CannotVerifyReason, ChargeRequest, ChargeView, DayReport, Health,
     LedgerCheck, OwnerQuery, PaymentView, PosEvent, RecheckView, SaleView, SalesList, SalesQuery,

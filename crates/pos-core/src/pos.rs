@@ -20,6 +20,7 @@ use crate::error::PAYER_REF_FIELD;
 use crate::pace::Volume;
 use crate::printing::Spooler;
 use crate::schedule::Schedule;
+use crate::shop_sync::ShopSync;
 use crate::store::StoreHandle;
 use crate::views::{
     ChargeRequest, ChargeView, DayReport, Health, LedgerCheck, RecheckView, SaleView, SalesList,
@@ -86,6 +87,8 @@ struct Inner {
     pending: watch::Receiver<usize>,
     /// The receipt printer's queue, when a printer is configured.
     spooler: Option<Spooler>,
+    /// The automatic push to the shop database, when the configuration names one.
+    shop_sync: Option<ShopSync>,
 }
 
 impl std::fmt::Debug for Pos {
@@ -110,6 +113,7 @@ impl Pos {
         let ledger = Ledger::open_with(config.clone(), Arc::clone(&options.clock)).await?;
         let config_dir = config.data_dir.clone();
         let store = ledger.store().clone();
+        let gate = watcher::gate_for(&config)?;
         let (client, demo) = connect(&config).await?;
         // Read before the watcher starts, which may resolve it at once. Only pending sales
         // qualify: no closed QR is newer than `i64::MAX`, and an accepted one is off the
@@ -136,11 +140,18 @@ impl Pos {
                 last_error_at_ms: None,
             }),
             pending: pending_tx,
+            gate,
         });
         if let Some(demo) = &demo {
             demo.register_unresolved(&shared.store, &shared.config, shared.now_ms())
                 .await?;
         }
+        let shop_sync = ShopSync::start(
+            &shared.config,
+            shared.store.clone(),
+            Arc::clone(&shared.clock),
+            shared.events.subscribe(),
+        )?;
         let (commands, receiver) = mpsc::unbounded_channel();
         let task = watcher::spawn(
             Arc::clone(&shared),
@@ -162,6 +173,7 @@ impl Pos {
                 pending,
                 counter: Counter::new(&config_dir),
                 spooler,
+                shop_sync,
             }),
         })
     }
@@ -485,6 +497,7 @@ impl Pos {
             last_error_at_ms: status.last_error_at_ms,
             verification: status.verification,
             pending_sales: self.pending_count(),
+            shop_sync: self.inner.shop_sync.as_ref().map(ShopSync::status),
         })
     }
 
@@ -541,6 +554,9 @@ impl Pos {
         // After the watcher: a payment it settled while stopping gets its receipt.
         if let Some(spooler) = &self.inner.spooler {
             spooler.finish().await;
+        }
+        if let Some(shop_sync) = &self.inner.shop_sync {
+            shop_sync.stop();
         }
     }
 }

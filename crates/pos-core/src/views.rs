@@ -308,6 +308,8 @@ pub struct Health {
     pub verification: Verification,
     /// Sales waiting for payment.
     pub pending_sales: usize,
+    /// The automatic push to the shop database; `None` without one.
+    pub shop_sync: Option<crate::ShopSyncView>,
 }
 
 /// A filter for the owner's sale list. Dates are `YYYY-MM-DD` in the shop's time zone.

@@ -10,13 +10,16 @@
 //! the budget left and the shop's usual volume ([`Volume`], learned from the ledger).
 //!
 //! This module is the task and its state; [`round`] is one round of checks, [`key`] the
-//! cashier's "customer shows paid" check, and [`verdict`] the pure decision of what an answer
-//! means for a sale.
+//! cashier's "customer shows paid" check, [`verdict`] the pure decision of what an answer
+//! means for a sale, and [`gate`] the budget each check is counted in: the ledger's, or the
+//! shop's one Bakong budget through the shop database.
 
+mod gate;
 mod key;
 mod round;
 mod verdict;
 
+pub(crate) use gate::{for_config as gate_for, CheckGate};
 pub use key::CheckNow;
 
 use std::collections::BTreeMap;
@@ -51,6 +54,8 @@ pub(crate) struct Shared {
     pub status: Mutex<Status>,
     /// How many sales are still pending; `wait_idle` waits for 0.
     pub pending: watch::Sender<usize>,
+    /// Where each check is counted before it is made.
+    pub gate: Box<dyn CheckGate>,
 }
 
 /// The watcher's state as the health view shows it.

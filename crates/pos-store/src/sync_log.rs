@@ -1,5 +1,6 @@
 //! The event log read for the shop database: a terminal's events after a sequence number, in
-//! order, each with its sale's facts and, on the status change that paid it, its receipt. The
+//! order, each with its sale's facts and, on the status change that paid it, its receipt and
+//! the sale's tender lines (a cash or split sale's cash, change, KHQR part and rounding). The
 //! sequence number is the event's row id, which only grows (the log is append-only).
 
 use pos_domain::{Currency, Money, SaleStatus};
@@ -33,6 +34,9 @@ pub struct LogEntry {
     pub receipt: Option<Receipt>,
     /// What was paid, set with `receipt`.
     pub paid: Option<Money>,
+    /// The sale's tender lines, with `receipt`: none for a KHQR sale made outside a shift.
+    #[serde(default)]
+    pub tenders: Vec<crate::TenderLine>,
 }
 
 impl Store {
@@ -63,7 +67,7 @@ impl Store {
             paid.join(", ")
         );
         let mut stmt = self.conn.prepare(&sql)?;
-        let entries = stmt
+        let mut entries = stmt
             .query_map(params![terminal_id, after_seq, limit], |row| {
                 let currency: Currency = parsed(row, 6)?;
                 let kind = if row.get::<_, String>(8)? == "status" {
@@ -115,9 +119,15 @@ impl Store {
                     kind,
                     receipt,
                     paid,
+                    tenders: Vec::new(),
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
+        for entry in &mut entries {
+            if entry.receipt.is_some() {
+                entry.tenders = self.sale_tenders(entry.sale_id)?;
+            }
+        }
         Ok(entries)
     }
 }

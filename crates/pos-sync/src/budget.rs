@@ -3,7 +3,8 @@
 //! rest is a pool shared through the shop database. A counter spends from the pool first (one
 //! atomic reservation in PostgreSQL per check, `reserve_checks`), and from its own share when
 //! the pool is spent or the shop database cannot be reached. Its own share is counted in its
-//! own ledger: the day's checks it made minus those the pool granted it, as far as it knows.
+//! own ledger: the day's checks it made minus those the pool granted it, as far as it knows
+//! (the database's count of its grants, read on the day's first reservation after a start).
 //! What it does not know (grants before a restart while the database is unreachable) counts
 //! as spent from its own share, so the rule errs toward fewer checks, never more:
 //! pool grants ≤ `daily_limit − max_counters × offline_share`, and each counter's own-share
@@ -79,12 +80,24 @@ impl Shop {
     }
 }
 
+/// What the shop's pool answered [`CheckBudget::reserve`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reservation {
+    /// The pool granted the checks.
+    Pool,
+    /// The pool is spent today; the counter's own share is left.
+    PoolSpent,
+    /// No connection, or no answer within [`RESERVE_TIMEOUT`].
+    Unreachable,
+}
+
 /// One counter's side of the shop's budget: the pool first, then its own share.
 #[derive(Debug, Clone)]
 pub struct CheckBudget {
     terminal_id: String,
     offline_share: u32,
-    /// Checks the pool granted this counter on that day, since this value was made.
+    /// Checks the pool granted this counter on that day: read from the shop database on the
+    /// day's first reservation, then counted here.
     granted: Option<(NaiveDate, u32)>,
 }
 
@@ -117,27 +130,72 @@ impl CheckBudget {
         day: NaiveDate,
         n: u32,
     ) -> Result<Spent> {
-        if let Some(shop) = hub {
-            let reserved = tokio::time::timeout(
+        let reservation = self.reserve(hub, day, n).await?;
+        self.count(store, day, n, reservation)
+    }
+
+    /// The pool's half of [`CheckBudget::spend`], for a caller whose ledger cannot be held
+    /// across an `await`: asks the pool through `hub` (at most [`RESERVE_TIMEOUT`]) and
+    /// remembers a grant. Count the answer in the ledger with [`CheckBudget::count`].
+    pub async fn reserve(
+        &mut self,
+        hub: Option<&Shop>,
+        day: NaiveDate,
+        n: u32,
+    ) -> Result<Reservation> {
+        let Some(shop) = hub else {
+            return Ok(Reservation::Unreachable);
+        };
+        if self.granted.map(|(d, _)| d) != Some(day) {
+            // After a start (or on a new day) the pool's earlier grants to this counter are
+            // in the database, not in this value: without them the own share would look spent.
+            let known = tokio::time::timeout(
                 RESERVE_TIMEOUT,
-                shop.reserve_checks(&self.terminal_id, day, n),
+                shop.pool_checks_used(day, Some(&self.terminal_id)),
             )
             .await;
-            match reserved {
-                Ok(Ok(Some(_))) => {
-                    let before = self.granted_on(day);
-                    self.granted = Some((day, before.saturating_add(n)));
-                    // The pool already capped it; the ledger counts it so that the own share
-                    // below is what is left after it.
-                    store.try_spend_checks(day, n, u32::MAX)?;
-                    return Ok(Spent::Granted(Source::Pool));
+            match known {
+                Ok(Ok(n)) => self.granted = Some((day, n)),
+                Ok(Err(SyncError::Db(e))) if e.as_db_error().is_none() => {
+                    return Ok(Reservation::Unreachable)
                 }
-                // The pool is spent: the own share is this counter's either way.
-                Ok(Ok(None)) => {}
-                Ok(Err(SyncError::Db(e))) if e.as_db_error().is_none() => {}
                 Ok(Err(e)) => return Err(e),
-                Err(_elapsed) => {}
+                Err(_elapsed) => return Ok(Reservation::Unreachable),
             }
+        }
+        let reserved = tokio::time::timeout(
+            RESERVE_TIMEOUT,
+            shop.reserve_checks(&self.terminal_id, day, n),
+        )
+        .await;
+        Ok(match reserved {
+            Ok(Ok(Some(_))) => {
+                let before = self.granted_on(day);
+                self.granted = Some((day, before.saturating_add(n)));
+                Reservation::Pool
+            }
+            // The pool is spent: the own share is this counter's either way.
+            Ok(Ok(None)) => Reservation::PoolSpent,
+            Ok(Err(SyncError::Db(e))) if e.as_db_error().is_none() => Reservation::Unreachable,
+            Ok(Err(e)) => return Err(e),
+            Err(_elapsed) => Reservation::Unreachable,
+        })
+    }
+
+    /// The ledger's half of [`CheckBudget::spend`]: counts `n` checks of `day` in `store`, the
+    /// pool's grant whole, else within this counter's own share.
+    pub fn count(
+        &self,
+        store: &mut Store,
+        day: NaiveDate,
+        n: u32,
+        reservation: Reservation,
+    ) -> Result<Spent> {
+        if reservation == Reservation::Pool {
+            // The pool already capped it; the ledger counts it so that the own share below
+            // is what is left after it.
+            store.try_spend_checks(day, n, u32::MAX)?;
+            return Ok(Spent::Granted(Source::Pool));
         }
         let allowed = self.granted_on(day).saturating_add(self.offline_share);
         Ok(if store.try_spend_checks(day, n, allowed)? {

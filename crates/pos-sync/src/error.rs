@@ -125,6 +125,12 @@ pub enum SyncError {
     /// Reading the counter's own ledger failed.
     #[error("{0}")]
     Store(#[from] pos_store::StoreError),
+    /// Reading the counter's own ledger through its owner (the POS core) failed.
+    #[error("cannot read the ledger: {reason}")]
+    Ledger {
+        /// The owner's error, as text.
+        reason: String,
+    },
     /// PostgreSQL refused or failed an operation, or the link to it broke.
     #[error("shop database error: {}", server_says(.0))]
     Db(#[from] tokio_postgres::Error),

@@ -180,7 +180,7 @@ impl Shop {
              GRANT USAGE ON SCHEMA public TO {g}, {o}; \
              REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {g}, {o}; \
              GRANT SELECT ON ALL TABLES IN SCHEMA public TO {g}, {o}; \
-             GRANT INSERT ON ledger_events, receipts, divergences TO {g}; \
+             GRANT INSERT ON ledger_events, receipts, receipt_tenders, divergences TO {g}; \
              GRANT USAGE ON SEQUENCE divergences_id_seq TO {g}; \
              GRANT EXECUTE ON FUNCTION reserve_checks(text, date, integer) TO {g};"
         ))

@@ -23,7 +23,7 @@ mod report;
 mod schema;
 mod shop;
 
-pub use budget::{CheckBudget, Source, Spent, RESERVE_TIMEOUT};
+pub use budget::{CheckBudget, Reservation, Source, Spent, RESERVE_TIMEOUT};
 pub use db::ShopDb;
 pub use error::{Result, SyncError};
 pub use hub::{BudgetRule, HubRoles, Password};

@@ -4,6 +4,8 @@
 //! and refused. Receipts must continue their terminal's stored chain. The resume point is the
 //! high-water mark read from PostgreSQL, never from local state.
 
+use std::future::Future;
+
 use pos_store::{LogEntry, Store};
 use serde::Serialize;
 use tokio_postgres::Transaction;
@@ -80,6 +82,29 @@ impl Shop {
         terminal_id: &str,
         batch: u32,
     ) -> Result<PushReport> {
+        self.push_from(terminal_id, batch, |after, n| {
+            std::future::ready(
+                store
+                    .log_after(terminal_id, after, n)
+                    .map_err(SyncError::from),
+            )
+        })
+        .await
+    }
+
+    /// [`Shop::push`] for a caller whose ledger sits behind an async handle: `read(after, n)`
+    /// gives `terminal_id`'s events after number `after`, oldest first, at most `n` (what
+    /// [`Store::log_after`] gives).
+    pub async fn push_from<R, F>(
+        &mut self,
+        terminal_id: &str,
+        batch: u32,
+        mut read: R,
+    ) -> Result<PushReport>
+    where
+        R: FnMut(i64, u32) -> F,
+        F: Future<Output = Result<Vec<LogEntry>>>,
+    {
         let batch = batch.max(1);
         let stored = self.high_water(terminal_id).await?;
         let mut report = PushReport {
@@ -89,7 +114,7 @@ impl Shop {
         let mut after = stored.saturating_sub(1);
         let mut first = true;
         loop {
-            let events = store.log_after(terminal_id, after, batch)?;
+            let events = read(after, batch).await?;
             if first && stored > 0 && events.first().map(|e| e.seq) != Some(stored) {
                 return Err(SyncError::LedgerBehind {
                     terminal_id: terminal_id.to_owned(),
@@ -212,6 +237,12 @@ async fn store_batch(
              paid_minor, paid_currency) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .await?;
+    let insert_tender = tx
+        .prepare(
+            "INSERT INTO receipt_tenders (terminal_id, number, line, kind, amount_minor, currency) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .await?;
     let mut outcome = BatchOutcome::default();
     for (e, digest) in events.iter().zip(digests) {
         if e.seq <= high_water {
@@ -284,6 +315,20 @@ async fn store_batch(
                 ],
             )
             .await?;
+            for (line, tender) in (1_i32..).zip(&e.tenders) {
+                tx.execute(
+                    &insert_tender,
+                    &[
+                        &terminal_id,
+                        &r.number,
+                        &line,
+                        &tender.kind,
+                        &tender.amount.minor,
+                        &tender.amount.currency.alpha(),
+                    ],
+                )
+                .await?;
+            }
             last_number = r.number;
             last_hash = r.hash.clone();
         }

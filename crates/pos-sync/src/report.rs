@@ -53,21 +53,24 @@ impl Shop {
     }
 }
 
-/// How a receipt was paid, as the shop database can tell from the events: `cash` when the sale
-/// was created paid (a cash sale at the counter), `khqr` when a Bakong payment paid a pending
-/// sale (a split sale's cash part rides with it: its tender lines stay in the counter's
-/// ledger).
+/// How money came in: Bakong's payment of a sale's QR (a whole KHQR sale, or a split sale's
+/// remainder), or cash at the counter (what was handed over less the change, from the sale's
+/// tender lines). A receipt pushed without tender lines (before migration 0003) counts whole
+/// under one tender: cash when the sale was created paid, KHQR when a payment paid it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Tender {
-    /// Created paid at the counter.
+    /// Cash at the counter.
     Cash,
-    /// Paid through Bakong.
+    /// Bakong's payment.
     Khqr,
 }
 
 /// One line of the owner's shop report: a terminal (or the shop, `None`), a tender (or every
-/// tender, `None`), one currency.
+/// tender, `None`), one currency: the receipts with money in that currency through that tender,
+/// and the money. A split sale counts under both tenders, its cash and its KHQR part each
+/// where they came in; a cash sale paid in the other currency counts in the currency handed
+/// over (its change, given back, subtracted in its own).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ShopTotal {
     /// The terminal, or `None` for the whole shop.
@@ -76,7 +79,7 @@ pub struct ShopTotal {
     pub tender: Option<Tender>,
     /// How many receipts.
     pub count: i64,
-    /// What they were paid.
+    /// What came in.
     pub paid: Money,
 }
 
@@ -85,19 +88,39 @@ impl Shop {
     /// per tender across the shop, and the shop's total, each per currency; in that order
     /// (terminals first, by id; the shop last), tender before its total, currency by code.
     pub async fn shop_report(&self, range: Range) -> Result<Vec<ShopTotal>> {
-        // One GROUPING SETS pass: no total can disagree with the lines it sums.
+        // Each receipt's parts: Bakong's payment, the net cash per currency from its tender
+        // lines, or (no lines) the whole receipt under the tender its events show. Then one
+        // GROUPING SETS pass: no total can disagree with the lines it sums.
         let rows = self
             .client
             .query(
-                "SELECT terminal_id, tender, paid_currency, count(*), sum(paid_minor)::bigint \
-                 FROM (SELECT r.terminal_id, r.paid_currency, r.paid_minor, \
-                 CASE WHEN e.from_status IS NULL THEN 'cash' ELSE 'khqr' END AS tender \
+                "WITH paid AS (SELECT r.terminal_id, r.number, r.paid_minor, r.paid_currency, \
+                 e.from_status IS NULL AS created_paid, \
+                 EXISTS (SELECT 1 FROM receipt_tenders t WHERE t.terminal_id = r.terminal_id \
+                 AND t.number = r.number) AS has_lines \
                  FROM receipts r JOIN ledger_events e \
                  ON e.terminal_id = r.terminal_id AND e.seq = r.seq \
-                 WHERE r.issued_ms >= $1 AND r.issued_ms < $2) paid \
-                 GROUP BY GROUPING SETS ((terminal_id, tender, paid_currency), \
-                 (terminal_id, paid_currency), (tender, paid_currency), (paid_currency)) \
-                 ORDER BY terminal_id IS NULL, terminal_id, tender IS NULL, tender, paid_currency",
+                 WHERE r.issued_ms >= $1 AND r.issued_ms < $2), \
+                 parts AS (\
+                 SELECT terminal_id, number, 'khqr' AS tender, paid_currency AS currency, \
+                 paid_minor AS minor FROM paid WHERE NOT created_paid \
+                 UNION ALL \
+                 SELECT terminal_id, number, 'cash', paid_currency, paid_minor FROM paid \
+                 WHERE created_paid AND NOT has_lines \
+                 UNION ALL \
+                 SELECT p.terminal_id, p.number, 'cash', t.currency, \
+                 sum(CASE t.kind WHEN 'change' THEN -t.amount_minor ELSE t.amount_minor END) \
+                 FROM paid p JOIN receipt_tenders t \
+                 ON t.terminal_id = p.terminal_id AND t.number = p.number \
+                 WHERE t.kind IN ('cash', 'change') \
+                 GROUP BY p.terminal_id, p.number, t.currency \
+                 HAVING sum(CASE t.kind WHEN 'change' THEN -t.amount_minor \
+                 ELSE t.amount_minor END) <> 0) \
+                 SELECT terminal_id, tender, currency, \
+                 count(DISTINCT terminal_id || '#' || number), sum(minor)::bigint FROM parts \
+                 GROUP BY GROUPING SETS ((terminal_id, tender, currency), \
+                 (terminal_id, currency), (tender, currency), (currency)) \
+                 ORDER BY terminal_id IS NULL, terminal_id, tender IS NULL, tender, currency",
                 &[&range.from_ms, &range.to_ms],
             )
             .await?;
@@ -105,7 +128,7 @@ impl Shop {
             .map(|row| {
                 let currency: String = row.try_get(2)?;
                 let currency: Currency = currency.parse().map_err(|_| SyncError::Corrupt {
-                    column: "receipts.paid_currency",
+                    column: "receipt_tenders.currency",
                     value: currency.clone(),
                 })?;
                 let tender = match row.try_get::<_, Option<&str>>(1)? {

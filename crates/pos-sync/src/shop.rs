@@ -19,6 +19,11 @@ impl Shop {
         Ok(Shop { client })
     }
 
+    /// Whether the connection is gone (the server or the link closed it): open a new one.
+    pub fn is_closed(&self) -> bool {
+        self.client.is_closed()
+    }
+
     /// The schema version recorded in the database.
     pub async fn schema_version(&self) -> Result<i32> {
         let row = self

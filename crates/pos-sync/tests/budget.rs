@@ -188,3 +188,26 @@ async fn a_link_that_hangs_is_given_up_after_the_timeout_and_the_own_share_is_sp
     let admin = Shop::open(&ShopDb::parse(&url).unwrap()).await.unwrap();
     assert_eq!(admin.pool_checks_used(DAY(), None).await.unwrap(), 0);
 }
+
+#[tokio::test]
+async fn a_counter_restarted_while_connected_still_has_its_own_share_after_the_pool() {
+    let rule = BudgetRule::new(20, 2, 3).unwrap();
+    let url = hub(rule).await;
+    let mut l1 = Ledger::new("T1");
+    let s1 = counter(&url, "T1").await;
+    // T1 takes ten checks from the pool, then restarts: the grants are in the database.
+    let mut before = CheckBudget::new("T1", 3);
+    for _ in 0..10 {
+        let spent = before
+            .spend(Some(&s1), &mut l1.store, DAY(), 1)
+            .await
+            .unwrap();
+        assert_eq!(spent, Spent::Granted(Source::Pool));
+    }
+    let mut restarted = CheckBudget::new("T1", 3);
+    assert_eq!(
+        spend_all(&mut restarted, Some(&s1), &mut l1).await,
+        (rule.hub_limit() - 10, 3)
+    );
+    assert_eq!(l1.store.checks_used(DAY()).unwrap(), rule.hub_limit() + 3);
+}

@@ -213,3 +213,68 @@ async fn hub_init_runs_again_without_duplicating_and_keeps_the_budget_within_its
     assert!(stored.starts_with("SCRAM-SHA-256$"), "{stored}");
     assert!(!stored.contains("rotated"));
 }
+
+#[tokio::test]
+async fn a_hub_prepared_before_tender_lines_lets_its_counters_push_them_once_migrated() {
+    let url = common::fresh_db();
+    let db = db_name(&url);
+    let cluster = common::shared();
+    // A shop database at schema 2, with the roles and grants `hub init` made then.
+    cluster.psql(
+        db,
+        "CREATE TABLE schema_version (version integer PRIMARY KEY CHECK (version > 0), \
+         applied_at timestamptz NOT NULL DEFAULT now())",
+    );
+    cluster.psql(db, include_str!("../migrations/0001_shop.sql"));
+    cluster.psql(db, include_str!("../migrations/0002_budget_roles.sql"));
+    cluster.psql(
+        db,
+        &format!(
+            "INSERT INTO schema_version (version) VALUES (1), (2); \
+             INSERT INTO check_budget (daily_limit, max_counters, offline_share) \
+             VALUES (100, 2, 5); \
+             CREATE ROLE {db}_counter; CREATE ROLE {db}_owner LOGIN; \
+             CREATE ROLE {db}_T1 LOGIN IN ROLE {db}_counter; \
+             INSERT INTO terminals (terminal_id, role_name) VALUES ('T1', '{db}_t1'); \
+             GRANT CONNECT ON DATABASE {db} TO {db}_counter, {db}_owner; \
+             GRANT SELECT ON ALL TABLES IN SCHEMA public TO {db}_counter, {db}_owner; \
+             GRANT INSERT ON ledger_events, receipts, divergences TO {db}_counter; \
+             GRANT USAGE ON SEQUENCE divergences_id_seq TO {db}_counter"
+        ),
+    );
+    let counter = ShopDb::parse(&as_role(&url, &format!("{db}_t1"))).unwrap();
+    match Shop::open(&counter).await {
+        Err(SyncError::NeedsUpgrade { found, .. }) => assert_eq!(found, 2),
+        Err(other) => panic!("expected NeedsUpgrade, got {other}"),
+        Ok(_) => panic!("a counter's role migrated the database"),
+    }
+    // The database's owner migrates it; its counter then pushes a split sale's lines.
+    Shop::open(&ShopDb::parse(&url).unwrap()).await.unwrap();
+    let mut t1 = Ledger::new("T1");
+    t1.sell_split();
+    let mut shop = Shop::open(&counter).await.unwrap();
+    shop.push(&t1.store, "T1", 10).await.unwrap();
+    assert_eq!(
+        cluster.psql(
+            db,
+            "SELECT count(*) FROM receipt_tenders WHERE terminal_id = 'T1'"
+        ),
+        "2"
+    );
+    // The owner's role reads them.
+    let owner = Shop::open(&ShopDb::parse(&as_role(&url, &format!("{db}_owner"))).unwrap())
+        .await
+        .unwrap();
+    let day = pos_store::day_range(
+        pos_store::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap(),
+        pos_store::DEFAULT_TIME_ZONE,
+    )
+    .unwrap();
+    let report = owner.shop_report(day).await.unwrap();
+    assert!(
+        report
+            .iter()
+            .any(|t| t.tender == Some(pos_sync::Tender::Cash) && t.paid.minor == 20_500),
+        "{report:?}"
+    );
+}

@@ -406,3 +406,57 @@ async fn the_owners_shop_report_splits_each_counter_and_the_shop_by_tender_and_c
         .sum();
     assert_eq!(shop_khr.paid.minor, counters_khr);
 }
+
+#[tokio::test]
+async fn a_split_sale_counts_its_cash_and_its_khqr_part_each_under_its_own_tender() {
+    use pos_domain::{Currency, Money};
+    use pos_sync::{ShopTotal, Tender};
+    let url = common::fresh_db();
+    let mut t1 = Ledger::new("T1");
+    // 1,000 riel in cash, then $10.00 split: 20,500 riel in cash and $5.00 by KHQR.
+    t1.sell_cash(1);
+    t1.sell_split();
+    let paid_split = t1.log().last().unwrap().clone();
+    assert_eq!(paid_split.paid, Some(Money::new(500, Currency::Usd)));
+    assert_eq!(paid_split.tenders.len(), 2, "{:?}", paid_split.tenders);
+    let mut shop = open(&url).await;
+    shop.push(&t1.store, "T1", 20).await.unwrap();
+    let cluster = common::shared();
+    assert_eq!(
+        cluster.psql(
+            db_name(&url),
+            "SELECT string_agg(number || ':' || kind || ':' || amount_minor || currency, ' ' \
+             ORDER BY number, line) FROM receipt_tenders"
+        ),
+        "1:cash:1000KHR 2:cash:20500KHR 2:khqr:500USD"
+    );
+    let day = pos_store::day_range(
+        pos_store::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap(),
+        pos_store::DEFAULT_TIME_ZONE,
+    )
+    .unwrap();
+    let line = |terminal: Option<&str>, tender, count, minor, currency| ShopTotal {
+        terminal_id: terminal.map(str::to_owned),
+        tender,
+        count,
+        paid: Money::new(minor, currency),
+    };
+    let (khr, usd) = (Currency::Khr, Currency::Usd);
+    let mut expected = Vec::new();
+    for terminal in [Some("T1"), None] {
+        expected.extend([
+            line(terminal, Some(Tender::Cash), 2, 21_500, khr),
+            line(terminal, Some(Tender::Khqr), 1, 500, usd),
+            // The split sale is one receipt, with money in both currencies.
+            line(terminal, None, 2, 21_500, khr),
+            line(terminal, None, 1, 500, usd),
+        ]);
+    }
+    assert_eq!(shop.shop_report(day).await.unwrap(), expected);
+    // A repeated push adds no line twice.
+    shop.push(&t1.store, "T1", 20).await.unwrap();
+    assert_eq!(
+        cluster.psql(db_name(&url), "SELECT count(*) FROM receipt_tenders"),
+        "3"
+    );
+}

@@ -200,14 +200,15 @@ impl Watcher {
         }
     }
 
-    /// Spends one check if the day's budget allows; reports a spent budget otherwise.
+    /// Spends one check if the day's budget (and the shop's, through the gate) allows; reports
+    /// a spent budget otherwise.
     async fn spend(&mut self, limit: u32, report: &mut RecheckView) -> bool {
         let now = self.shared.now_ms();
         let day = self.shared.day(now);
         match self
             .shared
-            .store
-            .run(move |s| s.try_spend_checks(day, 1, limit))
+            .gate
+            .spend(&self.shared.store, day, now, limit)
             .await
         {
             Ok(true) => {

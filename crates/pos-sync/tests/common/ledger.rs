@@ -109,18 +109,7 @@ impl Ledger {
     /// Sells `n` cash sales in riel, paid exactly, in the terminal's open shift (opened
     /// first when there is none): each one event, paid at once with its receipt.
     pub fn sell_cash(&mut self, n: u32) {
-        let created = 1_795_626_000_000 + 60_000 * i64::from(self.sold + 1);
-        let shift = match self.store.open_shift_on(&self.terminal).unwrap() {
-            Some(shift) => shift.id,
-            None => {
-                let float = pos_cash::PerCurrency::default();
-                let owner = pos_store::Actor::Owner;
-                self.store
-                    .open_shift(&self.terminal, owner, created, float)
-                    .unwrap()
-                    .id
-            }
-        };
+        let shift = self.shift();
         for _ in 0..n {
             self.sold += 1;
             let k = self.sold;
@@ -150,6 +139,79 @@ impl Ledger {
             };
             self.store.record_cash_sale(shift, &cash).unwrap();
         }
+    }
+
+    /// The terminal's open shift, opened first when there is none.
+    fn shift(&mut self) -> pos_store::ShiftId {
+        let created = 1_795_626_000_000 + 60_000 * i64::from(self.sold + 1);
+        match self.store.open_shift_on(&self.terminal).unwrap() {
+            Some(shift) => shift.id,
+            None => {
+                let float = pos_cash::PerCurrency::default();
+                let owner = pos_store::Actor::Owner;
+                self.store
+                    .open_shift(&self.terminal, owner, created, float)
+                    .unwrap()
+                    .id
+            }
+        }
+    }
+
+    /// Sells one split sale in the open shift: $10.00, of which 20,500 riel ($5.00 at 4,100)
+    /// in cash and the other $5.00 through its QR, which Bakong then reports paid.
+    pub fn sell_split(&mut self) {
+        let shift = self.shift();
+        self.sold += 1;
+        let k = self.sold;
+        let created = 1_795_626_000_000 + 60_000 * i64::from(k);
+        let rest = Money::new(500, Currency::Usd);
+        let sale = NewSale {
+            bill_number: format!("{}-{k:05}", self.terminal),
+            terminal_id: self.terminal.clone(),
+            created_ms: created,
+            amount: Money::new(1_000, Currency::Usd),
+            note: None,
+            qr: format!("qr-{}-{k}", self.terminal),
+            md5: format!(
+                "{:032x}",
+                u128::from(k) << 64 | u128::from(fnv(&self.terminal))
+            ),
+            expires_ms: created + 300_000,
+            riel_per_usd: None,
+        };
+        let split = pos_store::NewCashSale {
+            sale,
+            rate: pos_cash::Rate::new(4100).unwrap(),
+            cash: pos_cash::Tendered::new(0, 20_500),
+            change: pos_cash::Change {
+                usd: Money::new(0, Currency::Usd),
+                khr: Money::new(0, Currency::Khr),
+            },
+            rounding: Money::new(0, Currency::Khr),
+            khqr: Some(rest),
+        };
+        let (sale, _) = self.store.record_cash_sale(shift, &split).unwrap();
+        let payment = PaymentDetails {
+            hash: format!(
+                "{:064x}",
+                u128::from(k) << 32 | u128::from(fnv(&self.terminal))
+            ),
+            payer_account: Some("payer@abaa".into()),
+            payee_account: Some("shop@aclb".into()),
+            amount: rest,
+            created_ms: Some(created + 9_000),
+            acknowledged_ms: Some(created + 9_500),
+            external_ref: None,
+            instruction_ref: None,
+        };
+        self.store
+            .apply_event(
+                sale.id,
+                SaleEvent::PaymentReported { matches: true },
+                Some(&payment),
+                created + 10_000,
+            )
+            .unwrap();
     }
 
     /// Every event of this ledger's terminal, in order.

@@ -1,0 +1,332 @@
+//! The POS core with a shop database (`[shop_db]`), against one real PostgreSQL (pos-sync's
+//! harness), counters as `Pos` instances with their own SQLite ledgers and the simulator on
+//! loopback. The payment watcher spends the shop's one Bakong budget: two counters racing for
+//! the pool never spend more than the shop's day together, and a counter cut off from the shop
+//! database keeps checking from its own share, and no more. A paid sale reaches the shop
+//! database by itself, and a push that fails is shown in the health view and retried.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+#[path = "../../pos-sync/tests/common/mod.rs"]
+mod common;
+
+use std::path::Path;
+use std::time::Duration;
+
+use common::ledger::db_name;
+use common::proxy::Proxy;
+use pos_bakong_sim::PayOptions;
+use pos_bakong_sim::{QrInfo, RunningSim, SimConfig};
+use pos_core::{ChargeRequest, ChargeView, Config, Currency, Pos, SaleStatus, StartOptions};
+use pos_sync::{BudgetRule, Password, Shop, ShopDb};
+
+const MERCHANT: &str = "shop@devb";
+const EMAIL: &str = "dev@example.com";
+/// 12 checks a day for the shop, each of 2 counters owning 2: the pool holds 8.
+const DAILY: u32 = 12;
+const OWN: u32 = 2;
+const POOL: u32 = DAILY - 2 * OWN;
+
+/// A shop database with counters T1 and T2; its URL as the superuser.
+async fn hub() -> String {
+    let url = common::fresh_db();
+    let mut admin = Shop::open(&ShopDb::parse(&url).unwrap()).await.unwrap();
+    let pw = Password::new("counter-pw".into()).unwrap();
+    admin
+        .init_hub(
+            BudgetRule::new(DAILY, 2, OWN).unwrap(),
+            None,
+            &[("T1", &pw), ("T2", &pw)],
+        )
+        .await
+        .unwrap();
+    url
+}
+
+/// `terminal`'s counter: its own data dir, its role's connection string in a private file
+/// named by `[shop_db]`, a local budget far above the shop's, and the production cadence, so
+/// within the test only the rechecks it asks for spend checks.
+async fn counter(dir: &Path, sim: &RunningSim, url: &str, terminal: &str) -> Pos {
+    let role = format!("{}_{terminal}", db_name(url));
+    let url = url.replacen(
+        "postgres://pos@",
+        &format!("postgres://{role}:counter-pw@"),
+        1,
+    );
+    std::fs::write(dir.join("shop-db"), url).unwrap();
+    std::fs::write(dir.join("bakong-token"), sim.token()).unwrap();
+    let config = Config::from_toml(
+        &format!(
+            "terminal_id = \"{terminal}\"\n\
+             [merchant]\naccount_id = \"{MERCHANT}\"\nname = \"Test Shop\"\n\
+             [bakong]\nenvironment = \"custom\"\nbase_url = \"{}\"\nemail = \"{EMAIL}\"\n\
+             daily_check_budget = 1000\ncheck_reserve = 2\nrequest_timeout = \"2s\"\n\
+             [shop_db]\nurl_file = \"shop-db\"\noffline_share = {OWN}\n",
+            sim.url()
+        ),
+        dir,
+    )
+    .unwrap();
+    let pos = Pos::start_with(
+        config,
+        StartOptions {
+            min_lifetime: Duration::ZERO,
+            ..StartOptions::default()
+        },
+    )
+    .await
+    .unwrap();
+    // One sale waiting for payment, for the rechecks to check.
+    waiting_sale(&pos, sim).await;
+    pos
+}
+
+/// Charges 5,000 riel and registers the QR with the simulator, as a bank app would scan it.
+async fn waiting_sale(pos: &Pos, sim: &RunningSim) -> ChargeView {
+    let charge = pos
+        .charge(ChargeRequest {
+            amount: "5,000".into(),
+            currency: Some(Currency::Khr),
+            expires_in_ms: Some(600_000),
+            note: None,
+        })
+        .await
+        .unwrap();
+    sim.register_md5(
+        &charge.md5,
+        QrInfo {
+            amount: Some(charge.amount),
+            account: Some(MERCHANT.into()),
+            expires_ms: Some(charge.expires_at_ms),
+        },
+    )
+    .unwrap();
+    charge
+}
+
+async fn sim() -> RunningSim {
+    pos_bakong_sim::start(SimConfig {
+        email: EMAIL.into(),
+        merchant_account: MERCHANT.into(),
+        daily_quota: 10_000,
+        ..SimConfig::default()
+    })
+    .await
+    .unwrap()
+}
+
+/// Rechecks until a recheck may spend no check; returns the checks spent.
+async fn recheck_until_refused(pos: &Pos) -> u32 {
+    let mut spent = 0;
+    loop {
+        let round = pos.recheck().await.unwrap();
+        assert_eq!(round.sales, 1);
+        if round.checks_spent == 0 {
+            return spent;
+        }
+        spent += round.checks_spent;
+    }
+}
+
+async fn used_today(pos: &Pos) -> u32 {
+    pos.health().await.unwrap().checks_used_today
+}
+
+/// The checks the shop's pool granted `terminal`.
+fn pool_granted(url: &str, terminal: &str) -> u32 {
+    common::shared()
+        .psql(
+            db_name(url),
+            &format!(
+                "SELECT coalesce(sum(n), 0) FROM check_reservations WHERE terminal_id = '{terminal}'"
+            ),
+        )
+        .parse()
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_counters_checking_together_never_spend_more_than_the_shops_day() {
+    let url = hub().await;
+    let sim = sim().await;
+    let (d1, d2) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let t1 = counter(d1.path(), &sim, &url, "T1").await;
+    let t2 = counter(d2.path(), &sim, &url, "T2").await;
+    let (s1, s2) = tokio::join!(recheck_until_refused(&t1), recheck_until_refused(&t2));
+    assert_eq!(s1 + s2, DAILY);
+    let (p1, p2) = (pool_granted(&url, "T1"), pool_granted(&url, "T2"));
+    assert_eq!(p1 + p2, POOL);
+    // Each counted every check in its own ledger: the pool's grants and its own share.
+    assert_eq!(used_today(&t1).await, p1 + OWN);
+    assert_eq!(used_today(&t2).await, p2 + OWN);
+    // Refused on both, nothing more is spent, whichever asks.
+    assert_eq!(t1.recheck().await.unwrap().checks_spent, 0);
+    assert_eq!(t2.recheck().await.unwrap().checks_spent, 0);
+    assert_eq!(used_today(&t1).await + used_today(&t2).await, DAILY);
+    t1.shutdown().await;
+    t2.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_counter_cut_off_from_the_shop_database_keeps_checking_from_its_own_share() {
+    let url = hub().await;
+    let sim = sim().await;
+    let upstream = format!("127.0.0.1:{}", common::shared().port())
+        .parse()
+        .unwrap();
+    let proxy = Proxy::start(upstream).await;
+    let (d1, d2) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let t1 = counter(d1.path(), &sim, &proxy.url(&url), "T1").await;
+    let t2 = counter(d2.path(), &sim, &url, "T2").await;
+    // T1 takes three checks from the pool, then its link drops and stays down.
+    for _ in 0..3 {
+        assert_eq!(t1.recheck().await.unwrap().checks_spent, 1);
+    }
+    assert_eq!(pool_granted(&url, "T1"), 3);
+    proxy.set_down(true);
+    proxy.cut();
+    // Cut off, it still checks: its own two, and then no more.
+    assert_eq!(recheck_until_refused(&t1).await, OWN);
+    assert_eq!(used_today(&t1).await, 3 + OWN);
+    assert_eq!(pool_granted(&url, "T1"), 3);
+    // T2 has the rest of the pool and its own share: the shop's day, exactly.
+    assert_eq!(recheck_until_refused(&t2).await, POOL - 3 + OWN);
+    assert_eq!(used_today(&t1).await + used_today(&t2).await, DAILY);
+    t1.shutdown().await;
+    t2.shutdown().await;
+}
+
+/// This counter's last ledger event, as the shop database should come to hold it.
+fn last_event(dir: &Path, terminal: &str) -> i64 {
+    let store = pos_store::Store::open(dir.join("ledger.sqlite3")).unwrap();
+    store
+        .log_after(terminal, 0, u32::MAX)
+        .unwrap()
+        .last()
+        .unwrap()
+        .seq
+}
+
+/// Waits (at most 15 s) until `pos`'s health shows the shop database holding event `seq`.
+async fn until_pushed(pos: &Pos, seq: i64) -> pos_core::ShopSyncView {
+    let wait = async {
+        loop {
+            let sync = pos.health().await.unwrap().shop_sync.unwrap();
+            if sync.pushed_up_to >= seq {
+                return sync;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(15), wait)
+        .await
+        .expect("the push did not come within 15 s")
+}
+
+fn stored_events(url: &str, terminal: &str) -> i64 {
+    common::shared()
+        .psql(
+            db_name(url),
+            &format!("SELECT count(*) FROM ledger_events WHERE terminal_id = '{terminal}'"),
+        )
+        .parse()
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_paid_sale_reaches_the_shop_database_by_itself() {
+    let url = hub().await;
+    let sim = sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let pos = counter(dir.path(), &sim, &url, "T1").await;
+    let charge = waiting_sale(&pos, &sim).await;
+    sim.pay(PayOptions::new(&charge.md5)).unwrap();
+    pos.recheck().await.unwrap();
+    assert_eq!(
+        pos.sale(charge.sale_id).await.unwrap().status,
+        SaleStatus::Paid
+    );
+    let last = last_event(dir.path(), "T1");
+    let sync = until_pushed(&pos, last).await;
+    assert_eq!(sync.last_error, None);
+    assert!(sync.last_push_at_ms.is_some());
+    // Every event of the ledger, once, the paid sale's receipt included.
+    let local = pos_store::Store::open(dir.path().join("ledger.sqlite3"))
+        .unwrap()
+        .log_after("T1", 0, u32::MAX)
+        .unwrap()
+        .len();
+    assert_eq!(stored_events(&url, "T1"), i64::try_from(local).unwrap());
+    assert_eq!(
+        common::shared().psql(
+            db_name(&url),
+            "SELECT count(*) FROM receipts WHERE terminal_id = 'T1'"
+        ),
+        "1"
+    );
+    // A sale this POS did not make (another process on the same ledger, say) announces
+    // nothing: the look at the ledger every few seconds finds it.
+    let mut other = pos_store::Store::open(dir.path().join("ledger.sqlite3")).unwrap();
+    other
+        .insert_pending(&pos_store::NewSale {
+            bill_number: "T1-OTHER-1".into(),
+            terminal_id: "T1".into(),
+            created_ms: charge.expires_at_ms,
+            amount: pos_core::Money::new(9_000, Currency::Khr),
+            note: None,
+            qr: "qr-other".into(),
+            md5: "0123456789abcdef0123456789abcdef".into(),
+            expires_ms: charge.expires_at_ms + 300_000,
+            riel_per_usd: Some(4_100),
+        })
+        .unwrap();
+    let newer = last_event(dir.path(), "T1");
+    assert!(newer > last);
+    until_pushed(&pos, newer).await;
+    assert_eq!(stored_events(&url, "T1"), i64::try_from(local + 1).unwrap());
+    pos.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_push_that_fails_never_holds_a_sale_up_shows_in_health_and_is_retried() {
+    let url = hub().await;
+    let sim = sim().await;
+    let upstream = format!("127.0.0.1:{}", common::shared().port())
+        .parse()
+        .unwrap();
+    let proxy = Proxy::start(upstream).await;
+    proxy.set_down(true);
+    let dir = tempfile::tempdir().unwrap();
+    // The shop database is out of reach from the start: the counter sells all the same.
+    let pos = counter(dir.path(), &sim, &proxy.url(&url), "T1").await;
+    let charge = waiting_sale(&pos, &sim).await;
+    sim.pay(PayOptions::new(&charge.md5)).unwrap();
+    pos.recheck().await.unwrap();
+    assert_eq!(
+        pos.sale(charge.sale_id).await.unwrap().status,
+        SaleStatus::Paid
+    );
+    let failing = async {
+        loop {
+            let sync = pos.health().await.unwrap().shop_sync.unwrap();
+            if sync.failures > 0 {
+                return sync;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    };
+    let sync = tokio::time::timeout(Duration::from_secs(15), failing)
+        .await
+        .unwrap();
+    assert!(sync.last_error.is_some() && sync.last_error_at_ms.is_some());
+    assert_eq!(sync.pushed_up_to, 0);
+    // The password is never part of what the health view shows.
+    let shown = serde_json::to_string(&pos.health().await.unwrap()).unwrap();
+    assert!(!shown.contains("counter-pw"), "{shown}");
+    assert_eq!(stored_events(&url, "T1"), 0);
+    // The link comes back: the retry pushes everything, and the error is gone.
+    proxy.heal();
+    let sync = until_pushed(&pos, last_event(dir.path(), "T1")).await;
+    assert_eq!((sync.failures, sync.last_error), (0, None));
+    assert!(stored_events(&url, "T1") > 0);
+    pos.shutdown().await;
+}
