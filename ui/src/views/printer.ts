@@ -25,7 +25,8 @@ export function mountPrinter(topbar: HTMLElement): void {
   const label = h("span", { class: "printer-label", id: "printer-label" });
   const printNow = h("button", { type: "button", class: "printer-action", id: "printer-print-now", hidden: true });
   const reprint = h("button", { type: "button", class: "printer-action", id: "printer-reprint", hidden: true });
-  const chip = h("div", { class: "printer-chip", id: "printer-chip", role: "status", hidden: true }, label, printNow, reprint);
+  const count = h("span", { class: "printer-count", id: "printer-count", hidden: true });
+  const chip = h("div", { class: "printer-chip", id: "printer-chip", role: "status", hidden: true }, label, count, printNow, reprint);
   topbar.insertBefore(chip, topbar.querySelector("#lang"));
   let last: PrinterView | null = null;
   let note: TextKey | null = null;
@@ -40,11 +41,15 @@ export function mountPrinter(topbar: HTMLElement): void {
     chip.hidden = false;
     chip.dataset.state = last.fault === null ? "ready" : "waiting";
     const head = last.fault === null ? t("printer.ready") : t(FAULT_TEXT[last.fault]);
-    const waiting = last.waiting > 0 ? ` · ${t("printer.waiting")}: ${last.waiting}` : "";
-    label.textContent = note !== null ? t(note) : head + waiting;
+    label.textContent = note !== null ? t(note) : head;
+    count.textContent = String(last.waiting);
+    count.hidden = last.waiting === 0;
+    count.title = t("printer.waiting");
     chip.title = [last.message, last.unsure > 0 ? t("printer.unsure") : null].filter(Boolean).join("\n");
+    // One action at a time keeps the chip small at 1024 px: while the printer is faulted a
+    // reprint would fail too, so only "print now" shows then.
     printNow.hidden = last.waiting === 0;
-    reprint.hidden = last.lastSaleId === null;
+    reprint.hidden = last.fault !== null || last.lastSaleId === null;
   };
 
   const refresh = async (): Promise<void> => {
