@@ -56,6 +56,21 @@ pub async fn customer_sale(
     })
 }
 
+/// The change a paid cash sale gave back, as the customer reads it (`1.00 USD`, `1,000 KHR`);
+/// empty when there was none.
+#[tauri::command]
+pub async fn customer_change(
+    state: State<'_, AppState>,
+    sale_id: String,
+) -> Result<Vec<String>, ErrorView> {
+    let id = pos_core::sale_id_from_text(&sale_id)?;
+    let change = state.pos()?.change_given(id).await?;
+    Ok(change
+        .iter()
+        .map(|m| format!("{m} {}", m.currency))
+        .collect())
+}
+
 /// Opens (or focuses) the window; full screen on a monitor other than the primary one when
 /// there is one.
 pub fn open<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
@@ -109,6 +124,9 @@ mod tests {
         let shown = invoke(&app, "customer_sale", json!({"saleId": card["saleId"]})).unwrap();
         assert_eq!(shown["usdText"], "10.50");
         assert_eq!(shown["khrText"], "43,050");
+        // A KHQR sale gives no change.
+        let change = invoke(&app, "customer_change", json!({"saleId": card["saleId"]})).unwrap();
+        assert_eq!(change, json!([]));
         let err = invoke(&app, "customer_sale", json!({"saleId": "999"})).unwrap_err();
         assert_eq!(err["code"], "sale_not_found");
     }

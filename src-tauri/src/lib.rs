@@ -60,6 +60,7 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>, launch: Launch) -> tauri:
             printing::printer_open_drawer,
             customer::customer_open,
             customer::customer_sale,
+            customer::customer_change,
         ])
         .setup(move |app| {
             let started =

@@ -1,6 +1,6 @@
 // The customer display's window (ui/customer.html). It follows the counter through the core's
 // `pos://event` events only: a new pending sale brings its card (asked once from Rust), its
-// payment brings PAID, a cancel or expiry brings the idle screen back. The one timer ticks the
+// payment brings PAID (and a cash sale's change), a cancel or expiry brings the idle screen back. The one timer ticks the
 // countdown once a second while a QR waits.
 import "@fontsource/nunito-sans/400.css";
 import "@fontsource/nunito-sans/700.css";
@@ -35,8 +35,9 @@ async function start(): Promise<void> {
     if (event.status === "pending") {
       show({ kind: "waiting", sale: await call<CustomerSale>("customer_sale", { saleId: event.saleId }) });
     } else if (event.status === "paid") {
-      // A cash sale is paid without a QR first; a KHQR one closes the card on screen.
-      show({ kind: "paid", amountText: event.amountText, currency: event.currency });
+      // A cash sale is paid without a QR first (with its change); a KHQR one closes the card.
+      const change = await call<string[]>("customer_change", { saleId: event.saleId });
+      show({ kind: "paid", amountText: event.amountText, currency: event.currency, change });
     } else if (event.saleId === current) {
       show({ kind: "idle" });
     }

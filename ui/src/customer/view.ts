@@ -10,7 +10,7 @@ import { renderCard } from "../views/card";
 export type Screen =
   | { kind: "idle" }
   | { kind: "waiting"; sale: CustomerSale }
-  | { kind: "paid"; amountText: string; currency: string };
+  | { kind: "paid"; amountText: string; currency: string; change: string[] };
 
 /** Khmer above English. */
 function both(key: TextKey, cls: string): HTMLElement {
@@ -34,6 +34,9 @@ export function renderScreen(screen: Screen, shop: string, nowMs: number): HTMLE
         { class: "cd cd-paid", "data-state": "paid" },
         both("customer.paid", "cd-title"),
         h("div", { class: "cd-amount", id: "cd-paid-amount" }, `${screen.amountText} ${screen.currency}`),
+        screen.change.length === 0
+          ? null
+          : h("div", { class: "cd-change", id: "cd-change" }, both("customer.change", "cd-label"), ...screen.change.map((c) => h("div", { class: "cd-amount" }, c))),
       );
     case "waiting": {
       const card = screen.sale.card;
