@@ -10,5 +10,6 @@ export default defineConfig({
     emptyOutDir: true,
     assetsInlineLimit: 0,
     chunkSizeWarningLimit: 2000,
+    rollupOptions: { input: { main: "index.html", customer: "customer.html" } },
   },
 });

@@ -18,9 +18,11 @@ use pos_domain::{Currency, Money, SaleStatus};
 use serde::Serialize;
 use ts_rs::{Config, TS};
 
+use crate::customer::CustomerSale;
 use crate::ipc::{
     AppInfo, CannotVerifyReason, ChargeInput, CheckReply, SaleCard, UiEvent, Verification,
 };
+use crate::printing::{PrinterFault, PrinterView};
 
 /// `pos_domain::Money` has no ts-rs derive (the domain crate stays free of it); its JSON is
 /// pinned against this by [`money_serializes_as_declared`].
@@ -71,6 +73,9 @@ fn generate() -> String {
         declaration::<CannotVerifyReason>(&cfg),
         declaration::<Verification>(&cfg),
         declaration::<UiEvent>(&cfg),
+        declaration::<PrinterView>(&cfg),
+        declaration::<PrinterFault>(&cfg),
+        declaration::<CustomerSale>(&cfg),
         // Every command's failure.
         declaration::<ErrorView>(&cfg),
         declaration::<ErrorCode>(&cfg),

@@ -6,9 +6,11 @@
 #[cfg(test)]
 mod bindings;
 mod commands;
+mod customer;
 mod e2e_hooks;
 mod ipc;
 mod owner;
+mod printing;
 mod state;
 #[cfg(test)]
 mod tests;
@@ -52,6 +54,13 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>, launch: Launch) -> tauri:
             owner::owner_save_token,
             owner::owner_settings,
             owner::owner_save_settings,
+            printing::printer_state,
+            printing::printer_print_now,
+            printing::printer_reprint,
+            printing::printer_open_drawer,
+            customer::customer_open,
+            customer::customer_sale,
+            customer::customer_change,
         ])
         .setup(move |app| {
             let started =
@@ -65,6 +74,7 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>, launch: Launch) -> tauri:
                 }
             }
             app.manage(state::AppState::new(started, launch.options));
+            customer::open_at_start(app.handle());
             Ok(())
         })
 }
@@ -74,6 +84,7 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>, launch: Launch) -> tauri:
 fn serve<R: Runtime>(app: &tauri::AppHandle<R>, pos: &pos_core::Pos) {
     forward_events(app.clone(), pos.subscribe());
     e2e_hooks::announce(pos);
+    printing::watch(app, pos);
 }
 
 /// Pushes every core event the screen cares about to the web view, for the app's lifetime.

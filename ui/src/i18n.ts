@@ -48,6 +48,7 @@ const en = {
   "error.accept_disabled": "The owner turned accepting on the customer's screen off",
   "error.accept_not_needed": "Bakong answers again: use Customer shows paid instead",
   "error.text_invalid": "That text cannot be used",
+  "error.printer_failed": "The receipt printer did not print — the sale is kept",
   "check.notFoundYet": "Not found yet: Bakong has no payment for this QR. Checking continues; ask the customer to wait.",
   "budget.low": "Bakong checks left today — press Space when the customer shows paid:",
   "budget.empty": "No Bakong checks left today — sales wait for tomorrow's checks (NOT unpaid):",
@@ -76,6 +77,23 @@ const en = {
   "paid.next": "Any key for a new sale",
   "card.placeholder": "The QR appears after Charge",
   "card.merchant": "Merchant",
+  "printer.ready": "Printer ready",
+  "printer.paperOut": "Printer: paper out",
+  "printer.coverOpen": "Printer: cover open",
+  "printer.offline": "Printer offline",
+  "printer.unreachable": "Printer unreachable",
+  "printer.other": "Printer problem",
+  "printer.waiting": "Receipts waiting",
+  "printer.unsure": "Check the last receipt; reprint if it is missing",
+  "printer.printNow": "Print now",
+  "printer.reprint": "Reprint (COPY)",
+  "printer.reprinted": "COPY sent to the printer",
+  "customer.welcome": "Welcome",
+  "customer.due": "To pay",
+  "customer.scan": "Scan to pay with any Bakong bank app",
+  "customer.paid": "PAID — thank you!",
+  "customer.change": "Your change",
+  "customer.open": "Customer display",
   "key.backspace": "Delete last digit",
 };
 
@@ -123,6 +141,7 @@ const km: Record<Key, string> = {
   "error.accept_disabled": "ម្ចាស់ហាងបានបិទការទទួលយកតាមអេក្រង់អតិថិជន",
   "error.accept_not_needed": "បាគងឆ្លើយតបវិញហើយ៖ សូមប្រើ «អតិថិជនបង្ហាញថាបានបង់» ជំនួសវិញ",
   "error.text_invalid": "មិនអាចប្រើអក្សរនេះបានទេ",
+  "error.printer_failed": "ម៉ាស៊ីនបោះពុម្ពវិក្កយបត្រមិនបានបោះពុម្ពទេ — ការលក់នៅរក្សាទុក",
   "check.notFoundYet": "មិនទាន់រកឃើញ៖ បាគងមិនទាន់មានការបង់ប្រាក់សម្រាប់ QR នេះទេ។ ការពិនិត្យនៅបន្ត សូមឱ្យអតិថិជនរង់ចាំ។",
   "budget.low": "ការពិនិត្យបាគងនៅសល់ថ្ងៃនេះ — ចុច Space ពេលអតិថិជនបង្ហាញថាបានបង់៖",
   "budget.empty": "អស់ការពិនិត្យបាគងសម្រាប់ថ្ងៃនេះ — ការលក់រង់ចាំការពិនិត្យថ្ងៃស្អែក (មិនមែនមិនទាន់បង់ទេ)៖",
@@ -151,6 +170,23 @@ const km: Record<Key, string> = {
   "paid.next": "ចុចគ្រាប់ចុចណាមួយសម្រាប់ការលក់ថ្មី",
   "card.placeholder": "QR នឹងបង្ហាញបន្ទាប់ពីគិតប្រាក់",
   "card.merchant": "អ្នកលក់",
+  "printer.ready": "ម៉ាស៊ីនបោះពុម្ពរួចរាល់",
+  "printer.paperOut": "ម៉ាស៊ីនបោះពុម្ព៖ អស់ក្រដាស",
+  "printer.coverOpen": "ម៉ាស៊ីនបោះពុម្ព៖ គម្របបើក",
+  "printer.offline": "ម៉ាស៊ីនបោះពុម្ពមិនដំណើរការ",
+  "printer.unreachable": "មិនអាចភ្ជាប់ម៉ាស៊ីនបោះពុម្ពបានទេ",
+  "printer.other": "ម៉ាស៊ីនបោះពុម្ពមានបញ្ហា",
+  "printer.waiting": "វិក្កយបត្រកំពុងរង់ចាំ",
+  "printer.unsure": "ពិនិត្យវិក្កយបត្រចុងក្រោយ ហើយបោះពុម្ពម្តងទៀតបើបាត់",
+  "printer.printNow": "បោះពុម្ពឥឡូវ",
+  "printer.reprint": "បោះពុម្ពម្តងទៀត (ច្បាប់ចម្លង)",
+  "printer.reprinted": "បានផ្ញើច្បាប់ចម្លងទៅម៉ាស៊ីនបោះពុម្ព",
+  "customer.welcome": "សូមស្វាគមន៍",
+  "customer.due": "ត្រូវបង់",
+  "customer.scan": "ស្កេនដើម្បីបង់ដោយកម្មវិធីធនាគារណាមួយក្នុងបាគង",
+  "customer.paid": "បានបង់ប្រាក់ — សូមអរគុណ!",
+  "customer.change": "ប្រាក់អាប់",
+  "customer.open": "អេក្រង់អតិថិជន",
   "key.backspace": "លុបលេខចុងក្រោយ",
 };
 
@@ -174,6 +210,11 @@ export function isLang(value: string): value is Lang {
 /** The text for `key` in the current language. */
 export function t(key: TextKey): string {
   return dictionaries[current][key];
+}
+
+/** The text for `key` in `language` (the customer display shows both at once). */
+export function textIn(language: Lang, key: TextKey): string {
+  return dictionaries[language][key];
 }
 
 /** Whether `key` names a text (used to translate error codes that arrive from Rust). */

@@ -12,6 +12,8 @@ import { byId, h } from "./dom";
 import { applyLanguage, isLang, setLanguage, toggleLanguage } from "./i18n";
 import { ipc, type IpcError } from "./ipc/client";
 import { mountCounter } from "./views/counter";
+import { mountCustomerKey } from "./customer/open";
+import { mountPrinter } from "./views/printer";
 import { owner } from "./views/owner/api";
 import { mountOwner } from "./views/owner/index";
 
@@ -28,6 +30,8 @@ async function start(): Promise<void> {
     document.body.classList.toggle("demo", info.demo);
     mountCounter(app, info);
     mountOwner(byId("views"), byId("topbar"));
+    mountPrinter(byId("topbar"));
+    mountCustomerKey();
     document.body.dataset.ready = "true";
   } catch (err) {
     const e = err as IpcError;

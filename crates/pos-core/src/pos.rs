@@ -384,11 +384,32 @@ impl Pos {
             return Ok(None);
         };
         let sale = self.load(sale_id).await?;
+        Ok(Some((self.card_of(&sale)?, SaleView::from(&sale))))
+    }
+
+    /// A sale's KHQR card as its charge returned it (the customer display shows the QR the
+    /// counter shows); for a sale without a QR (all cash) it is an error.
+    pub async fn card(&self, sale_id: i64) -> Result<ChargeView, CoreError> {
+        self.card_of(&self.load(sale_id).await?)
+    }
+
+    /// The change a cash sale gave back, riel and dollars as recorded (none for a sale
+    /// without change): what the customer display shows after PAID.
+    pub async fn change_given(&self, sale_id: i64) -> Result<Vec<pos_domain::Money>, CoreError> {
+        let tenders = self
+            .store()
+            .run(move |s| s.sale_tenders(SaleId(sale_id)))
+            .await?;
+        Ok(tenders
+            .into_iter()
+            .filter(|t| t.kind == "change" && t.amount.minor > 0)
+            .map(|t| t.amount)
+            .collect())
+    }
+
+    fn card_of(&self, sale: &Sale) -> Result<ChargeView, CoreError> {
         let svg = pos_khqr::render_svg(&sale.qr)?;
-        Ok(Some((
-            charge::view(&self.inner.shared.config, &sale, svg),
-            SaleView::from(&sale),
-        )))
+        Ok(charge::view(&self.inner.shared.config, sale, svg))
     }
 
     /// Demo mode only: the customer "pays" the sale's QR now.

@@ -153,6 +153,13 @@ async fn the_drawer_opens_for_cash_and_shifts_on_its_pin() {
         .await
         .unwrap();
     assert_eq!(sale.sale.status, SaleStatus::Paid);
+    // The customer display shows the change as recorded.
+    let change: Vec<_> = [sale.change.usd, sale.change.khr]
+        .into_iter()
+        .filter(|m| m.minor > 0)
+        .collect();
+    assert!(!change.is_empty());
+    assert_eq!(pos.change_given(sale.sale.id).await.unwrap(), change);
     kicked(&printer, 2).await;
     // Its receipt prints too, with the cash and the change.
     printed(&printer, 1).await;

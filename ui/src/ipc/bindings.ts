@@ -196,6 +196,57 @@ left: number,
 daily: number, };
 
 /**
+ * The printer as the counter's chip shows it.
+ */
+export type PrinterView = { 
+/**
+ * A printer is configured (without one the chip is hidden).
+ */
+configured: boolean, 
+/**
+ * Why receipts wait; `None`: ready.
+ */
+fault: PrinterFault | null, 
+/**
+ * The fault in English, for the tooltip and the log.
+ */
+message: string | null, 
+/**
+ * Receipts waiting for the printer ("print now" sends them).
+ */
+waiting: number, 
+/**
+ * Receipts that may be half on paper: the cashier checks and reprints a COPY.
+ */
+unsure: number, 
+/**
+ * The last sale that got a receipt in this run, for "reprint" (id as text).
+ */
+lastSaleId: string | null, };
+
+/**
+ * Why the printer cannot print now, in the words a cashier needs.
+ */
+export type PrinterFault = "paperOut" | "coverOpen" | "offline" | "unreachable" | "other";
+
+/**
+ * What the customer display shows for a sale waiting for its KHQR payment.
+ */
+export type CustomerSale = { 
+/**
+ * The same card as the cashier's (same QR payload).
+ */
+card: SaleCard, 
+/**
+ * The amount in riel at the shop rate (`1,300,000`).
+ */
+khrText: string, 
+/**
+ * The amount in dollars at the shop rate, rounded up for a riel sale (`317.08`).
+ */
+usdText: string, };
+
+/**
  * A failure as every command (and the CLI's JSON) reports it.
  */
 export type ErrorView = { 
@@ -220,7 +271,7 @@ details: ErrorDetails | null, };
  * The stable, machine-readable code of a failure. The UI keys its English and Khmer texts on
  * it; a code, once released, keeps its meaning.
  */
-export type ErrorCode = "config_invalid" | "amount_invalid" | "text_invalid" | "currency_invalid" | "expiry_invalid" | "sale_not_found" | "invalid_transition" | "not_demo" | "token_missing" | "token_file" | "qr_failed" | "ledger_failed" | "bakong_failed" | "simulator_failed" | "date_invalid" | "internal" | "stopped" | "pin_invalid" | "pin_not_set" | "pin_already_set" | "pin_wrong" | "pin_locked" | "settings_invalid" | "owner_file" | "no_receipt" | "owner_locked" | "export_failed" | "rate_invalid" | "cash_invalid" | "cash_short" | "reason_needed" | "shift_open" | "no_open_shift" | "shift_closed" | "not_allowed" | "cashier_invalid" | "refund_invalid" | "accept_disabled" | "accept_not_needed" | "unexpected";
+export type ErrorCode = "config_invalid" | "amount_invalid" | "text_invalid" | "currency_invalid" | "expiry_invalid" | "sale_not_found" | "invalid_transition" | "not_demo" | "token_missing" | "token_file" | "qr_failed" | "ledger_failed" | "bakong_failed" | "simulator_failed" | "date_invalid" | "internal" | "stopped" | "pin_invalid" | "pin_not_set" | "pin_already_set" | "pin_wrong" | "pin_locked" | "settings_invalid" | "owner_file" | "no_receipt" | "owner_locked" | "export_failed" | "rate_invalid" | "cash_invalid" | "cash_short" | "reason_needed" | "shift_open" | "no_open_shift" | "shift_closed" | "not_allowed" | "cashier_invalid" | "refund_invalid" | "accept_disabled" | "accept_not_needed" | "printer_failed" | "unexpected";
 
 /**
  * The numbers and lists a failure carries, for clients to build their own words from.
