@@ -3,37 +3,11 @@
 //! above the shop's threshold) and the Z report, issued in the same transaction.
 
 use pos_cash::PerCurrency;
-use pos_domain::{AmountError, Currency, Money};
+use pos_domain::{Currency, Money};
 use pos_store::{Actor, CashMovement, Shift, ZReport};
 
-use super::{cash_typed, CloseShiftRequest, MovementRequest, ShiftView};
+use super::{cash_typed, counted, CloseShiftRequest, MovementRequest, ShiftView};
 use crate::{CoreError, Pos};
-
-/// A drawer count as typed in `currency`: an amount (`38,000`), or the denomination helper's
-/// note counts, `VALUExCOUNT` separated by spaces or `+` (`50,000x1 + 1,000x3` riel,
-/// `20x2 1x4` dollars), each value a note in use.
-fn counted(text: &str, currency: Currency) -> Result<i64, CoreError> {
-    if !text.contains(['x', 'X']) {
-        return Ok(cash_typed(text, currency)?.minor);
-    }
-    let mut counts = Vec::new();
-    for entry in text.split(|c: char| c == '+' || c.is_whitespace()) {
-        if entry.is_empty() {
-            continue;
-        }
-        let (value, count) = entry.split_once(['x', 'X']).unwrap_or((entry, ""));
-        let value = Money::parse_cashier(value, currency, None)?.minor;
-        let Ok(count) = count.parse::<i64>() else {
-            // Not VALUExCOUNT: the amount grammar words what is wrong with the entry.
-            let error = Money::parse_cashier(entry, currency, None)
-                .err()
-                .unwrap_or(AmountError::Empty);
-            return Err(error.into());
-        };
-        counts.push((value, count));
-    }
-    Ok(pos_cash::count_drawer(currency, &counts)?.minor)
-}
 
 /// Amounts typed per currency.
 fn per_currency(khr: &str, usd: &str) -> Result<PerCurrency, CoreError> {
