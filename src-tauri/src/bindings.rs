@@ -18,6 +18,10 @@ use pos_domain::{Currency, Money, SaleStatus};
 use serde::Serialize;
 use ts_rs::{Config, TS};
 
+use crate::counter::{
+    CashDone, CashInput, CashQuote, ChangeText, ReportLine, ShiftText, StillDueText, TillView,
+    ZText,
+};
 use crate::ipc::{
     AppInfo, CannotVerifyReason, ChargeInput, CheckReply, SaleCard, UiEvent, Verification,
 };
@@ -71,6 +75,16 @@ fn generate() -> String {
         declaration::<CannotVerifyReason>(&cfg),
         declaration::<Verification>(&cfg),
         declaration::<UiEvent>(&cfg),
+        // The till: sign-in, shifts, cash and split sales.
+        declaration::<TillView>(&cfg),
+        declaration::<ShiftText>(&cfg),
+        declaration::<ReportLine>(&cfg),
+        declaration::<ZText>(&cfg),
+        declaration::<CashInput>(&cfg),
+        declaration::<CashQuote>(&cfg),
+        declaration::<ChangeText>(&cfg),
+        declaration::<StillDueText>(&cfg),
+        declaration::<CashDone>(&cfg),
         // Every command's failure.
         declaration::<ErrorView>(&cfg),
         declaration::<ErrorCode>(&cfg),

@@ -6,6 +6,7 @@
 #[cfg(test)]
 mod bindings;
 mod commands;
+mod counter;
 mod e2e_hooks;
 mod ipc;
 mod owner;
@@ -36,6 +37,15 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>, launch: Launch) -> tauri:
             commands::waiting_sale,
             commands::check_now,
             commands::accept_unverified,
+            counter::till_status,
+            counter::till_sign_in,
+            counter::till_sign_out,
+            counter::shift_open,
+            counter::shift_cash_movement,
+            counter::shift_close,
+            counter::z_report,
+            counter::cash_quote,
+            counter::cash_sale,
             owner::owner_status,
             owner::owner_set_pin,
             owner::owner_unlock,
