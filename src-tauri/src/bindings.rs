@@ -19,8 +19,8 @@ use serde::Serialize;
 use ts_rs::{Config, TS};
 
 use crate::counter::{
-    CashDone, CashInput, CashQuote, ChangeText, ReportLine, ShiftText, StillDueText, TillView,
-    ZText,
+    CashDone, CashInput, CashQuote, ChangeText, CountText, ReportLine, ShiftText, StillDueText,
+    TillView, ZText,
 };
 use crate::ipc::{
     AppInfo, CannotVerifyReason, ChargeInput, CheckReply, SaleCard, UiEvent, Verification,
@@ -79,6 +79,7 @@ fn generate() -> String {
         declaration::<TillView>(&cfg),
         declaration::<ShiftText>(&cfg),
         declaration::<ReportLine>(&cfg),
+        declaration::<CountText>(&cfg),
         declaration::<ZText>(&cfg),
         declaration::<CashInput>(&cfg),
         declaration::<CashQuote>(&cfg),

@@ -308,11 +308,7 @@ fn z_text(z: ZReport) -> ZText {
         shift_id: z.shift_id.0,
         issued_at_ms: z.issued_ms,
         lines: ReportLine::totals(&z.document.totals),
-        closing: vec![
-            ReportLine::new("expected", closing.expected, None),
-            ReportLine::new("counted", closing.counted, None),
-            ReportLine::new("variance", closing.variance, None),
-        ],
+        closing: closing_lines(closing.expected, closing.counted, closing.variance),
         reason: closing.reason.clone(),
         hash: z.hash,
     }
@@ -388,6 +384,47 @@ pub async fn shift_cash_movement(
     };
     pos.cash_movement(state.till.actor()?, &request).await?;
     till_view(&state, &pos).await
+}
+
+/// The drawer as counted so far against expected: what the close would record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct CountText {
+    /// Expected, counted and variance per currency.
+    pub lines: Vec<ReportLine>,
+    /// Closing needs a written reason.
+    pub reason_needed: bool,
+}
+
+/// Counts the drawer (amounts or note counts per currency) against expected; reads only.
+#[tauri::command]
+pub async fn shift_count(
+    state: State<'_, AppState>,
+    counted_khr: String,
+    counted_usd: String,
+) -> Result<CountText, ErrorView> {
+    let request = CloseShiftRequest {
+        counted_khr,
+        counted_usd,
+        reason: None,
+    };
+    let count = state.pos()?.count_preview(&request).await?;
+    Ok(CountText {
+        lines: closing_lines(count.expected, count.counted, count.variance),
+        reason_needed: count.reason_needed,
+    })
+}
+
+fn closing_lines(
+    expected: PerCurrency,
+    counted: PerCurrency,
+    variance: PerCurrency,
+) -> Vec<ReportLine> {
+    vec![
+        ReportLine::new("expected", expected, None),
+        ReportLine::new("counted", counted, None),
+        ReportLine::new("variance", variance, None),
+    ]
 }
 
 /// Closes the open shift with the drawer as counted (amounts or note counts per currency)
@@ -585,6 +622,9 @@ mod tests {
         .unwrap();
         // Expected 30,000 riel and $20; counted 29,000 riel and $20 (one $20 note).
         let close = json!({"countedKhr": "20000x1 5000x1 1000x4", "countedUsd": "20x1"});
+        let count = invoke(&app, "shift_count", close.clone()).unwrap();
+        assert_eq!(count["reasonNeeded"], true);
+        assert_eq!(count["lines"][1]["khr"], "29,000");
         let err = invoke(&app, "shift_close", close.clone()).unwrap_err();
         assert_eq!(err["code"], "reason_needed");
         let mut with_reason = close;

@@ -42,6 +42,7 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>, launch: Launch) -> tauri:
             counter::till_sign_out,
             counter::shift_open,
             counter::shift_cash_movement,
+            counter::shift_count,
             counter::shift_close,
             counter::z_report,
             counter::cash_quote,

@@ -259,6 +259,19 @@ usd: string,
 count: number | null, };
 
 /**
+ * The drawer as counted so far against expected: what the close would record.
+ */
+export type CountText = { 
+/**
+ * Expected, counted and variance per currency.
+ */
+lines: Array<ReportLine>, 
+/**
+ * Closing needs a written reason.
+ */
+reasonNeeded: boolean, };
+
+/**
  * A Z report as issued.
  */
 export type ZText = { 

@@ -28,8 +28,8 @@ use crate::{CoreError, Pos};
 
 pub use pos_store::{Actor, Cashier, Refund, RefundTender, Shift, ZReport};
 pub use views::{
-    CashPreview, CashSaleRequest, CashSaleView, CloseShiftRequest, MovementRequest, RateView,
-    RefundRequest, ShiftView,
+    CashPreview, CashSaleRequest, CashSaleView, CloseShiftRequest, CountPreview, MovementRequest,
+    RateView, RefundRequest, ShiftView,
 };
 
 /// The name that signs in as the owner (no cashier may take it).

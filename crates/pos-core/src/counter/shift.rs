@@ -6,7 +6,7 @@ use pos_cash::PerCurrency;
 use pos_domain::{Currency, Money};
 use pos_store::{Actor, CashMovement, Shift, ZReport};
 
-use super::{cash_typed, counted, CloseShiftRequest, MovementRequest, ShiftView};
+use super::{cash_typed, counted, CloseShiftRequest, CountPreview, MovementRequest, ShiftView};
 use crate::{CoreError, Pos};
 
 /// Amounts typed per currency.
@@ -116,6 +116,36 @@ impl Pos {
                 s.close_shift(shift.id, now, actor, counted, threshold, reason.as_deref())
             })
             .await
+    }
+
+    /// The drawer as counted so far against what the open shift expects, before closing: the
+    /// variance per currency and whether it needs a reason. Reads only.
+    pub async fn count_preview(
+        &self,
+        request: &CloseShiftRequest,
+    ) -> Result<CountPreview, CoreError> {
+        let counted = PerCurrency::new(
+            counted(&request.counted_khr, Currency::Khr)?,
+            counted(&request.counted_usd, Currency::Usd)?,
+        );
+        let expected = self.x_report().await?.expected;
+        let threshold = self.config().cash.variance_threshold;
+        // The close itself decides: with no reason it refuses exactly when one is needed; with
+        // a placeholder it always gives the variance.
+        let reason_needed = match pos_cash::close_drawer(expected, counted, threshold, None) {
+            Err(pos_cash::CashError::ReasonNeeded { .. }) => true,
+            other => {
+                other?;
+                false
+            }
+        };
+        let closing = pos_cash::close_drawer(expected, counted, threshold, Some("preview"))?;
+        Ok(CountPreview {
+            expected,
+            counted,
+            variance: closing.variance,
+            reason_needed,
+        })
     }
 
     /// Z report `number` of this terminal.

@@ -107,6 +107,20 @@ pub struct CloseShiftRequest {
     pub reason: Option<String>,
 }
 
+/// The drawer counted against expected before the close.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CountPreview {
+    /// What the drawer should hold.
+    pub expected: PerCurrency,
+    /// What was counted.
+    pub counted: PerCurrency,
+    /// `counted − expected`.
+    pub variance: PerCurrency,
+    /// The variance is above the shop's threshold: closing needs a written reason.
+    pub reason_needed: bool,
+}
+
 /// A shift with its X report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
