@@ -14,6 +14,7 @@ import { ipc, type IpcError } from "./ipc/client";
 import { mountCounter } from "./views/counter";
 import { owner } from "./views/owner/api";
 import { mountOwner } from "./views/owner/index";
+import { mountTillBar } from "./views/shift";
 
 async function start(): Promise<void> {
   applyLanguage();
@@ -28,6 +29,7 @@ async function start(): Promise<void> {
     document.body.classList.toggle("demo", info.demo);
     mountCounter(app, info);
     mountOwner(byId("views"), byId("topbar"));
+    mountTillBar(byId("topbar"), byId("demo-banner"));
     document.body.dataset.ready = "true";
   } catch (err) {
     const e = err as IpcError;
