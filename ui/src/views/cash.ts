@@ -7,6 +7,7 @@
 import { h } from "../dom";
 import { till, type CashDone, type CashInput, type CashQuote, type Currency, type IpcError, type SaleCard } from "../ipc/client";
 import { keyButton, tillLayer } from "./till/layer";
+import { addNote } from "./till/notes";
 import { tillError, tt } from "./till/text";
 import "../till.css";
 
@@ -31,21 +32,6 @@ export interface CashHooks {
   onSplit(card: SaleCard): void;
   /** A cash sale finished (or abandoned with `false`). */
   onClose(finished: boolean): void;
-}
-
-/**
- * One more `note` handed over, in the drawer-count grammar Rust sums (`20x2 5x1`): counting
- * notes, never adding money. A plain amount typed before becomes one note of itself (Rust
- * refuses it if no such note exists).
- */
-export function addNote(text: string, note: number): string {
-  const entries = text.trim() === "" ? [] : text.trim().split(/[\s+]+/);
-  const counts = entries.map((e) => (/x/i.test(e) ? e.toLowerCase() : `${e.replace(/,/g, "")}x1`));
-  const at = counts.findIndex((e) => e.split("x")[0] === String(note));
-  if (at < 0) return [...counts, `${note}x1`].join(" ");
-  const [value, count] = counts[at].split("x");
-  counts[at] = `${value}x${Number(count) + 1}`;
-  return counts.join(" ");
 }
 
 function noteLabel(note: number, currency: Currency): string {
