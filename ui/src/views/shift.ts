@@ -1,5 +1,5 @@
 // The till bar and its screens (issue 12): who is signed in and the shift, in the top bar;
-// F7 (or the bar's button) opens sign-in, open shift, X report, cash in/out and the close with
+// F6 (or the bar's button) opens sign-in, open shift, X report, cash in/out and the close with
 // its denomination helper, then the Z report on screen, printable at 80 mm. The PIN goes to
 // Rust once and the session stays there; every figure is Rust's text. A shift left open from
 // an earlier day is offered for closing at start.
@@ -11,7 +11,7 @@ import { keyButton, tillLayer } from "./till/layer";
 import { tillError, tt, type TillKey } from "./till/text";
 
 /** The key for the till's screens. */
-export const TILL_KEY = "F7";
+export const TILL_KEY = "F6";
 /** Notes the close's denomination helper counts (riel, then dollars). */
 const COUNT_NOTES: Record<Currency, number[]> = {
   KHR: [100, 500, 1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000],
@@ -64,6 +64,7 @@ export function mountTillBar(topbar: HTMLElement, before: Element | null): void 
 
   function renderBar(): void {
     who.textContent = view?.signedIn ?? tt("till.nobody");
+    who.classList.toggle("nobody", view?.signedIn == null);
     const shift = view?.shift ?? null;
     shiftLine.textContent = shift === null ? tt("till.noShift") : `${tt("till.shift")} #${shift.id}`;
     shiftLine.classList.toggle("earlier", shift?.fromEarlierDay ?? false);
@@ -80,7 +81,7 @@ export function mountTillBar(topbar: HTMLElement, before: Element | null): void 
     const problem = h("p", { class: "amount-error", id: "till-error", role: "alert", hidden: true });
     const back = keyButton("till-back", tt("cash.back"), "Esc");
     back.addEventListener("click", () => layer.hide());
-    const panel = h("div", { class: "till-screen" }, h("h1", {}, title), ...body, problem, h("div", { class: "actions" }, back));
+    const panel = h("div", { class: "till-screen" }, title === "" ? null : h("h1", {}, title), ...body, problem, h("div", { class: "actions" }, back));
     layer.show(panel, (e) => {
       if (e.key === "Escape") layer.hide();
       else if (e.key === "Enter" && onEnter !== null) onEnter();
@@ -237,10 +238,11 @@ export function mountTillBar(topbar: HTMLElement, before: Element | null): void 
     const print = keyButton("z-print", tt("till.print"), "P");
     const doPrint = () => printOut(zView(z), "80");
     print.addEventListener("click", doPrint);
-    screen(`${tt("till.z")} #${z.number}`, [zView(z), print], () => layer.hide(), { p: doPrint });
+    // The report has its own title; the print key sits above it, in view on a small screen.
+    screen("", [h("div", { class: "actions" }, print), zView(z)], () => layer.hide(), { p: doPrint });
   }
 
-  /** The screen F7 opens: sign in first, then the shift's actions. */
+  /** The screen F6 opens: sign in first, then the shift's actions. */
   function menu(): void {
     if (view === null || view.signedIn === null) return signIn();
     if (view.shift === null) return openShift();
@@ -262,7 +264,7 @@ export function mountTillBar(topbar: HTMLElement, before: Element | null): void 
 
   openBtn.addEventListener("click", menu);
   window.addEventListener("keydown", (e) => {
-    if (e.key !== TILL_KEY || layer.isOpen()) return;
+    if (e.key !== TILL_KEY || e.defaultPrevented || layer.isOpen()) return;
     e.preventDefault();
     menu();
   });
