@@ -450,13 +450,26 @@ pub async fn shift_close(
 #[tauri::command]
 pub async fn z_report(state: State<'_, AppState>, number: i64) -> Result<ZText, ErrorView> {
     let pos = state.pos()?;
-    match pos.z_report(number).await? {
-        Some(z) => Ok(z_text(z)),
-        None => Err(ErrorView::new(
-            ErrorCode::NoOpenShift,
-            format!("no Z report #{number} on this terminal"),
-        )),
-    }
+    let z = pos.z_report(number).await?.ok_or_else(|| no_z(number))?;
+    Ok(z_text(z))
+}
+
+/// Writes Z report `number` as CSV into the owner's export folder and returns the file's path.
+#[tauri::command]
+pub async fn z_export_csv(state: State<'_, AppState>, number: i64) -> Result<String, ErrorView> {
+    let pos = state.pos()?;
+    let z = pos.z_report(number).await?.ok_or_else(|| no_z(number))?;
+    let dir = pos_core::owner::export_dir(pos.config());
+    Ok(pos_core::counter::export_z_csv(&z, &dir)?
+        .display()
+        .to_string())
+}
+
+fn no_z(number: i64) -> ErrorView {
+    ErrorView::new(
+        ErrorCode::NoOpenShift,
+        format!("no Z report #{number} on this terminal"),
+    )
 }
 
 /// The change for what has been typed so far; reads only.
@@ -637,6 +650,10 @@ mod tests {
         assert_eq!(z["reason"], "gave 1,000 too much change");
         assert_eq!(invoke(&app, "z_report", json!({"number": 1})).unwrap(), z);
         assert!(invoke(&app, "z_report", json!({"number": 2})).is_err());
+        // (The CSV file itself is pos-core's `export_z_csv`, tested there on a temp folder:
+        // here it would land in the tester's Downloads.)
+        let err = invoke(&app, "z_export_csv", json!({"number": 2})).unwrap_err();
+        assert!(err["message"].as_str().unwrap().contains("#2"), "{err}");
         assert_eq!(
             invoke(&app, "till_status", json!({})).unwrap()["shift"],
             Value::Null

@@ -45,6 +45,7 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>, launch: Launch) -> tauri:
             counter::shift_count,
             counter::shift_close,
             counter::z_report,
+            counter::z_export_csv,
             counter::cash_quote,
             counter::cash_sale,
             owner::owner_status,

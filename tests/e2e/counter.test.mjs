@@ -3,11 +3,16 @@
 // (the rounding on its own line); a split sale whose short cash leaves a KHQR for exactly the
 // rest, paid through the simulator; and the close with a denomination count, a variance that
 // needs a reason, and the Z report on screen.
-import { test } from "node:test";
+import { test, after } from "node:test";
 import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { cli, keys, shot, appForThisFile, waitShown } from "./harness.mjs";
 
-const app = appForThisFile();
+const EXPORTS = mkdtempSync(join(tmpdir(), "khqr-e2e-exports-"));
+const app = appForThisFile({ KHQR_POS_EXPORT_DIR: EXPORTS });
+after(() => rmSync(EXPORTS, { recursive: true, force: true }));
 const OWNER_PIN = "2580";
 const CASHIER_PIN = "1357";
 
@@ -156,6 +161,12 @@ test("closing the shift counts the notes, needs a reason for the variance, and s
   assert.deepEqual(await cells(browser, "z-lines", "cashReceived"), ["1,000", "15.00", "2"]);
   assert.match(await text(browser, "#z-reason"), /1,000 riel too much change/);
   await shot(browser, "12-z-report");
+  // E: the Z report as CSV into the export folder.
+  await keys(browser, "e");
+  const saved = await waitText(browser, "#z-csv-saved", (t) => t.includes(EXPORTS));
+  const csv = readFileSync(saved.slice(saved.indexOf(EXPORTS)).trim(), "utf8");
+  assert.match(csv, /^section,item,KHR,USD/);
+  assert.match(csv, /1,000 riel too much change/);
   await keys(browser, "Escape");
   await waitText(browser, "#till-shift", (t) => /No shift|no shift/.test(t));
   // The ledger agrees: Z report 1 through the CLI.

@@ -303,3 +303,29 @@ async fn the_change_preview_is_what_the_sale_records_and_writes_nothing() {
     assert_eq!((sale.change, sale.rounding), (change, rounding));
     assert_eq!(pos.x_report().await.unwrap().totals.cash_sales, 1);
 }
+
+#[tokio::test]
+async fn a_z_report_is_exported_as_csv_into_the_folder_given() {
+    let (dir, pos) = demo().await;
+    pos.open_shift(Actor::Owner, "1,000", "0").await.unwrap();
+    let close = CloseShiftRequest {
+        counted_khr: "1000x1".into(),
+        counted_usd: String::new(),
+        reason: None,
+    };
+    let z = pos.close_shift(Actor::Owner, &close).await.unwrap();
+    let folder = dir.path().join("exports");
+    let path = pos_core::counter::export_z_csv(&z, &folder).unwrap();
+    assert_eq!(
+        path,
+        folder.join(format!("z-report-{}-1.csv", z.terminal_id))
+    );
+    let csv = std::fs::read_to_string(&path).unwrap();
+    assert!(csv.starts_with("section,item,KHR,USD\n"), "{csv}");
+    assert!(csv.contains(&z.hash), "{csv}");
+    // A folder that cannot be made is a clear error, not a panic.
+    let blocked = dir.path().join("file");
+    std::fs::write(&blocked, "x").unwrap();
+    let err = pos_core::counter::export_z_csv(&z, &blocked.join("sub")).unwrap_err();
+    assert_eq!(code(&err), "export_failed");
+}

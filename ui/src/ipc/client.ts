@@ -53,6 +53,7 @@ export const till = {
   close: (countedKhr: string, countedUsd: string, reason: string | null) =>
     call<ZText>("shift_close", { countedKhr, countedUsd, reason }),
   zReport: (number: number) => call<ZText>("z_report", { number }),
+  zExportCsv: (number: number) => call<string>("z_export_csv", { number }),
   quote: (input: CashInput) => call<CashQuote>("cash_quote", { input }),
   sale: (input: CashInput, split: boolean) => call<CashDone>("cash_sale", { input, split }),
 };

@@ -236,10 +236,18 @@ export function mountTillBar(topbar: HTMLElement, before: Element | null): void 
 
   function showZ(z: ZText): void {
     const print = keyButton("z-print", tt("till.print"), "P");
+    const csv = keyButton("z-csv", tt("till.csv"), "E");
+    const saved = h("p", { id: "z-csv-saved", class: "z-saved", role: "status" });
     const doPrint = () => printOut(zView(z), "80");
+    const doCsv = () =>
+      void till.zExportCsv(z.number).then(
+        (path) => (saved.textContent = `${tt("till.saved")} ${path}`),
+        (err: unknown) => say(panel, err),
+      );
     print.addEventListener("click", doPrint);
-    // The report has its own title; the print key sits above it, in view on a small screen.
-    screen("", [h("div", { class: "actions" }, print), zView(z)], () => layer.hide(), { p: doPrint });
+    csv.addEventListener("click", doCsv);
+    // The report has its own title; the keys sit above it, in view on a small screen.
+    const panel = screen("", [h("div", { class: "actions" }, print, csv), saved, zView(z)], () => layer.hide(), { p: doPrint, e: doCsv });
   }
 
   /** The screen F6 opens: sign in first, then the shift's actions. */

@@ -27,6 +27,7 @@ use crate::owner::{pin::Throttle, OwnerPin};
 use crate::{CoreError, Pos};
 
 pub use pos_store::{Actor, Cashier, Refund, RefundTender, Shift, ZReport};
+pub use shift::export_z_csv;
 pub use views::{
     CashPreview, CashSaleRequest, CashSaleView, CloseShiftRequest, CountPreview, MovementRequest,
     RateView, RefundRequest, ShiftView,

@@ -2,6 +2,9 @@
 //! X report at any time, and the close: counted against expected, the variance (a reason
 //! above the shop's threshold) and the Z report, issued in the same transaction.
 
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
 use pos_cash::PerCurrency;
 use pos_domain::{Currency, Money};
 use pos_store::{Actor, CashMovement, Shift, ZReport};
@@ -155,6 +158,22 @@ impl Pos {
             .run(move |s| s.z_report(&terminal_id, number))
             .await
     }
+}
+
+/// Writes `z` as CSV into `dir` (the owner's export folder) and returns the file's path; the
+/// file is flushed to disk before that.
+pub fn export_z_csv(z: &ZReport, dir: &Path) -> Result<PathBuf, CoreError> {
+    let path = dir.join(format!("z-report-{}-{}.csv", z.terminal_id, z.number));
+    let failed = |e: std::io::Error| CoreError::ExportFailed {
+        path: path.clone(),
+        reason: e.to_string(),
+    };
+    std::fs::create_dir_all(dir).map_err(failed)?;
+    let file = std::fs::File::create(&path).map_err(failed)?;
+    let mut writer = z.write_csv(std::io::BufWriter::new(file))?;
+    writer.flush().map_err(failed)?;
+    writer.get_ref().sync_all().map_err(failed)?;
+    Ok(path)
 }
 
 #[cfg(test)]
