@@ -19,6 +19,10 @@ use serde::Serialize;
 use ts_rs::{Config, TS};
 
 use crate::customer::CustomerSale;
+use crate::counter::{
+    CashDone, CashInput, CashQuote, ChangeText, CountText, ReportLine, ShiftText, StillDueText,
+    TillView, ZText,
+};
 use crate::ipc::{
     AppInfo, CannotVerifyReason, ChargeInput, CheckReply, SaleCard, UiEvent, Verification,
 };
@@ -76,6 +80,17 @@ fn generate() -> String {
         declaration::<PrinterView>(&cfg),
         declaration::<PrinterFault>(&cfg),
         declaration::<CustomerSale>(&cfg),
+        // The till: sign-in, shifts, cash and split sales.
+        declaration::<TillView>(&cfg),
+        declaration::<ShiftText>(&cfg),
+        declaration::<ReportLine>(&cfg),
+        declaration::<CountText>(&cfg),
+        declaration::<ZText>(&cfg),
+        declaration::<CashInput>(&cfg),
+        declaration::<CashQuote>(&cfg),
+        declaration::<ChangeText>(&cfg),
+        declaration::<StillDueText>(&cfg),
+        declaration::<CashDone>(&cfg),
         // Every command's failure.
         declaration::<ErrorView>(&cfg),
         declaration::<ErrorCode>(&cfg),

@@ -7,6 +7,7 @@
 mod bindings;
 mod commands;
 mod customer;
+mod counter;
 mod e2e_hooks;
 mod ipc;
 mod owner;
@@ -38,6 +39,17 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>, launch: Launch) -> tauri:
             commands::waiting_sale,
             commands::check_now,
             commands::accept_unverified,
+            counter::till_status,
+            counter::till_sign_in,
+            counter::till_sign_out,
+            counter::shift_open,
+            counter::shift_cash_movement,
+            counter::shift_count,
+            counter::shift_close,
+            counter::z_report,
+            counter::z_export_csv,
+            counter::cash_quote,
+            counter::cash_sale,
             owner::owner_status,
             owner::owner_set_pin,
             owner::owner_unlock,

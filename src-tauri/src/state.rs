@@ -27,6 +27,8 @@ pub struct AppState {
     options: StartOptions,
     /// The owner area's PIN and session, for the app's lifetime.
     pub gate: OwnerGate,
+    /// Who is signed in at the till.
+    pub till: crate::counter::Till,
 }
 
 impl AppState {
@@ -36,6 +38,7 @@ impl AppState {
             started: std::sync::RwLock::new(started),
             options,
             gate: OwnerGate::new(),
+            till: crate::counter::Till::default(),
         }
     }
 

@@ -13,22 +13,11 @@ import { fileURLToPath } from "node:url";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 process.env.E2E_APP ??= join(ROOT, "target/release/khqr-pos-app");
-const { SHOT_DIR, startApp, keys, shot, waitAttr, waitShown, percentile } = await import("./harness.mjs");
+const { SHOT_DIR, startApp, keys, shot, waitAttr, waitShown, summary, arg } = await import("./harness.mjs");
 
-function arg(name, fallback) {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-}
 const RUNS = arg("runs", 3);
 const CHARGES = arg("charges", 25);
 const PAINTS = arg("paints", 40);
-
-const summary = (values) => ({
-  n: values.length,
-  p50: percentile(values, 50),
-  p95: percentile(values, 95),
-  max: Math.max(...values),
-});
 
 /**
  * The same QR drawn one sub-path per module in pixel units, as the qrcode crate's renderer

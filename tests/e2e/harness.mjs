@@ -243,3 +243,14 @@ export function percentile(values, p) {
   const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
   return sorted[rank - 1];
 }
+
+/** n, p50, p95 and max of numbers, as the benchmarks report them. */
+export function summary(values) {
+  return { n: values.length, p50: percentile(values, 50), p95: percentile(values, 95), max: Math.max(...values) };
+}
+
+/** A benchmark's numeric command-line option `--name N`, or `fallback`. */
+export function arg(name, fallback) {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+}

@@ -16,6 +16,7 @@ import { mountCustomerKey } from "./customer/open";
 import { mountPrinter } from "./views/printer";
 import { owner } from "./views/owner/api";
 import { mountOwner } from "./views/owner/index";
+import { mountTillBar } from "./views/shift";
 
 async function start(): Promise<void> {
   applyLanguage();
@@ -32,6 +33,7 @@ async function start(): Promise<void> {
     mountOwner(byId("views"), byId("topbar"));
     mountPrinter(byId("topbar"));
     mountCustomerKey();
+    mountTillBar(byId("topbar"), byId("demo-banner"));
     document.body.dataset.ready = "true";
   } catch (err) {
     const e = err as IpcError;

@@ -265,3 +265,67 @@ async fn a_day_at_the_counter_from_open_to_z_report() {
     assert!(check.is_intact(), "{check:?}");
     let _ = dara;
 }
+
+#[tokio::test]
+async fn the_change_preview_is_what_the_sale_records_and_writes_nothing() {
+    let (_dir, pos) = demo().await;
+    // No shift yet: the cashier may type before opening one; only finishing needs it.
+    let request = cash("7.25", Currency::Usd, "10x1", "0");
+    let preview = pos.cash_preview(&request).await.unwrap();
+    assert_eq!(preview.riel_per_usd, 4_100);
+    assert_eq!(preview.due_khr, Money::new(29_725, Currency::Khr));
+    assert_eq!(preview.tendered.usd, Money::new(1_000, Currency::Usd));
+    let short = pos
+        .cash_preview(&cash("7.25", Currency::Usd, "5", "1,000"))
+        .await
+        .unwrap();
+    assert!(
+        matches!(short.settlement, pos_cash::Settlement::StillDue(s) if s.khqr == Money::new(8_225, Currency::Khr)),
+        "{short:?}"
+    );
+    let err = pos
+        .cash_preview(&cash("7.25", Currency::Usd, "3x1", ""))
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "cash_invalid");
+    assert!(pos.x_report().await.is_err(), "a preview opens nothing");
+
+    pos.open_shift(Actor::Owner, "0", "0").await.unwrap();
+    let sale = pos.cash_sale(request).await.unwrap();
+    let pos_cash::Settlement::Complete { change, rounding } = preview.settlement else {
+        panic!("$10 covers $7.25: {preview:?}");
+    };
+    // $2.75 back at 4,100: $2 and 3,075 riel, rounded to 3,100 (the customer gets the 25).
+    assert_eq!(
+        (change.usd.minor, change.khr.minor, rounding.minor),
+        (200, 3_100, -25)
+    );
+    assert_eq!((sale.change, sale.rounding), (change, rounding));
+    assert_eq!(pos.x_report().await.unwrap().totals.cash_sales, 1);
+}
+
+#[tokio::test]
+async fn a_z_report_is_exported_as_csv_into_the_folder_given() {
+    let (dir, pos) = demo().await;
+    pos.open_shift(Actor::Owner, "1,000", "0").await.unwrap();
+    let close = CloseShiftRequest {
+        counted_khr: "1000x1".into(),
+        counted_usd: String::new(),
+        reason: None,
+    };
+    let z = pos.close_shift(Actor::Owner, &close).await.unwrap();
+    let folder = dir.path().join("exports");
+    let path = pos_core::counter::export_z_csv(&z, &folder).unwrap();
+    assert_eq!(
+        path,
+        folder.join(format!("z-report-{}-1.csv", z.terminal_id))
+    );
+    let csv = std::fs::read_to_string(&path).unwrap();
+    assert!(csv.starts_with("section,item,KHR,USD\n"), "{csv}");
+    assert!(csv.contains(&z.hash), "{csv}");
+    // A folder that cannot be made is a clear error, not a panic.
+    let blocked = dir.path().join("file");
+    std::fs::write(&blocked, "x").unwrap();
+    let err = pos_core::counter::export_z_csv(&z, &blocked.join("sub")).unwrap_err();
+    assert_eq!(code(&err), "export_failed");
+}

@@ -247,6 +247,234 @@ khrText: string,
 usdText: string, };
 
 /**
+ * The till bar: who is signed in and the open shift.
+ */
+export type TillView = { 
+/**
+ * The name signed in (`owner` for the owner), if anyone.
+ */
+signedIn: string | null, 
+/**
+ * The rate in force, riel per dollar.
+ */
+rielPerUsd: number, 
+/**
+ * This terminal's open shift.
+ */
+shift: ShiftText | null, };
+
+/**
+ * The open shift with its X report.
+ */
+export type ShiftText = { 
+/**
+ * The shift's number in the ledger.
+ */
+id: number, 
+/**
+ * Who opened it.
+ */
+openedBy: string, 
+/**
+ * When, Unix ms.
+ */
+openedAtMs: number, 
+/**
+ * Opened on an earlier shop day: offer to close it.
+ */
+fromEarlierDay: boolean, 
+/**
+ * The X report: totals so far, then what the drawer should hold.
+ */
+lines: Array<ReportLine>, };
+
+/**
+ * One line of an X or Z report: riel and dollars as text, and a count where it has one.
+ */
+export type ReportLine = { 
+/**
+ * What the line is (`float`, `cashReceived`, … `variance`), for the translated label.
+ */
+key: string, 
+/**
+ * Riel.
+ */
+khr: string, 
+/**
+ * Dollars.
+ */
+usd: string, 
+/**
+ * How many (sales, payments, refunds), for the lines that count.
+ */
+count: number | null, };
+
+/**
+ * The drawer as counted so far against expected: what the close would record.
+ */
+export type CountText = { 
+/**
+ * Expected, counted and variance per currency.
+ */
+lines: Array<ReportLine>, 
+/**
+ * Closing needs a written reason.
+ */
+reasonNeeded: boolean, };
+
+/**
+ * A Z report as issued.
+ */
+export type ZText = { 
+/**
+ * 1, 2, 3… per terminal, without gaps.
+ */
+number: number, 
+/**
+ * The terminal.
+ */
+terminalId: string, 
+/**
+ * The shift it closes.
+ */
+shiftId: number, 
+/**
+ * When it was issued, Unix ms.
+ */
+issuedAtMs: number, 
+/**
+ * The totals per currency and tender.
+ */
+lines: Array<ReportLine>, 
+/**
+ * Expected, counted and variance per currency.
+ */
+closing: Array<ReportLine>, 
+/**
+ * Why the variance, when one was needed.
+ */
+reason: string | null, 
+/**
+ * Its place in the hash chain.
+ */
+hash: string, };
+
+/**
+ * A cash sale as the cashier types it; Rust parses every amount (never a float).
+ */
+export type CashInput = { 
+/**
+ * The total as typed on the keypad.
+ */
+amount: string, 
+/**
+ * Its currency.
+ */
+currency: Currency, 
+/**
+ * Dollars handed over: an amount (`20`) or the quick keys' note counts (`20x1 5x1`).
+ */
+usdGiven: string, 
+/**
+ * Riel handed over, the same way (`10,000` or `10000x1 1000x2`).
+ */
+khrGiven: string, 
+/**
+ * The "all change in riel" key.
+ */
+allRiel: boolean, 
+/**
+ * The sale's note.
+ */
+note: string | null, };
+
+/**
+ * The cash screen's figures: due in both currencies at the frozen rate, what was handed
+ * over, and the change or what is still due.
+ */
+export type CashQuote = { 
+/**
+ * The rate (riel per dollar) this sale uses.
+ */
+rielPerUsd: number, 
+/**
+ * Due in riel.
+ */
+dueKhr: string, 
+/**
+ * Due in dollars.
+ */
+dueUsd: string, 
+/**
+ * Dollars handed over.
+ */
+givenUsd: string, 
+/**
+ * Riel handed over.
+ */
+givenKhr: string, 
+/**
+ * Paid in full: the change.
+ */
+change: ChangeText | null, 
+/**
+ * Short: what remains.
+ */
+stillDue: StillDueText | null, };
+
+/**
+ * Change to give and the rounding line, as text (`2.00`, `3,100`, `-25`).
+ */
+export type ChangeText = { 
+/**
+ * Whole dollars.
+ */
+usd: string, 
+/**
+ * Riel, a multiple of 100.
+ */
+khr: string, 
+/**
+ * The rounding line in riel: positive the shop keeps it, negative the customer does.
+ */
+roundingKhr: string, };
+
+/**
+ * What is still due when the cash is short.
+ */
+export type StillDueText = { 
+/**
+ * More riel cash that would settle it (rounded to 100 riel).
+ */
+cashKhr: string, 
+/**
+ * Exactly what a KHQR for the rest asks.
+ */
+khqr: string, 
+/**
+ * The KHQR's currency.
+ */
+khqrCurrency: Currency, };
+
+/**
+ * A cash sale recorded: the change to give and its receipt, or for a split sale the KHQR
+ * card for the rest (the counter's waiting and PAID flow takes it from there).
+ */
+export type CashDone = { 
+/**
+ * The change as recorded (none for a split sale).
+ */
+change: ChangeText | null, 
+/**
+ * The receipt number of a finished cash sale.
+ */
+receiptNumber: number | null, 
+/**
+ * A split sale's QR for exactly the rest.
+ */
+khqr: SaleCard | null, };
+
+/**
  * A failure as every command (and the CLI's JSON) reports it.
  */
 export type ErrorView = { 

@@ -3,10 +3,11 @@
 // `unexpected` for a rejection that never reached it (Tauri refusing the arguments).
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
-import type { AppInfo, ChargeInput, CheckReply, ErrorView, SaleCard, SaleStatus, UiEvent } from "./bindings";
+import type { AppInfo, CashDone, CashInput, CashQuote, ChargeInput, CheckReply, CountText, Currency, ErrorView, SaleCard, SaleStatus, TillView, UiEvent, ZText } from "./bindings";
 
 export type { AppInfo, ChargeInput, ErrorView, SaleCard, SaleStatus, UiEvent } from "./bindings";
 export type { Currency, CannotVerifyReason } from "./bindings";
+export type { CashDone, CashInput, CashQuote, CountText, ReportLine, TillView, ZText } from "./bindings";
 /** The counter screen's name for a failed command. */
 export type IpcError = ErrorView;
 
@@ -38,6 +39,23 @@ export const ipc = {
   acceptUnverified: (saleId: string, payerRef: string) => call<SaleStatus>("accept_unverified", { saleId, payerRef }),
   onEvent: (handler: (event: UiEvent) => void): Promise<UnlistenFn> =>
     listen<UiEvent>(EVENT, (e) => handler(e.payload)),
+};
+
+/** The till: sign-in (the PIN goes in, never comes back), shifts, cash and split sales. */
+export const till = {
+  status: () => call<TillView>("till_status"),
+  signIn: (name: string, pin: string) => call<TillView>("till_sign_in", { name, pin }),
+  signOut: () => call<TillView>("till_sign_out"),
+  openShift: (floatKhr: string, floatUsd: string) => call<TillView>("shift_open", { floatKhr, floatUsd }),
+  cashMovement: (cashIn: boolean, amount: string, currency: Currency, reason: string) =>
+    call<TillView>("shift_cash_movement", { cashIn, amount, currency, reason }),
+  count: (countedKhr: string, countedUsd: string) => call<CountText>("shift_count", { countedKhr, countedUsd }),
+  close: (countedKhr: string, countedUsd: string, reason: string | null) =>
+    call<ZText>("shift_close", { countedKhr, countedUsd, reason }),
+  zReport: (number: number) => call<ZText>("z_report", { number }),
+  zExportCsv: (number: number) => call<string>("z_export_csv", { number }),
+  quote: (input: CashInput) => call<CashQuote>("cash_quote", { input }),
+  sale: (input: CashInput, split: boolean) => call<CashDone>("cash_sale", { input, split }),
 };
 
 export { isErrorView };

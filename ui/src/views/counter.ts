@@ -2,13 +2,16 @@
 // turns keys, clicks, IPC replies, pos events and timer ticks into events for `step`, renders
 // the resulting state and runs the effects (IPC, chime, timers). Layout: amount entry on the
 // left (keypad + keyboard), the KHQR card on the right, the sale's progress in place of the
-// keypad while a QR is shown, and the full-screen PAID state.
+// keypad while a QR is shown, and the full-screen PAID state. F8 (or Cash) hands the amount
+// to the cash screen (./cash.ts) instead; a split sale's QR comes back into this flow.
 import { amountLength, displayFinal, displayTyped, type EntryKey } from "../amount";
 import { h } from "../dom";
 import { applyLanguage, hasText, onLanguageChange, t, type TextKey } from "../i18n";
 import { ipc, type AppInfo, type IpcError, type SaleCard, type SaleStatus } from "../ipc/client";
 import { playPaidChime, unlockAudio } from "../sound";
 import { renderCard } from "./card";
+import { CASH_KEY, openCash } from "./cash";
+import { tt } from "./till/text";
 import { budgetGauge, canAccept, initialState, step, timeLeft, type Effect, type Event, type Failure, type Problem, type State, type Verification } from "./counter-state";
 
 /** Mounts the counter screen into `root` and returns nothing: it lives as long as the app. */
@@ -55,6 +58,8 @@ export function mountCounter(root: HTMLElement, info: AppInfo): void {
     h("span", { "data-i18n": "entry.clear" }), h("kbd", {}, "Esc"));
   const chargeBtn = h("button", { type: "button", class: "btn btn-charge", id: "charge" },
     h("span", { "data-i18n": "entry.charge" }), h("kbd", {}, "Enter"));
+  const cashLabel = h("span", { id: "cash-label" });
+  const cashBtn = h("button", { type: "button", class: "btn btn-cash", id: "cash" }, cashLabel, h("kbd", {}, CASH_KEY));
   const entryPanel = h(
     "section",
     { class: "panel entry-panel", id: "entry-panel" },
@@ -63,7 +68,7 @@ export function mountCounter(root: HTMLElement, info: AppInfo): void {
     problemLine,
     keypad,
     note,
-    h("div", { class: "actions" }, clearBtn, chargeBtn),
+    h("div", { class: "actions" }, clearBtn, cashBtn, chargeBtn),
   );
 
   const saleTitle = h("h2", { id: "sale-title", class: "sale-title" });
@@ -225,6 +230,8 @@ export function mountCounter(root: HTMLElement, info: AppInfo): void {
     problemLine.textContent = problemText(state.problem);
     problemLine.hidden = state.problem === null;
     chargeBtn.disabled = state.busy;
+    cashBtn.disabled = state.busy;
+    cashLabel.textContent = tt("cash.key");
     keypad.classList.toggle("khr", state.entry.currency === "KHR");
     const cardAmount = document.getElementById("card-amount");
     const cardCurrency = document.getElementById("card-currency");
@@ -475,9 +482,31 @@ export function mountCounter(root: HTMLElement, info: AppInfo): void {
     return next.handled;
   }
 
+  /** The amount typed goes to the cash screen instead of a QR; a split comes back as a QR. */
+  function payCash(): boolean {
+    if (state.sale !== null || state.paid !== null || state.accepted !== null || state.busy) return false;
+    const text = note.value.trim();
+    openCash(
+      { amount: state.entry.text, currency: state.entry.currency, note: text === "" ? null : text },
+      {
+        onSplit: (card) => dispatch({ type: "charged", card }),
+        onClose: (finished) => {
+          if (!finished) return;
+          dispatch({ type: "entryKey", key: "clear" });
+          note.value = "";
+        },
+      },
+    );
+    return true;
+  }
+
   // ---- input ----
   document.addEventListener("keydown", (e) => {
     unlockAudio();
+    if (e.key === CASH_KEY && payCash()) {
+      e.preventDefault();
+      return;
+    }
     const used = dispatch({ type: "key", press: { key: e.key, inNote: e.target === note, modified: e.ctrlKey || e.altKey || e.metaKey } });
     if (used) e.preventDefault();
   });
@@ -497,6 +526,7 @@ export function mountCounter(root: HTMLElement, info: AppInfo): void {
   }
   clearBtn.addEventListener("click", () => dispatch({ type: "entryKey", key: "clear" }));
   chargeBtn.addEventListener("click", () => dispatch({ type: "charge" }));
+  cashBtn.addEventListener("click", () => void payCash());
   cancelBtn.addEventListener("click", () => dispatch({ type: "cancel" }));
   freshBtn.addEventListener("click", () => dispatch({ type: "fresh" }));
   newSaleBtn.addEventListener("click", () => dispatch({ type: "newSale" }));

@@ -27,9 +27,10 @@ use crate::owner::{pin::Throttle, OwnerPin};
 use crate::{CoreError, Pos};
 
 pub use pos_store::{Actor, Cashier, Refund, RefundTender, Shift, ZReport};
+pub use shift::export_z_csv;
 pub use views::{
-    CashSaleRequest, CashSaleView, CloseShiftRequest, MovementRequest, RateView, RefundRequest,
-    ShiftView,
+    CashPreview, CashSaleRequest, CashSaleView, CloseShiftRequest, CountPreview, MovementRequest,
+    RateView, RefundRequest, ShiftView,
 };
 
 /// The name that signs in as the owner (no cashier may take it).
@@ -62,6 +63,32 @@ fn cash_typed(text: &str, currency: Currency) -> Result<Money, CoreError> {
         Err(AmountError::Zero) => Ok(Money::new(0, currency)),
         parsed => Ok(parsed?),
     }
+}
+
+/// A drawer count or cash handed over as typed in `currency`: an amount (`38,000`), or the denomination helper's
+/// note counts, `VALUExCOUNT` separated by spaces or `+` (`50,000x1 + 1,000x3` riel,
+/// `20x2 1x4` dollars), each value a note in use.
+pub(super) fn counted(text: &str, currency: Currency) -> Result<i64, CoreError> {
+    if !text.contains(['x', 'X']) {
+        return Ok(cash_typed(text, currency)?.minor);
+    }
+    let mut counts = Vec::new();
+    for entry in text.split(|c: char| c == '+' || c.is_whitespace()) {
+        if entry.is_empty() {
+            continue;
+        }
+        let (value, count) = entry.split_once(['x', 'X']).unwrap_or((entry, ""));
+        let value = Money::parse_cashier(value, currency, None)?.minor;
+        let Ok(count) = count.parse::<i64>() else {
+            // Not VALUExCOUNT: the amount grammar words what is wrong with the entry.
+            let error = Money::parse_cashier(entry, currency, None)
+                .err()
+                .unwrap_or(AmountError::Empty);
+            return Err(error.into());
+        };
+        counts.push((value, count));
+    }
+    Ok(pos_cash::count_drawer(currency, &counts)?.minor)
 }
 
 /// Refuses anyone but the owner for `what`.

@@ -2,20 +2,48 @@
 //! at the rate in force (frozen on the sale), then written with its tender lines, shift and
 //! receipt in one transaction. Short cash either refuses the sale with what is still due, or
 //! (split) makes the dynamic KHQR for exactly the rest; the sale completes when it is paid.
+//! The same settling, with nothing written, is the counter's live change preview.
 
 use pos_cash::{settle, Change, Due, Settlement, Tendered};
 use pos_domain::{Currency, Money};
 use pos_store::NewCashSale;
 
-use super::{cash_typed, CashSaleRequest, CashSaleView};
-use crate::charge;
+use super::{counted, CashPreview, CashSaleRequest, CashSaleView};
+use crate::charge::{self, Checked};
 use crate::{ChargeRequest, CoreError, Pos, SaleView};
 
+/// A request checked and settled at the rate in force, not yet recorded.
+struct Settled {
+    checked: Checked,
+    due: Due,
+    tendered: Tendered,
+    settlement: Settlement,
+}
+
 impl Pos {
-    /// Rings up a cash sale in the open shift (see [`CashSaleRequest`]). Refused with
-    /// nothing written: a bad amount or tender, dollars that are not accepted notes, no open
-    /// shift, and short cash without `split` ([`CoreError::CashShort`]).
-    pub async fn cash_sale(&self, request: CashSaleRequest) -> Result<CashSaleView, CoreError> {
+    /// What the cash handed over settles to, as the cashier types it: the amount due in both
+    /// currencies at the rate in force, and the change with its rounding line or what is
+    /// still due. Reads only (no shift needed, nothing written); the same arithmetic as
+    /// [`Pos::cash_sale`], so the screen shows exactly what finishing records.
+    pub async fn cash_preview(&self, request: &CashSaleRequest) -> Result<CashPreview, CoreError> {
+        let Settled {
+            checked,
+            due,
+            tendered,
+            settlement,
+        } = self.settle_cash(request).await?;
+        Ok(CashPreview {
+            riel_per_usd: checked.riel_per_usd,
+            due_khr: due.khr,
+            due_usd: due.usd,
+            tendered,
+            settlement,
+        })
+    }
+
+    /// Checks `request` and settles its cash at the rate in force (frozen on `checked`).
+    /// Tenders are typed as an amount or as the quick keys' note counts (`20x1 10x2`).
+    async fn settle_cash(&self, request: &CashSaleRequest) -> Result<Settled, CoreError> {
         let mut checked = charge::check_request(
             self.config(),
             &ChargeRequest {
@@ -27,18 +55,49 @@ impl Pos {
             crate::QR_LIFETIME_RANGE.0,
         )?;
         let tendered = Tendered {
-            usd: cash_typed(request.usd_given.as_deref().unwrap_or(""), Currency::Usd)?,
-            khr: cash_typed(request.khr_given.as_deref().unwrap_or(""), Currency::Khr)?,
+            usd: Money::new(
+                counted(request.usd_given.as_deref().unwrap_or(""), Currency::Usd)?,
+                Currency::Usd,
+            ),
+            khr: Money::new(
+                counted(request.khr_given.as_deref().unwrap_or(""), Currency::Khr)?,
+                Currency::Khr,
+            ),
         };
-        let shift = self.open_shift_here().await?.id;
         let rate = self.current_rate().await?;
+        checked.riel_per_usd = rate.riel_per_usd();
         let due = Due::new(checked.amount, rate)?;
-        let policy = &self.config().cash.policy;
+        let settlement = settle(
+            &due,
+            &tendered,
+            &self.config().cash.policy,
+            request.all_riel,
+        )?;
+        Ok(Settled {
+            checked,
+            due,
+            tendered,
+            settlement,
+        })
+    }
+
+    /// Rings up a cash sale in the open shift (see [`CashSaleRequest`]). Refused with
+    /// nothing written: a bad amount or tender, dollars that are not accepted notes, no open
+    /// shift, and short cash without `split` ([`CoreError::CashShort`]).
+    pub async fn cash_sale(&self, request: CashSaleRequest) -> Result<CashSaleView, CoreError> {
+        let Settled {
+            mut checked,
+            due,
+            tendered,
+            settlement,
+        } = self.settle_cash(&request).await?;
+        let shift = self.open_shift_here().await?.id;
+        let rate = due.rate;
         let nothing = Change {
             usd: Money::new(0, Currency::Usd),
             khr: Money::new(0, Currency::Khr),
         };
-        let (change, rounding, khqr) = match settle(&due, &tendered, policy, request.all_riel)? {
+        let (change, rounding, khqr) = match settlement {
             Settlement::Complete { change, rounding } => (change, rounding, None),
             Settlement::StillDue(still) if request.split => {
                 (nothing, Money::new(0, Currency::Khr), Some(still.khqr))
@@ -51,7 +110,6 @@ impl Pos {
             }
         };
         checked.qr = khqr;
-        checked.riel_per_usd = rate.riel_per_usd();
         let sale = self
             .record_sale(checked, move |store, new| {
                 let cash_sale = NewCashSale {

@@ -2,38 +2,15 @@
 //! X report at any time, and the close: counted against expected, the variance (a reason
 //! above the shop's threshold) and the Z report, issued in the same transaction.
 
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
 use pos_cash::PerCurrency;
-use pos_domain::{AmountError, Currency, Money};
+use pos_domain::{Currency, Money};
 use pos_store::{Actor, CashMovement, Shift, ZReport};
 
-use super::{cash_typed, CloseShiftRequest, MovementRequest, ShiftView};
+use super::{cash_typed, counted, CloseShiftRequest, CountPreview, MovementRequest, ShiftView};
 use crate::{CoreError, Pos};
-
-/// A drawer count as typed in `currency`: an amount (`38,000`), or the denomination helper's
-/// note counts, `VALUExCOUNT` separated by spaces or `+` (`50,000x1 + 1,000x3` riel,
-/// `20x2 1x4` dollars), each value a note in use.
-fn counted(text: &str, currency: Currency) -> Result<i64, CoreError> {
-    if !text.contains(['x', 'X']) {
-        return Ok(cash_typed(text, currency)?.minor);
-    }
-    let mut counts = Vec::new();
-    for entry in text.split(|c: char| c == '+' || c.is_whitespace()) {
-        if entry.is_empty() {
-            continue;
-        }
-        let (value, count) = entry.split_once(['x', 'X']).unwrap_or((entry, ""));
-        let value = Money::parse_cashier(value, currency, None)?.minor;
-        let Ok(count) = count.parse::<i64>() else {
-            // Not VALUExCOUNT: the amount grammar words what is wrong with the entry.
-            let error = Money::parse_cashier(entry, currency, None)
-                .err()
-                .unwrap_or(AmountError::Empty);
-            return Err(error.into());
-        };
-        counts.push((value, count));
-    }
-    Ok(pos_cash::count_drawer(currency, &counts)?.minor)
-}
 
 /// Amounts typed per currency.
 fn per_currency(khr: &str, usd: &str) -> Result<PerCurrency, CoreError> {
@@ -153,6 +130,36 @@ impl Pos {
         Ok(z)
     }
 
+    /// The drawer as counted so far against what the open shift expects, before closing: the
+    /// variance per currency and whether it needs a reason. Reads only.
+    pub async fn count_preview(
+        &self,
+        request: &CloseShiftRequest,
+    ) -> Result<CountPreview, CoreError> {
+        let counted = PerCurrency::new(
+            counted(&request.counted_khr, Currency::Khr)?,
+            counted(&request.counted_usd, Currency::Usd)?,
+        );
+        let expected = self.x_report().await?.expected;
+        let threshold = self.config().cash.variance_threshold;
+        // The close itself decides: with no reason it refuses exactly when one is needed; with
+        // a placeholder it always gives the variance.
+        let reason_needed = match pos_cash::close_drawer(expected, counted, threshold, None) {
+            Err(pos_cash::CashError::ReasonNeeded { .. }) => true,
+            other => {
+                other?;
+                false
+            }
+        };
+        let closing = pos_cash::close_drawer(expected, counted, threshold, Some("preview"))?;
+        Ok(CountPreview {
+            expected,
+            counted,
+            variance: closing.variance,
+            reason_needed,
+        })
+    }
+
     /// Z report `number` of this terminal.
     pub async fn z_report(&self, number: i64) -> Result<Option<ZReport>, CoreError> {
         let terminal_id = self.config().terminal_id.clone();
@@ -160,6 +167,22 @@ impl Pos {
             .run(move |s| s.z_report(&terminal_id, number))
             .await
     }
+}
+
+/// Writes `z` as CSV into `dir` (the owner's export folder) and returns the file's path; the
+/// file is flushed to disk before that.
+pub fn export_z_csv(z: &ZReport, dir: &Path) -> Result<PathBuf, CoreError> {
+    let path = dir.join(format!("z-report-{}-{}.csv", z.terminal_id, z.number));
+    let failed = |e: std::io::Error| CoreError::ExportFailed {
+        path: path.clone(),
+        reason: e.to_string(),
+    };
+    std::fs::create_dir_all(dir).map_err(failed)?;
+    let file = std::fs::File::create(&path).map_err(failed)?;
+    let mut writer = z.write_csv(std::io::BufWriter::new(file))?;
+    writer.flush().map_err(failed)?;
+    writer.get_ref().sync_all().map_err(failed)?;
+    Ok(path)
 }
 
 #[cfg(test)]

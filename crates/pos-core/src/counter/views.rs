@@ -2,7 +2,7 @@
 //! app will show them). Amounts the cashier types travel as text and go through
 //! [`pos_domain::Money::parse_cashier`], like a charge's amount.
 
-use pos_cash::{Change, PerCurrency, ShiftTotals, Tendered};
+use pos_cash::{Change, PerCurrency, Settlement, ShiftTotals, Tendered};
 use pos_domain::{Currency, Money};
 use pos_store::{Actor, Shift};
 use serde::{Deserialize, Serialize};
@@ -64,6 +64,22 @@ pub struct CashSaleView {
     pub khqr: Option<ChargeView>,
 }
 
+/// A cash sale settled but not recorded: the change shown live as the cashier types.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CashPreview {
+    /// The rate in force, which finishing now would freeze.
+    pub riel_per_usd: i64,
+    /// The total in riel at that rate.
+    pub due_khr: Money,
+    /// The total in dollars at that rate.
+    pub due_usd: Money,
+    /// Cash handed over.
+    pub tendered: Tendered,
+    /// The change and rounding line, or what is still due.
+    pub settlement: Settlement,
+}
+
 /// Cash into or out of the drawer.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -89,6 +105,20 @@ pub struct CloseShiftRequest {
     pub counted_usd: String,
     /// Why the variance, when it is above the shop's threshold.
     pub reason: Option<String>,
+}
+
+/// The drawer counted against expected before the close.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CountPreview {
+    /// What the drawer should hold.
+    pub expected: PerCurrency,
+    /// What was counted.
+    pub counted: PerCurrency,
+    /// `counted − expected`.
+    pub variance: PerCurrency,
+    /// The variance is above the shop's threshold: closing needs a written reason.
+    pub reason_needed: bool,
 }
 
 /// A shift with its X report.
