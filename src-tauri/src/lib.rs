@@ -114,7 +114,10 @@ pub fn run() -> ExitCode {
     }
     let launch = Launch {
         config,
-        options: StartOptions::default(),
+        options: StartOptions {
+            daily_backups: true,
+            ..StartOptions::default()
+        },
     };
     let launch = e2e_hooks::adjust(launch);
     match builder(tauri::Builder::default(), launch).run(tauri::generate_context!()) {

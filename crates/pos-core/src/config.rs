@@ -210,6 +210,8 @@ pub struct Config {
     /// Whether the cashier may accept a sale on the customer's success screen while Bakong
     /// cannot answer (verified later); the owner can turn it off.
     pub accept_unverified: bool,
+    /// Where automatic backups go and how many days they are kept (`[backup]`).
+    pub backup: crate::backup::BackupPolicy,
 }
 
 /// The shop's cash settings (`[cash]` in the file). The default is street practice for
@@ -306,6 +308,17 @@ struct FileConfig {
     bakong: FileBakong,
     #[serde(default)]
     cash: FileCash,
+    #[serde(default)]
+    backup: FileBackup,
+}
+
+/// `[backup]`: `dir` (relative to the configuration file's folder; default `backups` in the
+/// data directory) and `keep_days` (0 keeps every backup).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileBackup {
+    dir: Option<PathBuf>,
+    keep_days: Option<u32>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -635,6 +648,17 @@ impl Config {
             }
         }
         let cash = build_cash(file.cash)?;
+        let mut backup = crate::backup::BackupPolicy::beside(&data_dir.join("ledger.sqlite3"));
+        match file.backup.dir {
+            Some(dir) if dir.as_os_str().is_empty() => {
+                return Err(invalid("backup.dir", "must name a folder"))
+            }
+            Some(dir) => backup.dir = base_dir.join(dir),
+            None => {}
+        }
+        if let Some(days) = file.backup.keep_days {
+            backup.keep_days = days;
+        }
         Ok(Config {
             data_dir,
             config_file,
@@ -657,6 +681,7 @@ impl Config {
             },
             cash,
             accept_unverified: file.accept_unverified.unwrap_or(true),
+            backup,
         })
     }
 

@@ -30,6 +30,7 @@
 //! callers need only this crate.
 #![warn(missing_docs)]
 
+mod auto_backup;
 pub mod backup;
 mod charge;
 mod clock;
@@ -51,6 +52,7 @@ mod token_file;
 mod views;
 mod watcher;
 
+pub use auto_backup::{BackupAttempt, BackupStatus, BackupTrigger};
 pub use clock::{Clock, SystemClock};
 pub use config::{
     BakongConfig, CashConfig, Config, EnvOverride, Environment, LoadOptions, MerchantKind,

@@ -12,6 +12,7 @@ use pos_domain::SaleEvent;
 use pos_store::{Applied, NewSale, Query, Range, Sale, SaleId, Store, StoreError};
 use tokio::sync::{broadcast, mpsc, oneshot, watch};
 
+use crate::auto_backup::{AutoBackup, DailyBackups};
 use crate::charge::{self, bill_seq, Checked};
 use crate::clock::{Clock, SystemClock};
 use crate::counter::Counter;
@@ -48,6 +49,9 @@ pub struct StartOptions {
     /// The shop's usual volume the check pace plans with; `None`: learned from the ledger's
     /// recent days. Tests and benches give the day they play.
     pub volume: Option<Volume>,
+    /// Back the ledger up once a day from a background task (the app); off by default so
+    /// a short CLI command does not start one. Shift closes back up either way.
+    pub daily_backups: bool,
 }
 
 impl Default for StartOptions {
@@ -58,6 +62,7 @@ impl Default for StartOptions {
             min_lifetime: crate::QR_LIFETIME_RANGE.0,
             clock: Arc::new(SystemClock),
             volume: None,
+            daily_backups: false,
         }
     }
 }
@@ -83,6 +88,8 @@ struct Inner {
     /// restart the counter puts it back on screen, so the cashier learns what became of it.
     waiting_at_start: Option<i64>,
     pending: watch::Receiver<usize>,
+    backups: Arc<AutoBackup>,
+    daily_backups: Mutex<Option<DailyBackups>>,
 }
 
 impl std::fmt::Debug for Pos {
@@ -118,6 +125,10 @@ impl Pos {
             .filter(|sale| sale.status.is_pending())
             .map(|sale| sale.id.0)
             .max();
+        let backups = Arc::new(AutoBackup::new(&config, Arc::clone(&options.clock)));
+        let daily_backups = options
+            .daily_backups
+            .then(|| DailyBackups::spawn(Arc::clone(&backups)));
         let (events, _) = broadcast::channel(EVENT_BUFFER);
         let (pending_tx, pending) = watch::channel(0);
         let shared = Arc::new(Shared {
@@ -157,6 +168,8 @@ impl Pos {
                 waiting_at_start,
                 pending,
                 counter: Counter::new(&config_dir),
+                backups,
+                daily_backups: Mutex::new(daily_backups),
             }),
         })
     }
@@ -260,6 +273,11 @@ impl Pos {
     /// Announces a sale's change to subscribers.
     pub(crate) fn emit_sale(&self, sale: &Sale) {
         self.inner.shared.emit_sale(sale);
+    }
+
+    /// The automatic backups.
+    pub(crate) fn backups(&self) -> &AutoBackup {
+        &self.inner.backups
     }
 
     /// The counter's own state (cashier PIN throttles).
@@ -511,6 +529,13 @@ impl Pos {
     /// Stops the watcher, waiting for it. Other clones then answer [`CoreError::Stopped`];
     /// the demo simulator keeps serving until the last clone is dropped.
     pub async fn shutdown(&self) {
+        drop(
+            self.inner
+                .daily_backups
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .take(),
+        );
         drop(
             self.inner
                 .commands

@@ -137,11 +137,15 @@ impl Pos {
         let threshold = self.config().cash.variance_threshold;
         let reason = request.reason.clone();
         let now = self.now_ms();
-        self.store()
+        let z = self
+            .store()
             .run(move |s| {
                 s.close_shift(shift.id, now, actor, counted, threshold, reason.as_deref())
             })
-            .await
+            .await?;
+        // The close is committed: back up now; a failure is reported, not returned.
+        self.backup_after_close().await;
+        Ok(z)
     }
 
     /// Z report `number` of this terminal.
