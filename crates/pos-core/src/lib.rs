@@ -67,6 +67,7 @@ pub use pos_domain::{
     UnknownCurrency, UnknownStatus,
 };
 pub use restart::Restarted;
+pub use token_file::TokenStore;
 pub use views::{
     sale_id_from_text, CannotVerifyReason, ChargeRequest, ChargeView, DayReport, Health,
     LedgerCheck, OwnerQuery, PaymentView, PosEvent, RecheckView, SaleView, SalesList, SalesQuery,

@@ -275,6 +275,11 @@ impl Pos {
         self.inner.shared.emit_sale(sale);
     }
 
+    /// The Bakong client (the embedded simulator's in demo mode).
+    pub(crate) fn bakong(&self) -> &BakongClient {
+        &self.inner.shared.client
+    }
+
     /// The automatic backups.
     pub(crate) fn backups(&self) -> &AutoBackup {
         &self.inner.backups
