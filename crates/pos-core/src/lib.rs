@@ -37,6 +37,7 @@ mod clock;
 mod config;
 pub mod counter;
 mod demo;
+pub mod diagnostics;
 mod duration;
 mod error;
 mod ledger;
