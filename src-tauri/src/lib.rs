@@ -50,6 +50,8 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>, launch: Launch) -> tauri:
             owner::owner_recheck,
             owner::owner_health,
             owner::owner_save_token,
+            owner::owner_renew_token,
+            owner::owner_export_diagnostics,
             owner::owner_settings,
             owner::owner_save_settings,
         ])

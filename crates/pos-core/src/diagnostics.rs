@@ -207,12 +207,14 @@ mod erased {
 }
 
 impl Pos {
-    /// The diagnostics bundle of this running POS (with its live health) into `out`.
-    pub async fn export_diagnostics(&self, out: PathBuf) -> Result<DiagnosticsExport, CoreError> {
+    /// The diagnostics bundle of this running POS (with its live health), written into the
+    /// folder `dir` under [`default_file`]'s name.
+    pub async fn export_diagnostics(&self, dir: &Path) -> Result<DiagnosticsExport, CoreError> {
         let health = crate::owner::health(self).await?;
         let health = serde_json::to_value(health).map_err(|e| CoreError::Task(e.to_string()))?;
         let config = self.config().clone();
         let now = self.now_ms();
+        let out = default_file(&config, dir, now);
         tokio::task::spawn_blocking(move || {
             export(&config, Some(health), &out, now, DEFAULT_LOG_DAYS)
         })
