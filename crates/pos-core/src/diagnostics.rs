@@ -7,7 +7,7 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
 
 use serde::Serialize;
 use zip::write::SimpleFileOptions;
@@ -115,7 +115,7 @@ pub fn export(
     if let Some(health) = &health {
         json("health.json", health)?;
     }
-    for (name, bytes) in recent_logs(&config.data_dir, log_days)? {
+    for (name, bytes) in recent_logs(&config.data_dir, now_ms, log_days)? {
         entries.push((format!("logs/{name}"), bytes));
     }
 
@@ -137,8 +137,12 @@ pub fn export(
     }
 }
 
-/// The log files changed within the last `days` days, oldest name first.
-fn recent_logs(data_dir: &Path, days: u32) -> Result<Vec<(String, Vec<u8>)>, CoreError> {
+/// The log files changed within `days` days before `now_ms`, by name.
+fn recent_logs(
+    data_dir: &Path,
+    now_ms: i64,
+    days: u32,
+) -> Result<Vec<(String, Vec<u8>)>, CoreError> {
     let dir = logs::log_dir(data_dir);
     let failed = |e: std::io::Error| CoreError::ExportFailed {
         path: dir.clone(),
@@ -149,14 +153,17 @@ fn recent_logs(data_dir: &Path, days: u32) -> Result<Vec<(String, Vec<u8>)>, Cor
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
         Err(e) => return Err(failed(e)),
     };
-    let since = SystemTime::now()
-        .checked_sub(Duration::from_secs(u64::from(days) * 86_400))
-        .unwrap_or(SystemTime::UNIX_EPOCH);
+    let since = now_ms.saturating_sub(i64::from(days).saturating_mul(86_400_000));
     let mut out = Vec::new();
     for entry in read {
         let entry = entry.map_err(failed)?;
         let meta = entry.metadata().map_err(failed)?;
-        let recent = meta.modified().is_ok_and(|m| m >= since);
+        let modified_ms = meta
+            .modified()
+            .ok()
+            .and_then(|m| m.duration_since(SystemTime::UNIX_EPOCH).ok())
+            .and_then(|d| i64::try_from(d.as_millis()).ok());
+        let recent = modified_ms.is_some_and(|m| m >= since);
         if let (true, true, Ok(name)) = (meta.is_file(), recent, entry.file_name().into_string()) {
             out.push((name, std::fs::read(entry.path()).map_err(failed)?));
         }
