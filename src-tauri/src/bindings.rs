@@ -6,13 +6,14 @@
 
 use std::path::PathBuf;
 
+use pos_core::diagnostics::DiagnosticsExport;
 use pos_core::owner::{
     EndOfDay, ExportResult, FieldError, HistoryEntry, OwnerHealth, OwnerStatus, ReceiptView,
     RecheckPreview, Settings, TokenStatus,
 };
 use pos_core::{
-    DayReport, ErrorCode, ErrorDetails, ErrorView, MerchantKind, OwnerQuery, PaymentView,
-    RecheckView, SaleView, SalesList, TotalView,
+    BackupAttempt, BackupStatus, BackupTrigger, DayReport, ErrorCode, ErrorDetails, ErrorView,
+    MerchantKind, OwnerQuery, PaymentView, RecheckView, SaleView, SalesList, TokenStore, TotalView,
 };
 use pos_domain::{Currency, Money, SaleStatus};
 use serde::Serialize;
@@ -112,6 +113,11 @@ fn generate() -> String {
         declaration::<RecheckPreview>(&cfg),
         declaration::<RecheckView>(&cfg),
         declaration::<OwnerHealth>(&cfg),
+        declaration::<BackupStatus>(&cfg),
+        declaration::<BackupAttempt>(&cfg),
+        declaration::<BackupTrigger>(&cfg),
+        declaration::<TokenStore>(&cfg),
+        declaration::<DiagnosticsExport>(&cfg),
         declaration::<Settings>(&cfg),
         declaration::<MerchantKind>(&cfg),
     ] {

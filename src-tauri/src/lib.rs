@@ -64,6 +64,8 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>, launch: Launch) -> tauri:
             owner::owner_recheck,
             owner::owner_health,
             owner::owner_save_token,
+            owner::owner_renew_token,
+            owner::owner_export_diagnostics,
             owner::owner_settings,
             owner::owner_save_settings,
             printing::printer_state,
@@ -137,7 +139,10 @@ pub fn run() -> ExitCode {
     }
     let launch = Launch {
         config,
-        options: StartOptions::default(),
+        options: StartOptions {
+            daily_backups: true,
+            ..StartOptions::default()
+        },
     };
     let launch = e2e_hooks::adjust(launch);
     match builder(tauri::Builder::default(), launch).run(tauri::generate_context!()) {

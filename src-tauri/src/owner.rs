@@ -5,6 +5,7 @@
 //! after the gate's idle time. The token goes in and never comes out: only its status is
 //! returned.
 
+use pos_core::diagnostics::DiagnosticsExport;
 use pos_core::owner::{
     self, EndOfDay, ExportResult, HistoryEntry, OwnerHealth, OwnerStatus, ReceiptView,
     RecheckPreview, Settings, TokenStatus,
@@ -128,6 +129,22 @@ pub fn owner_save_token(
     Ok(owner::save_token(state.owner_pos()?.config(), &token)?)
 }
 
+/// "Renew token now" with the registered email; answers only with the new token's status.
+#[tauri::command]
+pub async fn owner_renew_token(state: State<'_, AppState>) -> Result<TokenStatus, ErrorView> {
+    Ok(state.owner_pos()?.renew_token().await?)
+}
+
+/// Writes the support bundle (no token, no PIN) into the export folder and says where.
+#[tauri::command]
+pub async fn owner_export_diagnostics(
+    state: State<'_, AppState>,
+) -> Result<DiagnosticsExport, ErrorView> {
+    let pos = state.owner_pos()?;
+    let dir = owner::export_dir(pos.config());
+    Ok(pos.export_diagnostics(&dir).await?)
+}
+
 /// The settings form, filled from the configuration in force.
 #[tauri::command]
 pub fn owner_settings(state: State<'_, AppState>) -> Result<Settings, ErrorView> {
@@ -180,6 +197,8 @@ mod tests {
             ("owner_recheck", json!({})),
             ("owner_recheck_preview", json!({})),
             ("owner_save_token", json!({"token": "abc"})),
+            ("owner_renew_token", json!({})),
+            ("owner_export_diagnostics", json!({})),
             ("owner_sale_history", json!({"saleId": "1"})),
             ("owner_receipt", json!({"saleId": "1"})),
         ] {
@@ -216,6 +235,15 @@ mod tests {
         invoke(&app, "owner_unlock", json!({"pin": "2580"})).unwrap();
         let list = invoke(&app, "owner_sales", json!({"query": {}})).unwrap();
         assert!(list["sales"].as_array().unwrap().is_empty());
+    }
+
+    #[test]
+    fn demo_mode_has_no_token_to_renew() {
+        let app = demo_app();
+        invoke(&app, "owner_set_pin", json!({"pin": "2580"})).unwrap();
+        let err = invoke(&app, "owner_renew_token", json!({})).unwrap_err();
+        assert_eq!(err["code"], "config_invalid");
+        assert_eq!(err["field"], "bakong.environment", "{err}");
     }
 
     #[test]

@@ -1,7 +1,8 @@
 // End-to-end tests of the owner's side of the real desktop app (WebDriver under Xvfb): the
 // PIN gate, a day with paid, cancelled and paid-late sales and its totals, re-check, the
 // end-of-day report, CSV export read back from disk, settings validation and saving, and the
-// Bakong token that never appears in the page. Screenshots go to E2E_SCREENSHOT_DIR.
+// Bakong token that never appears in the page, with renewal, backups, diagnostics and the
+// owner PIN change on the Bakong tab. Screenshots go to E2E_SCREENSHOT_DIR.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
@@ -273,5 +274,35 @@ test("a pasted Bakong token is saved but never shown again, in the page or in an
   });
   assert.ok(answers.includes("2100-01-01"), answers);
   assert.ok(!answers.includes(token) && !answers.includes("U0VDUkVU"), answers);
+
+  // Where the token is kept (no keyring service answers on a test machine), renewal in demo
+  // mode refused in words, the backup panel, the diagnostics zip and the PIN change.
+  await tab(browser, "bakong");
+  await browser.waitUntil(async () => /private file/.test(await text(browser, "#token-store")), { timeout: 10_000 });
+  await waitShown(browser, "#backup-status");
+  await (await browser.$("#token-renew")).click();
+  await waitAttr(browser, "#token-notice [role=alert]", "data-code", (v) => v === "config_invalid");
+  assert.match(await text(browser, "#token-notice"), /Demo mode/);
+  await (await browser.$("#diagnostics-export")).click();
+  await waitShown(browser, "#diagnostics-path");
+  const zip = await text(browser, "#diagnostics-path");
+  assert.ok(zip.startsWith(exportDir) && zip.endsWith(".zip"), zip);
+  assert.equal(readFileSync(zip).subarray(0, 2).toString(), "PK");
+  const changePin = async (current, next, again = next) => {
+    await type(browser, "#pin-current", current);
+    await type(browser, "#pin-new", next);
+    await type(browser, "#pin-repeat", again);
+    await (await browser.$("#pin-change")).click();
+  };
+  await changePin(PIN, "1357", "1358");
+  await waitAttr(browser, "#pin-notice [role=alert]", "data-code", (v) => v === "pin_mismatch");
+  await changePin("0000", "1357");
+  await waitAttr(browser, "#pin-notice [role=alert]", "data-code", (v) => v === "pin_wrong");
+  await changePin(PIN, "1357");
+  await browser.waitUntil(async () => /PIN changed/.test(await text(browser, "#pin-notice")), { timeout: 10_000 });
+  assert.equal(await (await browser.$("#pin-new")).getValue(), "");
+  await shot(browser, "owner-9-upkeep");
+  await changePin("1357", PIN);
+  await browser.waitUntil(async () => /PIN changed/.test(await text(browser, "#pin-notice")), { timeout: 10_000 });
   await closeOwner(browser);
 });

@@ -32,12 +32,14 @@ pub enum BackupCommand {
 pub struct FolderArgs {
     #[command(flatten)]
     core: CoreArgs,
-    /// The backup folder (default: `backups` in the data directory).
+    /// The backup folder (default: `[backup] dir` of the configuration, else `backups` in
+    /// the data directory).
     #[arg(long, env = "KHQR_POS_BACKUP_DIR", value_name = "DIR")]
     dir: Option<PathBuf>,
-    /// Remove backups older than this many days after a new one (0 keeps them all).
-    #[arg(long, env = "KHQR_POS_BACKUP_KEEP_DAYS", default_value_t = BackupPolicy::DEFAULT_KEEP_DAYS)]
-    keep_days: u32,
+    /// Remove backups older than this many days after a new one (0 keeps them all; default:
+    /// `[backup] keep_days`, else 30).
+    #[arg(long, env = "KHQR_POS_BACKUP_KEEP_DAYS")]
+    keep_days: Option<u32>,
     /// Print JSON.
     #[arg(long)]
     json: bool,
@@ -81,13 +83,15 @@ pub fn run(command: BackupCommand) -> ExitCode {
 
 impl FolderArgs {
     fn ledger_and_policy(&self) -> Result<(PathBuf, BackupPolicy), CoreError> {
-        let ledger = self.core.load(None)?.ledger_path();
-        let mut policy = BackupPolicy::beside(&ledger);
+        let config = self.core.load(None)?;
+        let mut policy = config.backup.clone();
         if let Some(dir) = &self.dir {
             policy.dir.clone_from(dir);
         }
-        policy.keep_days = self.keep_days;
-        Ok((ledger, policy))
+        if let Some(days) = self.keep_days {
+            policy.keep_days = days;
+        }
+        Ok((config.ledger_path(), policy))
     }
 }
 

@@ -12,6 +12,7 @@ mod check;
 mod common;
 mod config_cmd;
 mod counter;
+mod diagnostics;
 mod ledger;
 mod print;
 mod qr;
@@ -56,6 +57,9 @@ enum Command {
     /// Back the ledger up, list, verify and restore backups.
     #[command(subcommand)]
     Backup(backup::BackupCommand),
+    /// The support bundle: configuration without secrets, versions, health, recent logs.
+    #[command(subcommand)]
+    Diagnostics(diagnostics::DiagnosticsCommand),
     /// The configuration.
     #[command(subcommand)]
     Config(config_cmd::ConfigCommand),
@@ -98,6 +102,7 @@ fn main() -> ExitCode {
         Command::Watch(args) => watch::run_watch(args),
         Command::Ledger(command) => ledger::run(command),
         Command::Backup(command) => backup::run(command),
+        Command::Diagnostics(command) => diagnostics::run(command),
         Command::Config(command) => config_cmd::run(command),
         Command::Print(command) => print::run(command),
         Command::Sync(command) => sync::run(command),

@@ -18,8 +18,9 @@ const TIME_FORMAT: &str = "%Y%m%d-%H%M%S%3f";
 /// Marks a backup still being written (or one whose writer was killed): never listed as good.
 const PARTIAL: &str = ".partial";
 
-/// Where backups go and how long they are kept.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Where backups go and how long they are kept (`[backup]` in the configuration).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct BackupPolicy {
     /// The folder (e.g. a USB stick); created when missing.
     pub dir: PathBuf,
@@ -94,6 +95,12 @@ pub struct Restored {
     pub after: LedgerSummary,
     /// What the restore dropped (only with `force`), in words; empty when nothing.
     pub lost: Vec<String>,
+}
+
+/// Whether the daily backup is due at `now_ms`: the newest good backup (if any) was taken on
+/// an earlier shop day in `tz`. Pure: the caller lists the folder and reads the clock.
+pub fn daily_due(newest_ms: Option<i64>, now_ms: i64, tz: chrono_tz::Tz) -> bool {
+    newest_ms.is_none_or(|newest| pos_store::shop_day(newest, tz) < pos_store::shop_day(now_ms, tz))
 }
 
 /// Checks a ledger file without changing it: opens it read-only, runs SQLite's integrity
@@ -340,5 +347,31 @@ fn io_error(path: &Path, error: &std::io::Error) -> CoreError {
     CoreError::Backup {
         path: path.to_owned(),
         reason: error.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Epoch ms of a Phnom Penh (UTC+7) wall-clock time on 2026-12-`day`.
+    fn pp(day: u32, hour: u32, minute: u32) -> i64 {
+        chrono::NaiveDate::from_ymd_opt(2026, 12, day)
+            .and_then(|d| d.and_hms_opt(hour, minute, 0))
+            .map(|t| (t - TimeDelta::hours(7)).and_utc().timestamp_millis())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn the_daily_backup_is_due_once_per_shop_day() {
+        let tz = chrono_tz::Asia::Phnom_Penh;
+        assert!(daily_due(None, pp(2, 9, 0), tz), "never backed up");
+        assert!(!daily_due(Some(pp(2, 0, 5)), pp(2, 23, 59), tz));
+        assert!(daily_due(Some(pp(1, 23, 59)), pp(2, 0, 1), tz));
+        // 06:00 in Phnom Penh is still the previous UTC day: the shop's day counts.
+        assert!(daily_due(Some(pp(1, 22, 0)), pp(2, 6, 0), tz));
+        assert!(!daily_due(Some(pp(2, 6, 0)), pp(2, 22, 0), tz));
+        // A clock set back behind the newest backup does not ask for another.
+        assert!(!daily_due(Some(pp(3, 9, 0)), pp(2, 9, 0), tz));
     }
 }

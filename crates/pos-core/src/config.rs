@@ -215,6 +215,8 @@ pub struct Config {
     /// The shop database this counter shares the shop's Bakong budget through (`[shop_db]`);
     /// `None`: a counter on its own, whose budget is its ledger's.
     pub shop_db: Option<ShopDbConfig>,
+    /// Where automatic backups go and how many days they are kept (`[backup]`).
+    pub backup: crate::backup::BackupPolicy,
 }
 
 /// Where the shop database is (`[shop_db]` in the file). Like the Bakong token, the
@@ -342,6 +344,17 @@ struct FileConfig {
     #[serde(default)]
     printer: FilePrinter,
     shop_db: Option<FileShopDb>,
+    #[serde(default)]
+    backup: FileBackup,
+}
+
+/// `[backup]`: `dir` (relative to the configuration file's folder; default `backups` in the
+/// data directory) and `keep_days` (0 keeps every backup).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileBackup {
+    dir: Option<PathBuf>,
+    keep_days: Option<u32>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -707,6 +720,17 @@ impl Config {
             .shop_db
             .map(|section| build_shop_db(section, &base_dir, &data_dir, daily_check_budget))
             .transpose()?;
+        let mut backup = crate::backup::BackupPolicy::beside(&data_dir.join("ledger.sqlite3"));
+        match file.backup.dir {
+            Some(dir) if dir.as_os_str().is_empty() => {
+                return Err(invalid("backup.dir", "must name a folder"))
+            }
+            Some(dir) => backup.dir = base_dir.join(dir),
+            None => {}
+        }
+        if let Some(days) = file.backup.keep_days {
+            backup.keep_days = days;
+        }
         Ok(Config {
             data_dir,
             config_file,
@@ -731,6 +755,7 @@ impl Config {
             accept_unverified: file.accept_unverified.unwrap_or(true),
             printer,
             shop_db,
+            backup,
         })
     }
 

@@ -30,12 +30,14 @@
 //! callers need only this crate.
 #![warn(missing_docs)]
 
+mod auto_backup;
 pub mod backup;
 mod charge;
 mod clock;
 mod config;
 pub mod counter;
 mod demo;
+pub mod diagnostics;
 mod duration;
 mod error;
 mod ledger;
@@ -53,6 +55,7 @@ mod token_file;
 mod views;
 mod watcher;
 
+pub use auto_backup::{BackupAttempt, BackupStatus, BackupTrigger};
 pub use clock::{Clock, SystemClock};
 pub use config::{
     BakongConfig, CashConfig, Config, EnvOverride, Environment, LoadOptions, MerchantKind,
@@ -68,6 +71,7 @@ pub use pos_domain::{
 };
 pub use restart::Restarted;
 pub use shop_sync::ShopSyncView;
+pub use token_file::TokenStore;
 pub use views::{
     sale_id_from_text, CannotVerifyReason, ChargeRequest, ChargeView, DayReport, Health,
     LedgerCheck, OwnerQuery, PaymentView, PosEvent, RecheckView, SaleView, SalesList, SalesQuery,

@@ -12,6 +12,7 @@ use pos_domain::SaleEvent;
 use pos_store::{Applied, NewSale, Query, Range, Sale, SaleId, Store, StoreError};
 use tokio::sync::{broadcast, mpsc, oneshot, watch};
 
+use crate::auto_backup::{AutoBackup, DailyBackups};
 use crate::charge::{self, bill_seq, Checked};
 use crate::clock::{Clock, SystemClock};
 use crate::counter::Counter;
@@ -50,6 +51,9 @@ pub struct StartOptions {
     /// The shop's usual volume the check pace plans with; `None`: learned from the ledger's
     /// recent days. Tests and benches give the day they play.
     pub volume: Option<Volume>,
+    /// Back the ledger up once a day from a background task (the app); off by default so
+    /// a short CLI command does not start one. Shift closes back up either way.
+    pub daily_backups: bool,
 }
 
 impl Default for StartOptions {
@@ -60,6 +64,7 @@ impl Default for StartOptions {
             min_lifetime: crate::QR_LIFETIME_RANGE.0,
             clock: Arc::new(SystemClock),
             volume: None,
+            daily_backups: false,
         }
     }
 }
@@ -89,6 +94,8 @@ struct Inner {
     spooler: Option<Spooler>,
     /// The automatic push to the shop database, when the configuration names one.
     shop_sync: Option<ShopSync>,
+    backups: Arc<AutoBackup>,
+    daily_backups: Mutex<Option<DailyBackups>>,
 }
 
 impl std::fmt::Debug for Pos {
@@ -125,6 +132,10 @@ impl Pos {
             .filter(|sale| sale.status.is_pending())
             .map(|sale| sale.id.0)
             .max();
+        let backups = Arc::new(AutoBackup::new(&config, Arc::clone(&options.clock)));
+        let daily_backups = options
+            .daily_backups
+            .then(|| DailyBackups::spawn(Arc::clone(&backups)));
         let (events, _) = broadcast::channel(EVENT_BUFFER);
         let spooler = Spooler::start(&config, Arc::clone(&options.clock), events.subscribe());
         let (pending_tx, pending) = watch::channel(0);
@@ -174,6 +185,8 @@ impl Pos {
                 counter: Counter::new(&config_dir),
                 spooler,
                 shop_sync,
+                backups,
+                daily_backups: Mutex::new(daily_backups),
             }),
         })
     }
@@ -282,6 +295,16 @@ impl Pos {
     /// The print queue, when a printer is configured.
     pub(crate) fn spooler(&self) -> Option<&Spooler> {
         self.inner.spooler.as_ref()
+    }
+
+    /// The Bakong client (the embedded simulator's in demo mode).
+    pub(crate) fn bakong(&self) -> &BakongClient {
+        &self.inner.shared.client
+    }
+
+    /// The automatic backups.
+    pub(crate) fn backups(&self) -> &AutoBackup {
+        &self.inner.backups
     }
 
     /// The counter's own state (cashier PIN throttles).
@@ -556,6 +579,13 @@ impl Pos {
     /// Other clones then answer [`CoreError::Stopped`];
     /// the demo simulator keeps serving until the last clone is dropped.
     pub async fn shutdown(&self) {
+        drop(
+            self.inner
+                .daily_backups
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .take(),
+        );
         drop(
             self.inner
                 .commands

@@ -575,7 +575,11 @@ daysLeft: number | null,
 /**
  * Expired or expiring within seven days: show the renewal banner.
  */
-warn: boolean, };
+warn: boolean, 
+/**
+ * Where it is kept: the OS keyring, or the private file when no keyring answered.
+ */
+store: TokenStore | null, };
 
 /**
  * The owner's sale filter as the screens send it; blank text means "not given".
@@ -1033,7 +1037,80 @@ lastErrorAtMs: number | null,
 /**
  * Sales still waiting for payment.
  */
-pendingSales: number, };
+pendingSales: number, 
+/**
+ * The ledger's backups: the newest good one and how the last automatic one went.
+ */
+backup: BackupStatus, };
+
+/**
+ * Backups for the owner's health panel.
+ */
+export type BackupStatus = { 
+/**
+ * The folder.
+ */
+dir: string, 
+/**
+ * Days kept (0: all).
+ */
+keepDays: number, 
+/**
+ * When the newest verified backup in the folder was taken (epoch ms).
+ */
+lastGoodMs: number | null, 
+/**
+ * The last automatic attempt of this run, good or not.
+ */
+lastAttempt: BackupAttempt | null, };
+
+/**
+ * How the last automatic backup went.
+ */
+export type BackupAttempt = { 
+/**
+ * When (epoch ms).
+ */
+atMs: number, 
+/**
+ * Why.
+ */
+trigger: BackupTrigger, 
+/**
+ * Written and verified.
+ */
+ok: boolean, 
+/**
+ * Why not, when it failed.
+ */
+error: string | null, };
+
+/**
+ * Why a backup was taken.
+ */
+export type BackupTrigger = "daily" | "shift_close";
+
+/**
+ * Where a saved token is kept.
+ */
+export type TokenStore = "keyring" | "file";
+
+/**
+ * A diagnostics bundle written.
+ */
+export type DiagnosticsExport = { 
+/**
+ * The zip file.
+ */
+path: string, 
+/**
+ * Its size in bytes.
+ */
+bytes: number, 
+/**
+ * The files inside, in order.
+ */
+entries: Array<string>, };
 
 /**
  * The owner's settings form.

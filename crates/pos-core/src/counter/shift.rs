@@ -127,6 +127,8 @@ impl Pos {
             })
             .await?;
         self.kick_drawer("shift closed");
+        // The close is committed: back up now; a failure is reported, not returned.
+        self.backup_after_close().await;
         Ok(z)
     }
 

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::{unresolved_count, TokenStatus};
-use crate::{CannotVerifyReason, CoreError, Pos, Verification};
+use crate::{BackupStatus, CannotVerifyReason, CoreError, Pos, Verification};
 
 /// The Bakong connection for the owner's health panel.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -29,6 +29,8 @@ pub struct OwnerHealth {
     pub last_error_at_ms: Option<i64>,
     /// Sales still waiting for payment.
     pub pending_sales: u32,
+    /// The ledger's backups: the newest good one and how the last automatic one went.
+    pub backup: BackupStatus,
 }
 
 /// What a manual recheck would spend, shown before the owner confirms.
@@ -85,6 +87,7 @@ pub async fn health(pos: &Pos) -> Result<OwnerHealth, CoreError> {
         last_error: health.last_error,
         last_error_at_ms: health.last_error_at_ms,
         pending_sales: count(health.pending_sales),
+        backup: pos.backup_status().await,
     })
 }
 

@@ -8,7 +8,8 @@ use serde::{Deserialize, Serialize};
 use super::files::{read_table, write_table};
 use super::settings::config_path;
 use crate::clock::{Clock, SystemClock};
-use crate::{token_file, Config, CoreError, Environment};
+use crate::token_file::{self, TokenStore};
+use crate::{Config, CoreError, Environment, Pos};
 
 /// Days before expiry from which the owner is warned to renew.
 const WARN_DAYS: i64 = 7;
@@ -26,16 +27,19 @@ pub struct TokenStatus {
     pub days_left: Option<i64>,
     /// Expired or expiring within seven days: show the renewal banner.
     pub warn: bool,
+    /// Where it is kept: the OS keyring, or the private file when no keyring answered.
+    pub store: Option<TokenStore>,
 }
 
 impl TokenStatus {
     /// The status of the configured token file.
     pub fn of(config: &Config) -> Result<TokenStatus, CoreError> {
         let token = token_file::read(&config.bakong.token_file)?;
-        Ok(TokenStatus::describe(config, token.as_ref()))
+        let store = token_file::store_of(&config.bakong.token_file)?;
+        Ok(TokenStatus::describe(config, token.as_ref(), store))
     }
 
-    fn describe(config: &Config, token: Option<&Token>) -> TokenStatus {
+    fn describe(config: &Config, token: Option<&Token>, store: Option<TokenStore>) -> TokenStatus {
         let now = SystemClock.now_ms() / 1_000;
         let days_left = token.and_then(|t| t.days_left(now));
         let expires_on = token.and_then(Token::expires_at).and_then(|exp| {
@@ -50,6 +54,7 @@ impl TokenStatus {
             expires_on,
             days_left,
             warn: token.is_some() && days_left.is_none_or(|d| d < WARN_DAYS),
+            store: token.and(store),
         }
     }
 }
@@ -65,8 +70,32 @@ pub fn save_token(config: &Config, text: &str) -> Result<TokenStatus, CoreError>
         });
     }
     keep_demo(config)?;
-    token_file::write(&config.bakong.token_file, &token)?;
-    Ok(TokenStatus::describe(config, Some(&token)))
+    let store = token_file::write(&config.bakong.token_file, &token)?;
+    Ok(TokenStatus::describe(config, Some(&token), Some(store)))
+}
+
+impl Pos {
+    /// "Renew token now": the API's renew call with the registered email. The client hands
+    /// the new token to its renewal listener, which saves it where tokens are kept, before
+    /// it is used; the answer describes the saved token, never shows it.
+    pub async fn renew_token(&self) -> Result<TokenStatus, CoreError> {
+        let config = self.config();
+        if config.is_demo() {
+            return Err(CoreError::ConfigInvalid {
+                field: "bakong.environment".into(),
+                reason: "demo mode has no Bakong token to renew".into(),
+            });
+        }
+        if config.bakong.email.is_none() {
+            return Err(CoreError::ConfigInvalid {
+                field: "bakong.email".into(),
+                reason: "renewal needs the email registered with the Bakong developer portal"
+                    .into(),
+            });
+        }
+        self.bakong().renew_token().await?;
+        TokenStatus::of(config)
+    }
 }
 
 /// Without an explicit choice, a token on disk makes the next start use production (see
@@ -114,7 +143,8 @@ mod tests {
                 set: false,
                 expires_on: None,
                 days_left: None,
-                warn: false
+                warn: false,
+                store: None,
             }
         );
         let token = jwt(SystemClock.now_ms() / 1_000 + 30 * 86_400 + 60);

@@ -2,6 +2,7 @@
 // arrive as `ErrorView` like every other command's.
 import { call } from "../../ipc/client";
 import type {
+  DiagnosticsExport,
   EndOfDay,
   ExportResult,
   HistoryEntry,
@@ -31,6 +32,8 @@ export const owner = {
   recheck: () => call<RecheckView>("owner_recheck"),
   health: () => call<OwnerHealth>("owner_health"),
   saveToken: (token: string) => call<TokenStatus>("owner_save_token", { token }),
+  renewToken: () => call<TokenStatus>("owner_renew_token"),
+  exportDiagnostics: () => call<DiagnosticsExport>("owner_export_diagnostics"),
   settings: () => call<Settings>("owner_settings"),
   saveSettings: (settings: Settings) => call<Settings>("owner_save_settings", { settings }),
 };
