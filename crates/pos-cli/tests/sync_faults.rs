@@ -140,8 +140,9 @@ fn counters_killed_at_random_points_of_their_pushes_lose_and_double_nothing() {
         ledger.assert_exactly_once_in(cluster, db);
     }
     eprintln!("{killed_running} pushes killed before they finished");
-    // The kills did land in running pushes, not only after them.
-    assert!(killed_running >= 8, "{killed_running}");
+    // The kills did land in running pushes, not only after them (the first round's pushes,
+    // 150 slowed events each, outlast its longest wait on any machine).
+    assert!(killed_running >= 3, "{killed_running}");
 }
 
 #[test]
