@@ -344,13 +344,22 @@ impl Watcher {
         }
     }
 
+    /// The checks of today the watcher plans as spent: its ledger's count, or more when the
+    /// shop's budget has less left for this counter.
     async fn checks_used(&self, now: i64) -> u32 {
         let day = self.shared.day(now);
-        self.shared
+        let used = self
+            .shared
             .store
             .run(move |s| s.checks_used(day))
             .await
-            .unwrap_or(u32::MAX)
+            .unwrap_or(u32::MAX);
+        // When the shop's budget has less left for this counter than its own limit, the rest
+        // counts as spent: the pace plans from what the shop has left, and the reserve for
+        // final checks is kept out of it.
+        self.shared.gate.left(day, used).map_or(used, |left| {
+            used.max(self.budget.daily.saturating_sub(left))
+        })
     }
 
     /// Learns the shop's usual volume from the ledger's last [`VOLUME_DAYS`] days, once a
@@ -458,8 +467,9 @@ impl Watcher {
             self.shared.set_verification(Verification::CannotVerify {
                 reason: CannotVerifyReason::Budget,
                 message: format!(
-                    "{used} of {} checks spent today; checking resumes tomorrow",
-                    self.budget.daily
+                    "{} checks left today, kept for final checks; \
+                     checking resumes tomorrow",
+                    self.budget.daily.saturating_sub(used)
                 ),
                 retry_at_ms: None,
             });

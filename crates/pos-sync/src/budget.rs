@@ -99,6 +99,8 @@ pub struct CheckBudget {
     /// Checks the pool granted this counter on that day: read from the shop database on the
     /// day's first reservation, then counted here.
     granted: Option<(NaiveDate, u32)>,
+    /// What the pool had left on that day after its last answer to this counter.
+    pool_left: Option<(NaiveDate, u32)>,
 }
 
 impl CheckBudget {
@@ -109,7 +111,23 @@ impl CheckBudget {
             terminal_id: terminal_id.to_owned(),
             offline_share,
             granted: None,
+            pool_left: None,
         }
+    }
+
+    /// The checks of `day` this counter can still hope to spend when it has counted `used` in
+    /// its ledger: what the pool had left at its last answer (other counters may take some
+    /// since) and what is left of its own share. `None` until the pool answered that day.
+    pub fn left(&self, day: NaiveDate, used: u32) -> Option<u32> {
+        let pool = match self.pool_left {
+            Some((d, left)) if d == day => left,
+            _ => return None,
+        };
+        let own = self
+            .granted_on(day)
+            .saturating_add(self.offline_share)
+            .saturating_sub(used);
+        Some(pool.saturating_add(own))
     }
 
     fn granted_on(&self, day: NaiveDate) -> u32 {
@@ -169,13 +187,17 @@ impl CheckBudget {
         )
         .await;
         Ok(match reserved {
-            Ok(Ok(Some(_))) => {
+            Ok(Ok(Some(left))) => {
                 let before = self.granted_on(day);
                 self.granted = Some((day, before.saturating_add(n)));
+                self.pool_left = Some((day, left));
                 Reservation::Pool
             }
             // The pool is spent: the own share is this counter's either way.
-            Ok(Ok(None)) => Reservation::PoolSpent,
+            Ok(Ok(None)) => {
+                self.pool_left = Some((day, 0));
+                Reservation::PoolSpent
+            }
             Ok(Err(SyncError::Db(e))) if e.as_db_error().is_none() => Reservation::Unreachable,
             Ok(Err(e)) => return Err(e),
             Err(_elapsed) => Reservation::Unreachable,

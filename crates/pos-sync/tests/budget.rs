@@ -211,3 +211,26 @@ async fn a_counter_restarted_while_connected_still_has_its_own_share_after_the_p
     );
     assert_eq!(l1.store.checks_used(DAY()).unwrap(), rule.hub_limit() + 3);
 }
+
+#[tokio::test]
+async fn what_is_left_for_a_counter_is_the_pools_last_answer_and_its_own_share() {
+    // 20 a day, 2 counters owning 3 each: the pool is 14.
+    let url = hub(BudgetRule::new(20, 2, 3).unwrap()).await;
+    let (s1, s2) = (counter(&url, "T1").await, counter(&url, "T2").await);
+    let mut l1 = Ledger::new("T1");
+    let mut b1 = CheckBudget::new("T1", 3);
+    let used = |l: &Ledger| l.store.checks_used(DAY()).unwrap();
+    // Before the pool answered: unknown, the counter's own limit applies.
+    assert_eq!(b1.left(DAY(), 0), None);
+    // T2 takes ten of the pool; T1 then one: 3 left in the pool, T1's own 3.
+    for _ in 0..10 {
+        s2.reserve_checks("T2", DAY(), 1).await.unwrap().unwrap();
+    }
+    b1.spend(Some(&s1), &mut l1.store, DAY(), 1).await.unwrap();
+    assert_eq!(b1.left(DAY(), used(&l1)), Some(3 + 3));
+    // The pool spent: only the own share, shrinking as it is spent.
+    assert_eq!(spend_all(&mut b1, Some(&s1), &mut l1).await, (3, 3));
+    assert_eq!(b1.left(DAY(), used(&l1)), Some(0));
+    // Another day is not known.
+    assert_eq!(b1.left(DAY().succ_opt().unwrap(), 0), None);
+}

@@ -1,9 +1,10 @@
 //! Where the watcher's checks are counted, each before it is made: the ledger's daily counter
 //! alone ([`LedgerGate`], a counter on its own), or the shop's one Bakong budget through the
 //! shop database ([`ShopGate`], pos-sync's [`CheckBudget`]) when the configuration names one.
-//! Either way the watcher's own tiers (the reserve kept for final checks) apply first, and
-//! the pace still plans from this counter's own count: the gate may refuse a check the pace
-//! allowed, which the watcher shows as a spent budget.
+//! Either way the watcher's own tiers (the reserve kept for final checks) apply first. With the
+//! shop's budget, what the shop has left for this counter ([`CheckGate::left`]) bounds what the
+//! watcher plans with, so the pace and the reserve for final checks follow the shop's day, not
+//! only this counter's own limit.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -33,6 +34,13 @@ pub(crate) trait CheckGate: Send + Sync {
         now_ms: i64,
         limit: u32,
     ) -> Spend<'a>;
+
+    /// The checks of `day` this counter can still hope to spend when its ledger counts `used`,
+    /// when the budget behind the gate knows less than the watcher's own limit; `None`: only
+    /// that limit applies.
+    fn left(&self, _day: NaiveDate, _used: u32) -> Option<u32> {
+        None
+    }
 }
 
 /// The gate `config` asks for: the shop's budget when it names a shop database.
@@ -147,5 +155,11 @@ impl CheckGate for ShopGate {
                 .await?;
             Ok(matches!(spent, pos_sync::Spent::Granted(_)))
         })
+    }
+
+    fn left(&self, day: NaiveDate, used: u32) -> Option<u32> {
+        // The watcher asks between its checks, never during one of its own spends; a spend in
+        // flight (none in practice) leaves the watcher's own limit to apply until the next plan.
+        self.link.try_lock().ok()?.budget.left(day, used)
     }
 }
