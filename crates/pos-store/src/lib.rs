@@ -58,7 +58,7 @@ pub use schema::SCHEMA_VERSION;
 pub use sync_log::LogEntry;
 pub use types::{
     Applied, ChainProblem, ChainReport, CheckRecord, EventKind, NewSale, PaymentDetails, Query,
-    Range, Receipt, Sale, SaleEventRecord, SaleId, Total,
+    Range, Receipt, Sale, SaleCounter, SaleEventRecord, SaleId, SaleTender, Total,
 };
 
 /// How long a writer waits for another connection's write lock before giving up. Writes are
