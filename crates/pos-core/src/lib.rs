@@ -67,7 +67,7 @@ pub use pos_domain::{
 pub use restart::Restarted;
 pub use views::{
     sale_id_from_text, CannotVerifyReason, ChargeRequest, ChargeView, DayReport, Health,
-    LedgerCheck, OwnerQuery, PaymentView, PosEvent, RecheckView, SaleView, SalesList, SalesQuery,
-    TotalView, Verification,
+    LedgerCheck, OwnerQuery, PaymentView, PosEvent, RecheckView, RefundView, SaleView, SalesList,
+    SalesQuery, TenderTotalView, TotalView, Verification,
 };
 pub use watcher::CheckNow;

@@ -213,6 +213,22 @@ async fn a_day_at_the_counter_from_open_to_z_report() {
     )
     .await
     .unwrap();
+    // The drawer holds $16 now ($20 + $5 + $2 − $1 − $10): $17 out is refused, nothing written.
+    let err = pos
+        .cash_movement(
+            clerk,
+            &MovementRequest {
+                cash_in: false,
+                amount: "17".into(),
+                currency: Currency::Usd,
+                reason: "too much".into(),
+            },
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "cash_invalid");
+    assert!(err.to_string().contains("-1.00"), "{err}");
+    assert_eq!(pos.x_report().await.unwrap().totals.cash_out.usd, 1_000);
 
     // Refunds: owner only, never above what was paid, cash out of this drawer.
     let refund = |amount: &str, bank: Option<&str>| RefundRequest {
@@ -233,6 +249,40 @@ async fn a_day_at_the_counter_from_open_to_z_report() {
     assert_eq!((r1.number, r2.number), (1, 2));
     let err = pos.refund(owner, &refund("0.01", None)).await.unwrap_err();
     assert_eq!(code(&err), "refund_invalid", "fully refunded");
+
+    // The day's report: takings per tender, the refunds as their own lines, and the net in
+    // riel at the sales' frozen 4,100: $3.75 + $3.75 − $1 − $2.75 = $3.75 = 15,375 riel.
+    let report = pos.report(None).await.unwrap();
+    let tenders: Vec<(&str, u64, &str)> = report
+        .by_tender
+        .iter()
+        .map(|t| (t.tender.as_str(), t.count, t.sum_text.as_str()))
+        .collect();
+    assert_eq!(tenders, [("cash", 1, "3.75"), ("split", 1, "3.75")]);
+    let refunds: Vec<(i64, &str, &str, Option<&str>)> = report
+        .refunds
+        .iter()
+        .map(|r| {
+            (
+                r.receipt_number,
+                r.tender.as_str(),
+                r.amount_text.as_str(),
+                r.bank_reference.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        refunds,
+        [
+            (1, "cash", "1.00", None),
+            (1, "bank", "2.75", Some("ABA 42"))
+        ]
+    );
+    assert_eq!((report.net_khr.minor, report.net_khr_rounding), (15_375, 0));
+    let sales = pos.sales(Default::default()).await.unwrap().sales;
+    assert!(sales
+        .iter()
+        .all(|s| s.cashier.as_deref() == Some("Dara") && s.shift_id == Some(shift.shift.id.0)));
 
     // Close: riel 40,000 − 1,000 change = 39,000; dollars $20 + $5 + $2 − $1 − $10 − $1 = $15.
     let x = pos.x_report().await.unwrap();
