@@ -204,6 +204,8 @@ fn a_day_at_the_counter_on_the_command_line() {
                 "--receipt",
                 "1",
                 &format!("--amount={amount}"),
+                "--tender",
+                "cash",
                 "--json",
             ],
         )
@@ -211,6 +213,26 @@ fn a_day_at_the_counter_on_the_command_line() {
     refused(&refund(DARA_PIN, "Dara", "1"), "not_allowed");
     refused(&refund(OWNER_PIN, "owner", "3.76"), "refund_invalid");
     refused(&refund(OWNER_PIN, "owner", "-1"), "amount_invalid");
+    // The currency, when named, must be the sale's; a cash refund takes no bank reference.
+    for (extra, code) in [
+        (&["--currency", "KHR"][..], "refund_invalid"),
+        (&["--bank-ref", "ABA 1"][..], "config_invalid"),
+    ] {
+        let args = [
+            &[
+                "refund",
+                "--receipt",
+                "1",
+                "--amount",
+                "1",
+                "--tender",
+                "cash",
+            ][..],
+            extra,
+        ]
+        .concat();
+        refused(&with_pins(d, OWNER_PIN, None, &args), code);
+    }
     let first = json(&refund(OWNER_PIN, "owner", "1"));
     assert_eq!(first["number"], 1);
     assert_eq!(
@@ -228,6 +250,10 @@ fn a_day_at_the_counter_on_the_command_line() {
             "2",
             "--amount",
             "3.75",
+            "--currency",
+            "USD",
+            "--tender",
+            "bank",
             "--bank-ref",
             "ABA 77",
             "--json",
