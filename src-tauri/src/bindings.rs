@@ -6,13 +6,17 @@
 
 use std::path::PathBuf;
 
+use pos_core::owner::counter::{
+    CashierRow, NewCashier, OwnerClose, RateEntry, RateInfo, RefundInput, RefundKind, Refundable,
+    ShiftRow, ZLine, ZView,
+};
 use pos_core::owner::{
     EndOfDay, ExportResult, FieldError, HistoryEntry, OwnerHealth, OwnerStatus, ReceiptView,
     RecheckPreview, Settings, TokenStatus,
 };
 use pos_core::{
     DayReport, ErrorCode, ErrorDetails, ErrorView, MerchantKind, OwnerQuery, PaymentView,
-    RecheckView, SaleView, SalesList, TotalView,
+    RecheckView, RefundView, SaleView, SalesList, TenderTotalView, TotalView,
 };
 use pos_domain::{Currency, Money, SaleStatus};
 use serde::Serialize;
@@ -94,6 +98,20 @@ fn generate() -> String {
         declaration::<OwnerHealth>(&cfg),
         declaration::<Settings>(&cfg),
         declaration::<MerchantKind>(&cfg),
+        // The owner's side of the counter's day.
+        declaration::<TenderTotalView>(&cfg),
+        declaration::<RefundView>(&cfg),
+        declaration::<RefundKind>(&cfg),
+        declaration::<RefundInput>(&cfg),
+        declaration::<Refundable>(&cfg),
+        declaration::<RateEntry>(&cfg),
+        declaration::<RateInfo>(&cfg),
+        declaration::<CashierRow>(&cfg),
+        declaration::<NewCashier>(&cfg),
+        declaration::<ShiftRow>(&cfg),
+        declaration::<ZLine>(&cfg),
+        declaration::<ZView>(&cfg),
+        declaration::<OwnerClose>(&cfg),
     ] {
         out.push('\n');
         out.push_str(&decl);

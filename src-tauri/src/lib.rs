@@ -9,6 +9,7 @@ mod commands;
 mod e2e_hooks;
 mod ipc;
 mod owner;
+mod owner_counter;
 mod state;
 #[cfg(test)]
 mod tests;
@@ -52,6 +53,17 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>, launch: Launch) -> tauri:
             owner::owner_save_token,
             owner::owner_settings,
             owner::owner_save_settings,
+            owner_counter::owner_refundable,
+            owner_counter::owner_refund,
+            owner_counter::owner_rate,
+            owner_counter::owner_set_rate,
+            owner_counter::owner_cashiers,
+            owner_counter::owner_add_cashier,
+            owner_counter::owner_disable_cashier,
+            owner_counter::owner_shifts,
+            owner_counter::owner_z_report,
+            owner_counter::owner_z_csv,
+            owner_counter::owner_close_shift,
         ])
         .setup(move |app| {
             let started =

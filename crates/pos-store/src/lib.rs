@@ -46,6 +46,7 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags};
 
 pub use backup::LedgerSummary;
+pub use cash_chains::ZFigure;
 pub use cash_types::{
     Actor, CashChainProblem, CashChainReport, CashMovement, Cashier, NewCashSale, NewRefund,
     RateChange, Refund, RefundTender, Shift, ShiftClose, ShiftId, TenderLine, ZDocument, ZReport,
