@@ -14,4 +14,4 @@ cd tests/e2e
 # A hung WebKit must not eat the CI budget: the whole run is bounded (3 minutes for build and
 # run on an idle 2-core machine in a fresh-clone CI run, up to 15 under other builds' load).
 timeout --kill-after=10 1200 xvfb-run -a -s "-screen 0 1920x1080x24 -nolisten tcp" \
-  node --test --test-concurrency=1 --test-timeout=300000 app.test.mjs expiry.test.mjs owner.test.mjs layout.test.mjs restart.test.mjs accept.test.mjs
+  node --test --test-concurrency=1 --test-timeout=300000 app.test.mjs expiry.test.mjs owner.test.mjs owner-counter.test.mjs layout.test.mjs restart.test.mjs accept.test.mjs
