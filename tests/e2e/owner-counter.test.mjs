@@ -72,7 +72,7 @@ test("the owner refunds part of a paid sale from the bank app, is refused above 
   await (await browser.$("#refund-cash")).click();
   await (await browser.$("#refund-go")).click();
   await waitShown(browser, '#refund-problem .owner-error[data-code="refund_invalid"]');
-  await shot(browser, "owner-refund");
+  await shot(browser, "owner-9-refund");
   await (await browser.$("#refund-look")).click();
   await waitAttr(browser, "#refundable", "data-remaining", (v) => v === "3,000");
   assert.equal((await rows(browser, "#refund-history")).length, 1);
