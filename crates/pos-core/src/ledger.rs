@@ -119,10 +119,14 @@ impl Ledger {
         let date = parse_date(&list.from)?;
         let config = self.config();
         let day = pos_store::day_range(date, config.time_zone)?;
-        let (used, refunds) = self
+        let (used, refunds, logged) = self
             .store
-            .run(move |s| Ok::<_, CoreError>((s.checks_used(date)?, s.refunds_in(day)?)))
+            .run(move |s| {
+                Ok::<_, CoreError>((s.checks_used(date)?, s.refunds_in(day)?, s.current_rate()?))
+            })
             .await?;
+        // The rate in force: the owner's latest in the rate log, else the configured one.
+        let rate = logged.map_or(config.riel_per_usd, |c| c.rate.riel_per_usd());
         let paid: Vec<&SaleView> = list
             .sales
             .iter()
@@ -140,7 +144,7 @@ impl Ledger {
                     let negated = Money::new(-r.amount.minor, r.amount.currency);
                     (negated, s.riel_per_usd)
                 })),
-            config.riel_per_usd,
+            rate,
         )?;
         let with_status = |status: SaleStatus| -> Vec<TotalView> {
             list.totals
@@ -153,7 +157,7 @@ impl Ledger {
         let accepted = with_status(SaleStatus::AcceptedUnverified);
         let in_khr = takings
             .iter()
-            .filter_map(|t| t.sum.to_khr(config.riel_per_usd))
+            .filter_map(|t| t.sum.to_khr(rate))
             .fold(0_i64, |acc, m| acc.saturating_add(m.minor));
         let takings_in_khr = Money::new(in_khr, Currency::Khr);
         let unverified: Vec<SaleView> = list
@@ -182,7 +186,7 @@ impl Ledger {
             totals: list.totals,
             attention: list.attention,
             checks_used: used,
-            riel_per_usd: config.riel_per_usd,
+            riel_per_usd: rate,
             takings_in_khr,
             takings_in_khr_text: takings_in_khr.to_string(),
             by_tender,

@@ -545,7 +545,7 @@ pub struct DayReport {
     /// Those refunds per tender (`cash`, `bank`) and currency.
     pub refund_totals: Vec<TenderTotalView>,
     /// Takings less refunds, in riel, each amount at the rate frozen on its sale (the
-    /// configured rate for a sale from before rates froze), each rounded half up to whole
+    /// rate in force for a sale from before rates froze), each rounded half up to whole
     /// riel as its receipt's riel equivalent is.
     #[cfg_attr(feature = "ts", ts(type = "Money"))]
     pub net_khr: Money,

@@ -692,7 +692,7 @@ refunds: Array<RefundView>,
 refundTotals: Array<TenderTotalView>, 
 /**
  * Takings less refunds, in riel, each amount at the rate frozen on its sale (the
- * configured rate for a sale from before rates froze), each rounded half up to whole
+ * rate in force for a sale from before rates froze), each rounded half up to whole
  * riel as its receipt's riel equivalent is.
  */
 netKhr: Money, 
