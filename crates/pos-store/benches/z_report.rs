@@ -60,7 +60,10 @@ fn main() -> Outcome {
     let shift = store.open_shift("T1", Actor::Owner, OPENED_MS, PerCurrency::new(40_000, 0))?;
     let start = Instant::now();
     load(&mut rusqlite::Connection::open(&path)?, shift.id.0, count)?;
-    println!("loaded {count} cash sales into one shift in {:.2?}", start.elapsed());
+    println!(
+        "loaded {count} cash sales into one shift in {:.2?}",
+        start.elapsed()
+    );
 
     let mut x_times: Vec<Duration> = Vec::new();
     let mut expected = PerCurrency::default();

@@ -84,8 +84,8 @@ export function mountSales(root: HTMLElement, ctx: OwnerContext): void {
       sale.receiptNumber === null ? "" : String(sale.receiptNumber),
       h("span", { class: "num" }, sale.amountText),
       sale.currency,
-      h("span", { "data-tender": sale.tender }, tenderText(sale.tender)),
       statusBadge(sale.status),
+      h("span", { "data-tender": sale.tender }, tenderText(sale.tender)),
       sale.cashier ?? "",
       sale.shiftId === null ? "" : String(sale.shiftId),
       sale.payment?.payerAccount ?? "",
@@ -93,7 +93,7 @@ export function mountSales(root: HTMLElement, ctx: OwnerContext): void {
     ];
   }
 
-  const saleHeads = ["col.time", "col.bill", "col.receipt", "col.amount", "col.currency", "col.tender", "col.status", "col.cashier", "col.shift", "col.payer", "col.hash"] as const;
+  const saleHeads = ["col.time", "col.bill", "col.receipt", "col.amount", "col.currency", "col.status", "col.tender", "col.cashier", "col.shift", "col.payer", "col.hash"] as const;
 
   function renderList(list: SalesList): void {
     const now = Date.now();
