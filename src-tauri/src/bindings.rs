@@ -7,23 +7,28 @@
 use std::path::PathBuf;
 
 use pos_core::diagnostics::DiagnosticsExport;
+use pos_core::owner::counter::{
+    CashierRow, NewCashier, OwnerClose, RateEntry, RateInfo, RefundInput, RefundKind, Refundable,
+    ShiftRow, ZLine, ZView,
+};
 use pos_core::owner::{
     EndOfDay, ExportResult, FieldError, HistoryEntry, OwnerHealth, OwnerStatus, ReceiptView,
     RecheckPreview, Settings, TokenStatus,
 };
 use pos_core::{
     BackupAttempt, BackupStatus, BackupTrigger, DayReport, ErrorCode, ErrorDetails, ErrorView,
-    MerchantKind, OwnerQuery, PaymentView, RecheckView, SaleView, SalesList, TokenStore, TotalView,
+    MerchantKind, OwnerQuery, PaymentView, RecheckView, RefundView, SaleView, SalesList,
+    TenderTotalView, TokenStore, TotalView,
 };
 use pos_domain::{Currency, Money, SaleStatus};
 use serde::Serialize;
 use ts_rs::{Config, TS};
 
-use crate::customer::CustomerSale;
 use crate::counter::{
     CashDone, CashInput, CashQuote, ChangeText, CountText, ReportLine, ShiftText, StillDueText,
     TillView, ZText,
 };
+use crate::customer::CustomerSale;
 use crate::ipc::{
     AppInfo, CannotVerifyReason, ChargeInput, CheckReply, SaleCard, UiEvent, Verification,
 };
@@ -120,6 +125,20 @@ fn generate() -> String {
         declaration::<DiagnosticsExport>(&cfg),
         declaration::<Settings>(&cfg),
         declaration::<MerchantKind>(&cfg),
+        // The owner's side of the counter's day.
+        declaration::<TenderTotalView>(&cfg),
+        declaration::<RefundView>(&cfg),
+        declaration::<RefundKind>(&cfg),
+        declaration::<RefundInput>(&cfg),
+        declaration::<Refundable>(&cfg),
+        declaration::<RateEntry>(&cfg),
+        declaration::<RateInfo>(&cfg),
+        declaration::<CashierRow>(&cfg),
+        declaration::<NewCashier>(&cfg),
+        declaration::<ShiftRow>(&cfg),
+        declaration::<ZLine>(&cfg),
+        declaration::<ZView>(&cfg),
+        declaration::<OwnerClose>(&cfg),
     ] {
         out.push('\n');
         out.push_str(&decl);

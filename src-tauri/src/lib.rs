@@ -6,11 +6,12 @@
 #[cfg(test)]
 mod bindings;
 mod commands;
-mod customer;
 mod counter;
+mod customer;
 mod e2e_hooks;
 mod ipc;
 mod owner;
+mod owner_counter;
 mod printing;
 mod state;
 #[cfg(test)]
@@ -75,6 +76,17 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>, launch: Launch) -> tauri:
             customer::customer_open,
             customer::customer_sale,
             customer::customer_change,
+            owner_counter::owner_refundable,
+            owner_counter::owner_refund,
+            owner_counter::owner_rate,
+            owner_counter::owner_set_rate,
+            owner_counter::owner_cashiers,
+            owner_counter::owner_add_cashier,
+            owner_counter::owner_disable_cashier,
+            owner_counter::owner_shifts,
+            owner_counter::owner_z_report,
+            owner_counter::owner_z_csv,
+            owner_counter::owner_close_shift,
         ])
         .setup(move |app| {
             let started =

@@ -169,6 +169,8 @@ fn plan(rng: &mut StdRng) -> (Vec<String>, Option<Duration>) {
             &rng.gen_range(1..=SEED_SALES).to_string(),
             "--amount",
             "1000",
+            "--tender",
+            "cash",
             "--json",
         ]),
         _ => strings(&[
@@ -177,6 +179,8 @@ fn plan(rng: &mut StdRng) -> (Vec<String>, Option<Duration>) {
             &rng.gen_range(1..=SEED_SALES).to_string(),
             "--amount",
             "500",
+            "--tender",
+            "bank",
             "--bank-ref",
             "ABA 1",
             "--json",

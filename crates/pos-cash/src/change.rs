@@ -169,6 +169,7 @@ pub struct Change {
 
 /// What remains to pay when the cash handed over is short.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct StillDue {
     /// More riel cash that would settle it, rounded to 100 riel by the shop's rounding.
     pub cash_khr: Money,

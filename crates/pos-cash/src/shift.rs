@@ -102,33 +102,49 @@ pub enum DrawerRecord {
 
 /// A shift's totals per currency and tender: the X report (any time) and the Z report (at
 /// close). Sums are in minor units per currency; counts are records.
+///
+/// Serialized in camelCase like every JSON the POS prints; the snake_case aliases read a Z
+/// report stored by a development build before that.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ShiftTotals {
     /// The counted opening float.
     pub opening: PerCurrency,
     /// Cash received for sales.
+    #[serde(alias = "cash_tendered")]
     pub cash_tendered: PerCurrency,
     /// Change given back.
+    #[serde(alias = "change_given")]
     pub change_given: PerCurrency,
     /// The sum of the rounding lines, riel (positive: the shop kept it).
+    #[serde(alias = "rounding_khr")]
     pub rounding_khr: i64,
     /// Cash sales.
+    #[serde(alias = "cash_sales")]
     pub cash_sales: u64,
     /// KHQR payments confirmed.
+    #[serde(alias = "khqr_paid")]
     pub khqr_paid: PerCurrency,
     /// Number of confirmed KHQR payments.
+    #[serde(alias = "khqr_paid_count")]
     pub khqr_paid_count: u64,
     /// KHQR payments awaiting verification (carried, never counted twice).
+    #[serde(alias = "khqr_awaiting")]
     pub khqr_awaiting: PerCurrency,
     /// Number of KHQR payments awaiting verification.
+    #[serde(alias = "khqr_awaiting_count")]
     pub khqr_awaiting_count: u64,
     /// Cash put in.
+    #[serde(alias = "cash_in")]
     pub cash_in: PerCurrency,
     /// Cash taken out.
+    #[serde(alias = "cash_out")]
     pub cash_out: PerCurrency,
     /// Refunds paid from the drawer.
+    #[serde(alias = "refunds_cash")]
     pub refunds_cash: PerCurrency,
     /// Refunds paid from the bank app.
+    #[serde(alias = "refunds_bank")]
     pub refunds_bank: PerCurrency,
     /// Number of refunds.
     pub refunds: u64,

@@ -214,13 +214,28 @@ pub struct RefundArgs {
     /// How much, in the sale's currency.
     #[arg(long)]
     amount: String,
-    /// Paid back from the shop's bank app with this reference (default: cash from the
-    /// open shift's drawer).
-    #[arg(long, value_name = "REFERENCE")]
+    /// The sale's currency, KHR or USD: refused when the sale was paid in the other one.
+    #[arg(long)]
+    currency: Option<Currency>,
+    /// How it is paid back: `cash` from the open shift's drawer, or `bank` from the shop's
+    /// bank app (with --bank-ref).
+    #[arg(long, value_enum)]
+    tender: RefundBy,
+    /// The bank app's reference of a bank refund.
+    #[arg(long, value_name = "REFERENCE", required_if_eq("tender", "bank"))]
     bank_ref: Option<String>,
     /// Why.
     #[arg(long)]
     reason: Option<String>,
+}
+
+/// How a refund is paid back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum RefundBy {
+    /// Cash from the open shift's drawer.
+    Cash,
+    /// From the shop's bank app, with its reference.
+    Bank,
 }
 
 /// Runs `f` on a started POS and shuts it down whatever the outcome.
@@ -458,11 +473,22 @@ pub fn run_refund(args: RefundArgs) -> ExitCode {
         let common = &args.common;
         let refund = with_pos(common, async |pos| {
             let actor = common.sign_in(pos).await?;
+            let bank_reference = match (args.tender, &args.bank_ref) {
+                (RefundBy::Bank, reference) => reference.clone(),
+                (RefundBy::Cash, None) => None,
+                (RefundBy::Cash, Some(_)) => {
+                    return Err(CoreError::ConfigInvalid {
+                        field: "--bank-ref".into(),
+                        reason: "a cash refund has no bank reference; use --tender bank".into(),
+                    })
+                }
+            };
             let request = RefundRequest {
                 receipt: args.receipt,
                 receipt_terminal: args.receipt_terminal.clone(),
                 amount: args.amount.clone(),
-                bank_reference: args.bank_ref.clone(),
+                currency: args.currency,
+                bank_reference,
                 reason: args.reason.clone(),
             };
             pos.refund(actor, &request).await

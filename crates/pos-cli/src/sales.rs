@@ -6,7 +6,8 @@ use std::process::ExitCode;
 
 use clap::Args;
 use pos_core::{
-    CoreError, DayReport, Ledger, SaleStatus, SaleView, SalesList, SalesQuery, TotalView,
+    CoreError, DayReport, Ledger, SaleStatus, SaleView, SalesList, SalesQuery, TenderTotalView,
+    TotalView,
 };
 
 use crate::common::{self, CoreArgs, EXIT_OK};
@@ -149,14 +150,21 @@ fn sale_line(sale: &SaleView, tz: chrono_tz::Tz) -> String {
         .receipt_number
         .map(|n| format!("#{n}"))
         .unwrap_or_default();
+    // Where it was taken: shift and cashier, for sales made in a shift.
+    let till = match (sale.shift_id, &sale.cashier) {
+        (Some(shift), Some(who)) => format!("shift {shift} {who}"),
+        _ => String::new(),
+    };
     format!(
-        "{}  {:<16} {:>14} {}  {:<10} {:>6}  {} {}",
+        "{}  {:<16} {:>14} {}  {:<5} {:<10} {:>6}  {} {} {}",
         common::local_time(sale.created_at_ms, tz),
         sale.bill_number,
         sale.amount_text,
         sale.currency,
+        sale.tender.as_str(),
         sale.status,
         receipt,
+        till,
         payer,
         hash
     )
@@ -199,6 +207,20 @@ fn print_sums(title: &str, sums: &[TotalView]) {
     }
 }
 
+/// A heading and one line per tender and currency.
+fn print_tenders(title: &str, sums: &[TenderTotalView]) {
+    println!("\n{title}");
+    if sums.is_empty() {
+        println!("  (none)");
+    }
+    for t in sums {
+        println!(
+            "  {:<5} {} {:>16}  ({})",
+            t.tender, t.currency, t.sum_text, t.count
+        );
+    }
+}
+
 fn print_report(report: &DayReport, tz: chrono_tz::Tz) {
     println!(
         "End of day {}  terminal {}  ({})",
@@ -208,6 +230,30 @@ fn print_report(report: &DayReport, tz: chrono_tz::Tz) {
     println!(
         "  all in KHR at {} riel/USD: {}",
         report.riel_per_usd, report.takings_in_khr_text
+    );
+    print_tenders("Takings per tender", &report.by_tender);
+    if !report.refunds.is_empty() {
+        println!("\nRefunds");
+        for r in &report.refunds {
+            println!(
+                "  refund #{} of receipt #{}  {:>12} {}  {}{}  {}",
+                r.number,
+                r.receipt_number,
+                r.amount_text,
+                r.amount.currency,
+                r.tender,
+                r.bank_reference
+                    .as_deref()
+                    .map(|b| format!(" ref {b}"))
+                    .unwrap_or_default(),
+                common::local_time(r.issued_at_ms, tz)
+            );
+        }
+        print_tenders("Refunds per tender", &report.refund_totals);
+    }
+    println!(
+        "\nNet (takings − refunds) in KHR at each sale's own rate: {}  (rounding {:+} hundredths of a riel)",
+        report.net_khr_text, report.net_khr_rounding
     );
     if !report.accepted.is_empty() {
         print_sums(

@@ -125,6 +125,9 @@ fn a_day_at_the_counter_on_the_command_line() {
         &[&open[..], &["--json"]].concat(),
     ));
     assert_eq!(shift["expected"]["khr"], 40_000);
+    // camelCase like every other JSON the CLI prints.
+    assert!(shift["shift"]["terminalId"].is_string(), "{shift}");
+    assert!(shift["shift"]["openedMs"].is_i64(), "{shift}");
     refused(&with_pins(d, DARA_PIN, None, &open), "shift_open");
     refused(
         &with_pins(
@@ -201,6 +204,8 @@ fn a_day_at_the_counter_on_the_command_line() {
                 "--receipt",
                 "1",
                 &format!("--amount={amount}"),
+                "--tender",
+                "cash",
                 "--json",
             ],
         )
@@ -208,8 +213,33 @@ fn a_day_at_the_counter_on_the_command_line() {
     refused(&refund(DARA_PIN, "Dara", "1"), "not_allowed");
     refused(&refund(OWNER_PIN, "owner", "3.76"), "refund_invalid");
     refused(&refund(OWNER_PIN, "owner", "-1"), "amount_invalid");
+    // The currency, when named, must be the sale's; a cash refund takes no bank reference.
+    for (extra, code) in [
+        (&["--currency", "KHR"][..], "refund_invalid"),
+        (&["--bank-ref", "ABA 1"][..], "config_invalid"),
+    ] {
+        let args = [
+            &[
+                "refund",
+                "--receipt",
+                "1",
+                "--amount",
+                "1",
+                "--tender",
+                "cash",
+            ][..],
+            extra,
+        ]
+        .concat();
+        refused(&with_pins(d, OWNER_PIN, None, &args), code);
+    }
     let first = json(&refund(OWNER_PIN, "owner", "1"));
     assert_eq!(first["number"], 1);
+    assert_eq!(
+        (&first["receiptNumber"], &first["tender"]["kind"]),
+        (&Value::from(1), &Value::from("cash")),
+        "{first}"
+    );
     let bank = json(&with_pins(
         d,
         OWNER_PIN,
@@ -220,14 +250,50 @@ fn a_day_at_the_counter_on_the_command_line() {
             "2",
             "--amount",
             "3.75",
+            "--currency",
+            "USD",
+            "--tender",
+            "bank",
             "--bank-ref",
             "ABA 77",
             "--json",
         ],
     ));
     assert_eq!(
-        (bank["number"].as_i64(), bank["prev_hash"] == first["hash"]),
+        (bank["number"].as_i64(), bank["prevHash"] == first["hash"]),
         (Some(2), true)
+    );
+
+    // The day's report: takings per tender, the refunds as their own lines, the net in riel
+    // at the sales' frozen rate ($3.75 + $3.75 − $1 − $3.75 = $2.75 at 4,000).
+    let report = json(&run(d, &["report", "--json"]));
+    let tenders: Vec<(&str, &str)> = report["byTender"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            (
+                t["tender"].as_str().unwrap(),
+                t["sumText"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(tenders, [("cash", "3.75"), ("split", "3.75")], "{report}");
+    assert_eq!(report["refunds"].as_array().unwrap().len(), 2, "{report}");
+    assert_eq!(report["netKhr"]["minor"], 11_000, "{report}");
+    let shown = text(&run(d, &["report"]).stdout);
+    for line in [
+        "Takings per tender",
+        "refund #2 of receipt #2",
+        "ref ABA 77",
+    ] {
+        assert!(shown.contains(line), "{line}: {shown}");
+    }
+    let csv = text(&run(d, &["sales", "--csv"]).stdout);
+    assert_eq!(
+        csv.lines().filter(|l| l.contains(",refund,")).count(),
+        2,
+        "{csv}"
     );
 
     // X: dollars $20 + $5 + $2 − $1 change − $10 out − $1 refund = $15; riel 40,000 − 1,000.
@@ -267,6 +333,8 @@ fn a_day_at_the_counter_on_the_command_line() {
     ));
     assert_eq!(z["number"], 1);
     assert_eq!(z["document"]["closing"]["variance"]["khr"], -1_000);
+    assert_eq!(z["document"]["totals"]["cashSales"], 2, "{z}");
+    assert!(z["shiftId"].is_i64() && z["prevHash"].is_string(), "{z}");
     refused(
         &with_pins(
             d,

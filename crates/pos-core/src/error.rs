@@ -508,6 +508,7 @@ impl From<pos_store::StoreError> for CoreError {
             S::Cash(e) => CoreError::Cash(e),
             e @ (S::ShiftAlreadyOpen { .. }
             | S::NoShift(_)
+            | S::NoZReport { .. }
             | S::ShiftClosed(_)
             | S::NotYourShift { .. }
             | S::NoOpenShift { .. }

@@ -2,6 +2,7 @@
 //! tamper check). It needs no Bakong connection, so the CLI's owner commands open just this,
 //! and [`crate::Pos`] hands these calls to the one it holds.
 
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::sync::Arc;
 
@@ -11,7 +12,9 @@ use pos_store::{Query, Sale, SaleId, Store};
 
 use crate::clock::{Clock, SystemClock};
 use crate::store::StoreHandle;
-use crate::views::{DayReport, LedgerCheck, SaleView, SalesList, SalesQuery, TotalView};
+use crate::views::{
+    DayReport, LedgerCheck, RefundView, SaleView, SalesList, SalesQuery, TenderTotalView, TotalView,
+};
 use crate::{Config, CoreError};
 
 /// The ledger file and the configuration its days and rates are read with. Cheap to clone.
@@ -114,8 +117,35 @@ impl Ledger {
             })
             .await?;
         let date = parse_date(&list.from)?;
-        let used = self.store.run(move |s| s.checks_used(date)).await?;
         let config = self.config();
+        let day = pos_store::day_range(date, config.time_zone)?;
+        let (used, refunds, logged) = self
+            .store
+            .run(move |s| {
+                Ok::<_, CoreError>((s.checks_used(date)?, s.refunds_in(day)?, s.current_rate()?))
+            })
+            .await?;
+        // The rate in force: the owner's latest in the rate log, else the configured one.
+        let rate = logged.map_or(config.riel_per_usd, |c| c.rate.riel_per_usd());
+        let paid: Vec<&SaleView> = list
+            .sales
+            .iter()
+            .filter(|s| s.status == SaleStatus::Paid)
+            .collect();
+        let by_tender = tender_totals(paid.iter().map(|s| (s.tender.as_str(), s.amount)));
+        let refund_views: Vec<RefundView> =
+            refunds.iter().map(|(r, s)| RefundView::of(r, s)).collect();
+        let refund_totals =
+            tender_totals(refund_views.iter().map(|r| (r.tender.as_str(), r.amount)));
+        let (net_khr, net_khr_rounding) = net_in_riel(
+            paid.iter()
+                .map(|s| (s.amount, s.riel_per_usd))
+                .chain(refunds.iter().map(|(r, s)| {
+                    let negated = Money::new(-r.amount.minor, r.amount.currency);
+                    (negated, s.riel_per_usd)
+                })),
+            rate,
+        )?;
         let with_status = |status: SaleStatus| -> Vec<TotalView> {
             list.totals
                 .iter()
@@ -127,7 +157,7 @@ impl Ledger {
         let accepted = with_status(SaleStatus::AcceptedUnverified);
         let in_khr = takings
             .iter()
-            .filter_map(|t| t.sum.to_khr(config.riel_per_usd))
+            .filter_map(|t| t.sum.to_khr(rate))
             .fold(0_i64, |acc, m| acc.saturating_add(m.minor));
         let takings_in_khr = Money::new(in_khr, Currency::Khr);
         let unverified: Vec<SaleView> = list
@@ -156,9 +186,15 @@ impl Ledger {
             totals: list.totals,
             attention: list.attention,
             checks_used: used,
-            riel_per_usd: config.riel_per_usd,
+            riel_per_usd: rate,
             takings_in_khr,
             takings_in_khr_text: takings_in_khr.to_string(),
+            by_tender,
+            refunds: refund_views,
+            refund_totals,
+            net_khr,
+            net_khr_text: net_khr.to_string(),
+            net_khr_rounding,
         })
     }
 
@@ -252,9 +288,115 @@ impl Ledger {
 }
 
 /// Parses `YYYY-MM-DD`.
+/// Count and sum per tender and currency, in tender then currency order.
+fn tender_totals<'a>(items: impl Iterator<Item = (&'a str, Money)>) -> Vec<TenderTotalView> {
+    let mut sums: BTreeMap<(&str, Currency), (u64, i64)> = BTreeMap::new();
+    for (tender, amount) in items {
+        let entry = sums.entry((tender, amount.currency)).or_default();
+        entry.0 += 1;
+        entry.1 = entry.1.saturating_add(amount.minor);
+    }
+    sums.into_iter()
+        .map(|((tender, currency), (count, minor))| {
+            let sum = Money::new(minor, currency);
+            TenderTotalView {
+                tender: tender.to_owned(),
+                currency,
+                count,
+                sum,
+                sum_text: sum.to_string(),
+            }
+        })
+        .collect()
+}
+
+/// The net of signed `amounts` in riel, each dollar amount at the rate frozen on its sale
+/// (`fallback` for a sale from before rates were frozen), and what rounding added to it.
+///
+/// Integer arithmetic only: a dollar amount of `c` cents at `r` riel per dollar is exactly
+/// `c × r` hundredths of a riel; it is rounded half up to whole riel on its own, as its
+/// receipt's riel equivalent is ([`Money::to_khr`]), so the net is the sum of what the
+/// receipts say. The second value is the sum of (rounded − exact), in hundredths of a riel:
+/// the rounding, recorded rather than hidden.
+pub(crate) fn net_in_riel(
+    amounts: impl Iterator<Item = (Money, Option<i64>)>,
+    fallback: i64,
+) -> Result<(Money, i64), CoreError> {
+    let (mut net, mut rounding) = (0_i128, 0_i128);
+    for (amount, rate) in amounts {
+        let rate = rate.unwrap_or(fallback);
+        let exact = match amount.currency {
+            Currency::Khr => i128::from(amount.minor) * 100,
+            Currency::Usd => i128::from(amount.minor) * i128::from(rate),
+        };
+        // Half up on the magnitude, so a refund rounds exactly as the sale it returns.
+        let magnitude = Money::new(amount.minor.abs(), amount.currency)
+            .to_khr(rate)
+            .ok_or(pos_cash::CashError::Overflow)?;
+        let riel = i128::from(magnitude.minor) * i128::from(amount.minor.signum());
+        net += riel;
+        rounding += riel * 100 - exact;
+    }
+    let too_large = |_| CoreError::from(pos_cash::CashError::Overflow);
+    Ok((
+        Money::new(i64::try_from(net).map_err(too_large)?, Currency::Khr),
+        i64::try_from(rounding).map_err(too_large)?,
+    ))
+}
+
 fn parse_date(text: &str) -> Result<NaiveDate, CoreError> {
     NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|e| CoreError::DateInvalid {
         text: text.to_owned(),
         reason: format!("expected YYYY-MM-DD ({e})"),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_net_in_riel_uses_each_sales_frozen_rate_and_records_its_rounding() {
+        let usd = |c| Money::new(c, Currency::Usd);
+        let khr = |r| Money::new(r, Currency::Khr);
+        // $3.75 at 4,100 is exactly 15,375 riel; $0.01 at 4,050 is 40.5 → 41 riel (+50
+        // hundredths); 5,000 riel is 5,000; its refund of 1,000 and a refund of $1.00 at the
+        // sale's 4,000 (not the fallback 4,100) come off.
+        let (net, rounding) = net_in_riel(
+            [
+                (usd(375), Some(4_100)),
+                (usd(1), Some(4_050)),
+                (khr(5_000), None),
+                (khr(-1_000), None),
+                (usd(-100), Some(4_000)),
+            ]
+            .into_iter(),
+            4_100,
+        )
+        .unwrap();
+        assert_eq!(net, khr(15_375 + 41 + 5_000 - 1_000 - 4_000));
+        assert_eq!(rounding, 50);
+        // A refund of that cent rounds as its sale did: the two cancel, rounding included.
+        let (net, rounding) = net_in_riel(
+            [(usd(1), Some(4_050)), (usd(-1), Some(4_050))].into_iter(),
+            1,
+        )
+        .unwrap();
+        assert_eq!((net, rounding), (khr(0), 0));
+        // A USD sale from before rates froze uses the configured rate.
+        let (net, _) = net_in_riel([(usd(200), None)].into_iter(), 4_100).unwrap();
+        assert_eq!(net, khr(8_200));
+    }
+
+    #[test]
+    fn tender_totals_count_and_sum_per_tender_and_currency() {
+        let usd = |c| Money::new(c, Currency::Usd);
+        let totals =
+            tender_totals([("cash", usd(100)), ("khqr", usd(250)), ("cash", usd(50))].into_iter());
+        let got: Vec<(&str, u64, &str)> = totals
+            .iter()
+            .map(|t| (t.tender.as_str(), t.count, t.sum_text.as_str()))
+            .collect();
+        assert_eq!(got, [("cash", 2, "1.50"), ("khqr", 1, "2.50")]);
+    }
 }

@@ -74,7 +74,7 @@ pub use shop_sync::ShopSyncView;
 pub use token_file::TokenStore;
 pub use views::{
     sale_id_from_text, CannotVerifyReason, ChargeRequest, ChargeView, DayReport, Health,
-    LedgerCheck, OwnerQuery, PaymentView, PosEvent, RecheckView, SaleView, SalesList, SalesQuery,
-    TotalView, Verification,
+    LedgerCheck, OwnerQuery, PaymentView, PosEvent, RecheckView, RefundView, SaleView, SalesList,
+    SalesQuery, TenderTotalView, TotalView, Verification,
 };
 pub use watcher::CheckNow;

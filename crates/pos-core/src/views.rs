@@ -2,7 +2,7 @@
 //! events and health. Amounts come with their display text so no client formats money.
 
 use pos_domain::{Currency, Money, SaleStatus};
-use pos_store::{PaymentDetails, Sale, Total};
+use pos_store::{PaymentDetails, Sale, SaleTender, Total};
 use serde::{Deserialize, Serialize};
 
 use crate::CoreError;
@@ -158,6 +158,15 @@ pub struct SaleView {
     pub payment: Option<PaymentView>,
     /// The payer's reference typed when the cashier accepted it on the customer's screen.
     pub accepted_ref: Option<String>,
+    /// How it was paid.
+    #[cfg_attr(feature = "ts", ts(type = "\"khqr\" | \"cash\" | \"split\""))]
+    pub tender: SaleTender,
+    /// The rate frozen on it, riel per dollar (none on KHQR sales from before rates froze).
+    pub riel_per_usd: Option<i64>,
+    /// The shift that took it; none for a KHQR sale outside any shift.
+    pub shift_id: Option<i64>,
+    /// Who took it: the cashier's name, or `owner`; none outside any shift.
+    pub cashier: Option<String>,
 }
 
 impl From<&Sale> for SaleView {
@@ -179,6 +188,89 @@ impl From<&Sale> for SaleView {
             receipt_number: s.receipt_number,
             payment: s.payment.as_ref().map(PaymentView::from),
             accepted_ref: s.accepted_ref.clone(),
+            tender: s.tender(),
+            riel_per_usd: s.riel_per_usd,
+            shift_id: s.counter.as_ref().map(|c| c.shift.0),
+            cashier: s.counter.as_ref().map(|c| {
+                c.cashier_name
+                    .clone()
+                    .unwrap_or_else(|| crate::counter::OWNER.to_owned())
+            }),
+        }
+    }
+}
+
+/// Count and sum of one tender (`khqr`, `cash`, `split`; for refunds `cash` or `bank`) in
+/// one currency.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct TenderTotalView {
+    /// The tender.
+    pub tender: String,
+    /// The currency.
+    #[cfg_attr(feature = "ts", ts(type = "Currency"))]
+    pub currency: Currency,
+    /// How many.
+    pub count: u64,
+    /// Their total.
+    #[cfg_attr(feature = "ts", ts(type = "Money"))]
+    pub sum: Money,
+    /// Its display text.
+    pub sum_text: String,
+}
+
+/// A refund as the reports list it: its own line, pointing at the receipt it refunds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct RefundView {
+    /// The refund's gap-free number on its terminal.
+    pub number: i64,
+    /// The terminal that recorded it.
+    pub terminal_id: String,
+    /// The receipt it refunds.
+    pub receipt_number: i64,
+    /// The refunded sale's ledger id, as text.
+    #[serde(with = "id_text")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub sale_id: i64,
+    /// When (epoch ms).
+    pub issued_at_ms: i64,
+    /// How much, in the sale's currency.
+    #[cfg_attr(feature = "ts", ts(type = "Money"))]
+    pub amount: Money,
+    /// Its display text.
+    pub amount_text: String,
+    /// `cash` (from the drawer) or `bank` (paid back from the shop's bank app).
+    pub tender: String,
+    /// The bank app's reference, for a bank refund.
+    pub bank_reference: Option<String>,
+    /// The shift that counted it.
+    pub shift_id: Option<i64>,
+    /// Why.
+    pub reason: Option<String>,
+}
+
+impl RefundView {
+    /// Refund `r` of `sale`.
+    pub fn of(r: &pos_store::Refund, sale: &Sale) -> Self {
+        let (tender, bank_reference) = match &r.tender {
+            pos_store::RefundTender::Cash => ("cash", None),
+            pos_store::RefundTender::Bank { reference } => ("bank", Some(reference.clone())),
+        };
+        RefundView {
+            number: r.number,
+            terminal_id: r.terminal_id.clone(),
+            receipt_number: r.receipt_number,
+            sale_id: sale.id.0,
+            issued_at_ms: r.issued_ms,
+            amount: r.amount,
+            amount_text: r.amount.to_string(),
+            tender: tender.to_owned(),
+            bank_reference,
+            shift_id: r.shift.map(|s| s.0),
+            reason: r.reason.clone(),
         }
     }
 }
@@ -448,6 +540,22 @@ pub struct DayReport {
     pub takings_in_khr: Money,
     /// Its display text.
     pub takings_in_khr_text: String,
+    /// Takings (paid sales) per tender and currency.
+    pub by_tender: Vec<TenderTotalView>,
+    /// The refunds issued that day, each its own line.
+    pub refunds: Vec<RefundView>,
+    /// Those refunds per tender (`cash`, `bank`) and currency.
+    pub refund_totals: Vec<TenderTotalView>,
+    /// Takings less refunds, in riel, each amount at the rate frozen on its sale (the
+    /// rate in force for a sale from before rates froze), each rounded half up to whole
+    /// riel as its receipt's riel equivalent is.
+    #[cfg_attr(feature = "ts", ts(type = "Money"))]
+    pub net_khr: Money,
+    /// Its display text.
+    pub net_khr_text: String,
+    /// What rounding each dollar amount to whole riel added to `net_khr`, in hundredths of a
+    /// riel (signed; 0 when every amount converted exactly).
+    pub net_khr_rounding: i64,
 }
 
 /// The result of a manual recheck.

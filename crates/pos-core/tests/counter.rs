@@ -213,6 +213,22 @@ async fn a_day_at_the_counter_from_open_to_z_report() {
     )
     .await
     .unwrap();
+    // The drawer holds $16 now ($20 + $5 + $2 − $1 − $10): $17 out is refused, nothing written.
+    let err = pos
+        .cash_movement(
+            clerk,
+            &MovementRequest {
+                cash_in: false,
+                amount: "17".into(),
+                currency: Currency::Usd,
+                reason: "too much".into(),
+            },
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "cash_invalid");
+    assert!(err.to_string().contains("-1.00"), "{err}");
+    assert_eq!(pos.x_report().await.unwrap().totals.cash_out.usd, 1_000);
 
     // Refunds: owner only, never above what was paid, cash out of this drawer.
     let refund = |amount: &str, bank: Option<&str>| RefundRequest {
@@ -233,6 +249,40 @@ async fn a_day_at_the_counter_from_open_to_z_report() {
     assert_eq!((r1.number, r2.number), (1, 2));
     let err = pos.refund(owner, &refund("0.01", None)).await.unwrap_err();
     assert_eq!(code(&err), "refund_invalid", "fully refunded");
+
+    // The day's report: takings per tender, the refunds as their own lines, and the net in
+    // riel at the sales' frozen 4,100: $3.75 + $3.75 − $1 − $2.75 = $3.75 = 15,375 riel.
+    let report = pos.report(None).await.unwrap();
+    let tenders: Vec<(&str, u64, &str)> = report
+        .by_tender
+        .iter()
+        .map(|t| (t.tender.as_str(), t.count, t.sum_text.as_str()))
+        .collect();
+    assert_eq!(tenders, [("cash", 1, "3.75"), ("split", 1, "3.75")]);
+    let refunds: Vec<(i64, &str, &str, Option<&str>)> = report
+        .refunds
+        .iter()
+        .map(|r| {
+            (
+                r.receipt_number,
+                r.tender.as_str(),
+                r.amount_text.as_str(),
+                r.bank_reference.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        refunds,
+        [
+            (1, "cash", "1.00", None),
+            (1, "bank", "2.75", Some("ABA 42"))
+        ]
+    );
+    assert_eq!((report.net_khr.minor, report.net_khr_rounding), (15_375, 0));
+    let sales = pos.sales(Default::default()).await.unwrap().sales;
+    assert!(sales
+        .iter()
+        .all(|s| s.cashier.as_deref() == Some("Dara") && s.shift_id == Some(shift.shift.id.0)));
 
     // Close: riel 40,000 − 1,000 change = 39,000; dollars $20 + $5 + $2 − $1 − $10 − $1 = $15.
     let x = pos.x_report().await.unwrap();
@@ -328,4 +378,91 @@ async fn a_z_report_is_exported_as_csv_into_the_folder_given() {
     std::fs::write(&blocked, "x").unwrap();
     let err = pos_core::counter::export_z_csv(&z, &blocked.join("sub")).unwrap_err();
     assert_eq!(code(&err), "export_failed");
+}
+
+#[tokio::test]
+async fn the_owner_refunds_from_what_remains_and_closes_a_cashiers_shift_with_its_z_report() {
+    use pos_core::owner::counter::{self, OwnerClose, RefundInput, RefundKind};
+    let (dir, pos) = demo().await;
+    pos.add_cashier(Actor::Owner, "Dara", "1357").await.unwrap();
+    let clerk = pos.sign_in("Dara", "1357").await.unwrap();
+    pos.open_shift(clerk, "40,000", "20").await.unwrap();
+    pos.cash_sale(cash("3.75", Currency::Usd, "5", ""))
+        .await
+        .unwrap();
+
+    let before = counter::refundable(&pos, 1).await.unwrap();
+    assert_eq!(
+        (before.remaining_text.as_str(), before.currency),
+        ("3.75", Currency::Usd)
+    );
+    let input = |amount: &str, tender, reference: Option<&str>| RefundInput {
+        receipt: 1,
+        amount: amount.into(),
+        currency: Currency::Usd,
+        tender,
+        bank_reference: reference.map(str::to_owned),
+        reason: None,
+    };
+    for (bad, want) in [
+        (
+            input("1", RefundKind::Cash, Some("ABA 1")),
+            "refund_invalid",
+        ),
+        (input("1", RefundKind::Bank, None), "refund_invalid"),
+        (input("3.76", RefundKind::Cash, None), "refund_invalid"),
+        (
+            RefundInput {
+                currency: Currency::Khr,
+                ..input("1000", RefundKind::Cash, None)
+            },
+            "refund_invalid",
+        ),
+    ] {
+        let err = counter::refund(&pos, &bad).await.unwrap_err();
+        assert_eq!(code(&err), want, "{err}");
+    }
+    let made = counter::refund(&pos, &input("1.25", RefundKind::Bank, Some("ABA 9")))
+        .await
+        .unwrap();
+    assert_eq!((made.number, made.tender.as_str()), (1, "bank"));
+    let after = counter::refundable(&pos, 1).await.unwrap();
+    assert_eq!(
+        (
+            after.refunded_text.as_str(),
+            after.remaining_text.as_str(),
+            after.refunds.len()
+        ),
+        ("1.25", "2.50", 1)
+    );
+
+    // Dara's shift, closed by the owner: $20 + $5 − $1 change; riel 40,000 − 1,000 change.
+    let rows = counter::shift_rows(&pos).await.unwrap();
+    assert_eq!((rows.len(), rows[0].z_number), (1, None));
+    let z = counter::close_shift(
+        &pos,
+        &OwnerClose {
+            counted_khr: "39,000".into(),
+            counted_usd: "24".into(),
+            reason: None,
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        (z.number, z.cashier.as_str(), z.closed_by.as_str()),
+        (1, "Dara", "owner")
+    );
+    let variance = z.lines.iter().find(|l| l.item == "variance").unwrap();
+    assert_eq!(
+        (variance.khr_text.as_str(), variance.usd_text.as_str()),
+        ("0", "0.00")
+    );
+    let rows = counter::shift_rows(&pos).await.unwrap();
+    assert_eq!(rows[0].z_number, Some(1));
+    let csv = counter::export_z_csv(&pos, 1, dir.path()).await.unwrap();
+    let bytes = std::fs::read(&csv.path).unwrap();
+    assert!(bytes.starts_with(b"\xEF\xBB\xBFsection,item,KHR,USD"));
+    let err = counter::z_view(&pos, 2).await.unwrap_err();
+    assert!(err.to_string().contains("no z report #2"), "{err}");
 }

@@ -139,12 +139,63 @@ impl Store {
     }
 }
 
+/// One figure of a Z report: its section and item, and the amount per currency in minor
+/// units, or a count (then in `amounts.khr`, with `count` set).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ZFigure {
+    /// `drawer`, `cash`, `khqr`, `refunds` or `close`.
+    pub section: &'static str,
+    /// What it is (`opening float`, `received`, `paid count`…).
+    pub item: &'static str,
+    /// Riel and cents, or the count in `khr`.
+    pub amounts: PerCurrency,
+    /// A count of records rather than an amount.
+    pub count: bool,
+}
+
 impl ZReport {
+    /// The report's figures in print order: the one list the CSV, the app's screen and its
+    /// printout all show.
+    pub fn figures(&self) -> Vec<ZFigure> {
+        let t = &self.document.totals;
+        let c = &self.document.closing;
+        let amount = |section, item, amounts| ZFigure {
+            section,
+            item,
+            amounts,
+            count: false,
+        };
+        let count = |section, item, n: u64| ZFigure {
+            section,
+            item,
+            amounts: PerCurrency::new(i64::try_from(n).unwrap_or(i64::MAX), 0),
+            count: true,
+        };
+        vec![
+            amount("drawer", "opening float", t.opening),
+            amount("cash", "received", t.cash_tendered),
+            amount("cash", "change given", t.change_given),
+            amount("cash", "rounding", PerCurrency::new(t.rounding_khr, 0)),
+            count("cash", "sales", t.cash_sales),
+            amount("khqr", "paid", t.khqr_paid),
+            count("khqr", "paid count", t.khqr_paid_count),
+            amount("khqr", "awaiting verification", t.khqr_awaiting),
+            count("khqr", "awaiting count", t.khqr_awaiting_count),
+            amount("drawer", "cash in", t.cash_in),
+            amount("drawer", "cash out", t.cash_out),
+            amount("refunds", "cash", t.refunds_cash),
+            amount("refunds", "bank", t.refunds_bank),
+            count("refunds", "count", t.refunds),
+            amount("close", "expected", c.expected),
+            amount("close", "counted", c.counted),
+            amount("close", "variance", c.variance),
+        ]
+    }
+
     /// The report as CSV (RFC 4180) for the accountant: `section,item,KHR,USD`, first the
     /// report's identity, then one row per figure with amounts in minor units (riel, cents)
     /// and counts in the first column.
     pub fn write_csv<W: Write>(&self, out: W) -> Result<W> {
-        let t = &self.document.totals;
         let c = &self.document.closing;
         let mut w = csv::Writer::from_writer(out);
         w.write_record(["section", "item", "KHR", "USD"])?;
@@ -158,31 +209,12 @@ impl ZReport {
         ] {
             w.write_record(["z report", item, &value, ""])?;
         }
-        let count = |n: u64| PerCurrency::new(i64::try_from(n).unwrap_or(i64::MAX), 0);
-        for (section, item, amounts) in [
-            ("drawer", "opening float", t.opening),
-            ("cash", "received", t.cash_tendered),
-            ("cash", "change given", t.change_given),
-            ("cash", "rounding", PerCurrency::new(t.rounding_khr, 0)),
-            ("cash", "sales", count(t.cash_sales)),
-            ("khqr", "paid", t.khqr_paid),
-            ("khqr", "paid count", count(t.khqr_paid_count)),
-            ("khqr", "awaiting verification", t.khqr_awaiting),
-            ("khqr", "awaiting count", count(t.khqr_awaiting_count)),
-            ("drawer", "cash in", t.cash_in),
-            ("drawer", "cash out", t.cash_out),
-            ("refunds", "cash", t.refunds_cash),
-            ("refunds", "bank", t.refunds_bank),
-            ("refunds", "count", count(t.refunds)),
-            ("close", "expected", c.expected),
-            ("close", "counted", c.counted),
-            ("close", "variance", c.variance),
-        ] {
+        for f in self.figures() {
             w.write_record([
-                section,
-                item,
-                &amounts.khr.to_string(),
-                &amounts.usd.to_string(),
+                f.section,
+                f.item,
+                &f.amounts.khr.to_string(),
+                &f.amounts.usd.to_string(),
             ])?;
         }
         w.flush().map_err(csv::Error::from)?;

@@ -33,6 +33,7 @@ impl Actor {
 
 /// One entry of the rate log.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct RateChange {
     /// The rate set.
     pub rate: Rate,
@@ -55,6 +56,7 @@ impl fmt::Display for ShiftId {
 
 /// A shift as the ledger holds it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Shift {
     /// Row id.
     pub id: ShiftId,
@@ -72,6 +74,7 @@ pub struct Shift {
 
 /// How a shift was closed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ShiftClose {
     /// When.
     pub closed_ms: i64,
@@ -83,6 +86,7 @@ pub struct ShiftClose {
 
 /// A Z report: the immutable totals of a closed shift, gap-free per terminal and chained.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ZReport {
     /// The terminal whose sequence the number belongs to.
     pub terminal_id: String,
@@ -102,6 +106,7 @@ pub struct ZReport {
 
 /// What a Z report says, stored as JSON exactly as issued.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ZDocument {
     /// Per currency and tender.
     pub totals: ShiftTotals,
@@ -111,6 +116,7 @@ pub struct ZDocument {
 
 /// A cash sale (or a split sale whose cash was short) as the counter finishes it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct NewCashSale {
     /// The sale: bill number, terminal, time, total, note; for a split sale also the QR for
     /// the remainder (`qr`, `md5`, `expires_ms`). Its rate is taken from `rate`.
@@ -129,6 +135,7 @@ pub struct NewCashSale {
 
 /// One tender line of a sale: `cash`, `change`, `khqr` or `rounding`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TenderLine {
     /// The kind of line.
     pub kind: String,
@@ -138,6 +145,7 @@ pub struct TenderLine {
 
 /// Cash put into or taken out of a drawer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CashMovement {
     /// In (true) or out.
     pub cash_in: bool,
@@ -153,6 +161,7 @@ pub struct CashMovement {
 
 /// A cashier account (its PIN hash is never part of it).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Cashier {
     /// Row id: [`Actor::Cashier`]'s id.
     pub id: i64,
@@ -179,6 +188,7 @@ pub enum RefundTender {
 
 /// A refund to record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct NewRefund {
     /// The terminal recording it (its own gap-free numbers).
     pub terminal_id: String,
@@ -200,6 +210,7 @@ pub struct NewRefund {
 
 /// A refund as the ledger holds it: gap-free per terminal and chained.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Refund {
     /// The terminal whose sequence the number belongs to.
     pub terminal_id: String,
@@ -229,6 +240,7 @@ pub struct Refund {
 
 /// Something wrong in the refund or Z report chain.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CashChainProblem {
     /// `refunds` or `z_reports`.
     pub chain: String,
@@ -242,6 +254,7 @@ pub struct CashChainProblem {
 
 /// The refund and Z report chains, walked.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CashChainReport {
     /// Refunds walked.
     pub refunds: u64,

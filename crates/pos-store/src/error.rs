@@ -87,6 +87,14 @@ pub enum StoreError {
     /// No shift with this id.
     #[error("no shift with id {0}")]
     NoShift(ShiftId),
+    /// No Z report with this number on the terminal.
+    #[error("no z report #{number} on terminal {terminal_id}")]
+    NoZReport {
+        /// The terminal.
+        terminal_id: String,
+        /// The number asked for.
+        number: i64,
+    },
     /// The shift is already closed.
     #[error("shift {0} is already closed")]
     ShiftClosed(ShiftId),

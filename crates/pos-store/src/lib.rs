@@ -47,6 +47,7 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags};
 
 pub use backup::LedgerSummary;
+pub use cash_chains::ZFigure;
 pub use cash_types::{
     Actor, CashChainProblem, CashChainReport, CashMovement, Cashier, NewCashSale, NewRefund,
     RateChange, Refund, RefundTender, Shift, ShiftClose, ShiftId, TenderLine, ZDocument, ZReport,
@@ -60,7 +61,7 @@ pub use schema::SCHEMA_VERSION;
 pub use sync_log::LogEntry;
 pub use types::{
     Applied, ChainProblem, ChainReport, CheckRecord, EventKind, NewSale, PaymentDetails, Query,
-    Range, Receipt, Sale, SaleEventRecord, SaleId, Total,
+    Range, Receipt, Sale, SaleCounter, SaleEventRecord, SaleId, SaleTender, Total,
 };
 
 /// How long a writer waits for another connection's write lock before giving up. Writes are

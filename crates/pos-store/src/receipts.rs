@@ -1,6 +1,9 @@
 //! Receipts: gap-free numbers per terminal, each with a sha256 hash over the receipt, its
 //! sale's payment facts and the previous receipt's hash, so that editing, deleting or
 //! reordering any receipt (or the paid sale behind it) breaks the chain where it happened.
+//! A sale taken in a shift also has its shift, cashier and tender lines (cash, change, KHQR,
+//! rounding) in its receipt's hash; a sale without them (every sale before shifts existed)
+//! hashes exactly as it did, so old ledgers and backups still verify.
 
 use rusqlite::{params, Connection, OptionalExtension};
 use sha2::{Digest, Sha256};
@@ -27,13 +30,55 @@ pub(crate) fn field(hasher: &mut Sha256, value: Option<&str>) {
     }
 }
 
-/// The hash of a receipt numbered `number` on `terminal_id` for `sale`.
+/// A sale's shift, cashier and tender lines as hash fields: written with the sale, before
+/// its receipt, and append-only. Empty for a sale outside any shift, and for a ledger from
+/// before shifts (schema 1, no such tables: a backup checked read-only).
+fn counter_fields(conn: &Connection, sale: &Sale) -> Result<Vec<String>> {
+    let has_tables: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'sale_tenders')",
+        [],
+        |row| row.get(0),
+    )?;
+    if !has_tables {
+        return Ok(Vec::new());
+    }
+    let mut fields = Vec::new();
+    let shift: Option<(i64, Option<i64>)> = conn
+        .prepare_cached("SELECT shift_id, cashier_id FROM sale_shifts WHERE sale_id = ?1")?
+        .query_row([sale.id.0], |row| Ok((row.get(0)?, row.get(1)?)))
+        .optional()?;
+    if let Some((shift, cashier)) = shift {
+        fields.push(format!("shift {shift}"));
+        fields.push(cashier.map_or_else(|| "owner".to_owned(), |id| format!("cashier {id}")));
+    }
+    let mut stmt = conn.prepare_cached(
+        "SELECT line, kind, amount_minor, currency FROM sale_tenders WHERE sale_id = ?1 \
+         ORDER BY line",
+    )?;
+    let lines = stmt.query_map([sale.id.0], |row| {
+        Ok(format!(
+            "{} {} {} {}",
+            row.get::<_, i64>(0)?,
+            row.get::<_, String>(1)?,
+            row.get::<_, i64>(2)?,
+            row.get::<_, String>(3)?
+        ))
+    })?;
+    for line in lines {
+        fields.push(line?);
+    }
+    Ok(fields)
+}
+
+/// The hash of a receipt numbered `number` on `terminal_id` for `sale` with its
+/// [`counter_fields`].
 fn chain_hash(
     terminal_id: &str,
     number: i64,
     issued_ms: i64,
     prev_hash: &str,
     sale: &Sale,
+    counter: &[String],
 ) -> String {
     let mut h = Sha256::new();
     let payment = sale.payment.as_ref();
@@ -63,6 +108,9 @@ fn chain_hash(
     for part in &parts {
         field(&mut h, part.as_deref());
     }
+    for part in counter {
+        field(&mut h, Some(part));
+    }
     hex::encode(h.finalize())
 }
 
@@ -78,7 +126,15 @@ pub(crate) fn issue(conn: &Connection, sale: &Sale, issued_ms: i64) -> Result<Re
         )
         .optional()?;
     let (number, prev_hash) = last.map_or((1, GENESIS.to_owned()), |(n, h)| (n + 1, h));
-    let hash = chain_hash(&sale.terminal_id, number, issued_ms, &prev_hash, sale);
+    let counter = counter_fields(conn, sale)?;
+    let hash = chain_hash(
+        &sale.terminal_id,
+        number,
+        issued_ms,
+        &prev_hash,
+        sale,
+        &counter,
+    );
     conn.execute(
         "INSERT INTO receipts (terminal_id, number, sale_id, issued_ms, prev_hash, hash) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -194,12 +250,14 @@ impl Store {
                     sale_id: receipt.sale_id,
                 }),
                 Some(sale) => {
+                    let counter = counter_fields(&self.conn, &sale)?;
                     let recomputed = chain_hash(
                         &receipt.terminal_id,
                         receipt.number,
                         receipt.issued_ms,
                         &receipt.prev_hash,
                         &sale,
+                        &counter,
                     );
                     if recomputed != receipt.hash {
                         report.problems.push(ChainProblem::Edited {

@@ -10,7 +10,7 @@ use pos_domain::{Currency, Money, SaleStatus};
 use rusqlite::types::Value;
 
 use crate::sale_row::{sale_from_row, SALE_COLUMNS, SALE_FROM};
-use crate::{Query, Range, Result, Sale, Store, StoreError, Total};
+use crate::{Query, Range, Refund, RefundTender, Result, Sale, Store, StoreError, Total};
 
 /// The shop time zone unless configured otherwise.
 pub const DEFAULT_TIME_ZONE: Tz = chrono_tz::Asia::Phnom_Penh;
@@ -125,8 +125,8 @@ fn spreadsheet_safe(text: &str) -> Cow<'_, str> {
     }
 }
 
-/// The CSV header, in the order [`csv_record`] writes fields.
-const CSV_HEADER: [&str; 19] = [
+/// The CSV header, in the order [`csv_record`] and [`refund_record`] write fields.
+const CSV_HEADER: [&str; 24] = [
     "receipt",
     "sale_id",
     "bill_number",
@@ -146,10 +146,22 @@ const CSV_HEADER: [&str; 19] = [
     "paid_at",
     "expires",
     "accepted_ref",
+    "tender",
+    "shift",
+    "cashier",
+    "refund_number",
+    "bank_reference",
 ];
 
+/// Who did it, as reports name them: a cashier's name, or `owner`.
+fn actor_name(counter: Option<&crate::SaleCounter>) -> String {
+    counter
+        .map(|c| c.cashier_name.clone().unwrap_or_else(|| "owner".to_owned()))
+        .unwrap_or_default()
+}
+
 /// One sale as CSV fields; amounts as plain decimal text, times in the shop's time zone.
-fn csv_record(sale: &Sale, tz: Tz) -> [String; 19] {
+fn csv_record(sale: &Sale, tz: Tz) -> [String; 24] {
     let payment = sale.payment.as_ref();
     let text = |t: Option<&String>| {
         t.map(|t| spreadsheet_safe(t).into_owned())
@@ -182,7 +194,49 @@ fn csv_record(sale: &Sale, tz: Tz) -> [String; 19] {
             .unwrap_or_default(),
         local_time(sale.expires_ms, tz),
         text(sale.accepted_ref.as_ref()),
+        sale.tender().as_str().to_owned(),
+        sale.counter
+            .as_ref()
+            .map(|c| c.shift.to_string())
+            .unwrap_or_default(),
+        spreadsheet_safe(&actor_name(sale.counter.as_ref())).into_owned(),
+        String::new(),
+        String::new(),
     ]
+}
+
+/// A refund as its own CSV line under the sale it refunds: the original receipt and sale,
+/// status `refund`, the amount negative, the reason in the note, when it was issued in
+/// `created`, and how it was paid back (`cash` or `bank` with its reference).
+fn refund_record(refund: &Refund, sale: &Sale, tz: Tz) -> [String; 24] {
+    let (tender, reference) = match &refund.tender {
+        RefundTender::Cash => ("cash", String::new()),
+        RefundTender::Bank { reference } => ("bank", spreadsheet_safe(reference).into_owned()),
+    };
+    let mut row: [String; 24] = Default::default();
+    row[0] = refund.receipt_number.to_string();
+    row[1] = sale.id.to_string();
+    row[2] = spreadsheet_safe(&sale.bill_number).into_owned();
+    row[3] = spreadsheet_safe(&refund.terminal_id).into_owned();
+    row[4] = local_time(refund.issued_ms, tz);
+    row[5] = "refund".to_owned();
+    row[6] = Money::new(-refund.amount.minor, refund.amount.currency).plain();
+    row[7] = refund.amount.currency.alpha().to_owned();
+    row[8] = sale.riel_per_usd.map(|r| r.to_string()).unwrap_or_default();
+    row[9] = refund
+        .reason
+        .as_deref()
+        .map(|r| spreadsheet_safe(r).into_owned())
+        .unwrap_or_default();
+    row[19] = tender.to_owned();
+    row[20] = refund.shift.map(|s| s.to_string()).unwrap_or_default();
+    row[21] = match refund.by {
+        crate::Actor::Owner => "owner".to_owned(),
+        crate::Actor::Cashier(id) => format!("cashier {id}"),
+    };
+    row[22] = refund.number.to_string();
+    row[23] = reference;
+    row
 }
 
 impl Store {
@@ -211,6 +265,22 @@ impl Store {
             Ok(())
         })?;
         Ok(sales)
+    }
+
+    /// The refunds issued in `range`, oldest first, each with the sale it refunds.
+    pub fn refunds_in(&self, range: Range) -> Result<Vec<(Refund, Sale)>> {
+        self.refunds()?
+            .into_iter()
+            .filter(|r| r.issued_ms >= range.from_ms && r.issued_ms < range.to_ms)
+            .map(|r| {
+                let sale = self.sale_by_receipt(&r.receipt_terminal_id, r.receipt_number)?;
+                Ok((r, sale))
+            })
+            .collect::<Result<Vec<_>>>()
+            .map(|mut all| {
+                all.sort_by_key(|(r, _)| (r.issued_ms, r.number));
+                all
+            })
     }
 
     /// Count and sum of the asked amounts of the sales created in `range`, per currency and
@@ -271,6 +341,13 @@ impl Store {
             written += 1;
             Ok(())
         })?;
+        // Refunds issued in the range follow as their own lines; a status or text filter asks
+        // for particular sales, so it leaves them out.
+        if let (Some(range), None, None) = (query.range, query.status, query.search.as_ref()) {
+            for (refund, sale) in self.refunds_in(range)? {
+                writer.write_record(refund_record(&refund, &sale, tz))?;
+            }
+        }
         writer.flush().map_err(csv::Error::from)?;
         Ok(written)
     }

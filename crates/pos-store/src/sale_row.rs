@@ -6,7 +6,7 @@ use pos_domain::{Currency, Money};
 use rusqlite::types::Type;
 use rusqlite::Row;
 
-use crate::{PaymentDetails, Sale, SaleId};
+use crate::{Actor, PaymentDetails, Sale, SaleCounter, SaleId, ShiftId};
 
 /// The columns of a sale every schema version has, with its receipt number (`r`, LEFT JOIN).
 macro_rules! base_columns {
@@ -19,22 +19,27 @@ macro_rules! base_columns {
 }
 
 /// The columns [`sale_from_row`] reads, in its order: the base ones, a split sale's QR amount
-/// (migration 0004) and the reference the sale was accepted with (`a`, LEFT JOIN, see
-/// [`SALE_FROM`]).
-pub(crate) const SALE_COLUMNS: &str =
-    concat!(base_columns!(), ", s.qr_minor, s.qr_currency, a.payer_ref");
+/// (migration 0004), the reference the sale was accepted with (`a`), and its shift, cashier
+/// and cashier's name (`ss`, `c`), all LEFT JOINs, see [`SALE_FROM`].
+pub(crate) const SALE_COLUMNS: &str = concat!(
+    base_columns!(),
+    ", s.qr_minor, s.qr_currency, a.payer_ref, ss.shift_id, ss.cashier_id, c.name"
+);
 
-/// [`SALE_COLUMNS`] without the split QR amount and the accepted reference (read as none), for
-/// the receipt chain: neither is part of a receipt's hash, and the chain of a backup made before
-/// migrations 0003 and 0004 (no `accepted_refs` table, no `qr_minor` column) must still verify.
-pub(crate) const SALE_CHAIN_COLUMNS: &str = concat!(base_columns!(), ", NULL, NULL, NULL");
+/// [`SALE_COLUMNS`] without the columns added since the first schema (read as none), for the
+/// receipt chain: the chain of a backup made before migrations 0002–0004 (no `accepted_refs`,
+/// `sale_shifts` or `cashiers` table, no `qr_minor` column) must still verify. The tender
+/// lines and shift a receipt's hash covers are read by the chain itself, where they exist.
+pub(crate) const SALE_CHAIN_COLUMNS: &str =
+    concat!(base_columns!(), ", NULL, NULL, NULL, NULL, NULL, NULL");
 
 /// How many columns [`SALE_COLUMNS`] has; callers selecting more read them from this index.
-pub(crate) const SALE_COLUMN_COUNT: usize = 26;
+pub(crate) const SALE_COLUMN_COUNT: usize = 29;
 
 /// A sale with its receipt number: `SELECT {SALE_COLUMNS} {SALE_FROM} WHERE …`.
 pub(crate) const SALE_FROM: &str = "FROM sales s LEFT JOIN receipts r ON r.sale_id = s.id \
-     LEFT JOIN accepted_refs a ON a.sale_id = s.id";
+     LEFT JOIN accepted_refs a ON a.sale_id = s.id \
+     LEFT JOIN sale_shifts ss ON ss.sale_id = s.id LEFT JOIN cashiers c ON c.id = ss.cashier_id";
 
 /// Reads text column `idx` with `FromStr`, reporting a bad value as a conversion failure.
 pub(crate) fn parsed<T>(row: &Row<'_>, idx: usize) -> rusqlite::Result<T>
@@ -92,5 +97,13 @@ pub(crate) fn sale_from_row(row: &Row<'_>) -> rusqlite::Result<Sale> {
         receipt_number: row.get(22)?,
         qr_amount,
         accepted_ref: row.get(25)?,
+        counter: match row.get::<_, Option<i64>>(26)? {
+            Some(shift) => Some(SaleCounter {
+                shift: ShiftId(shift),
+                cashier: Actor::from_column(row.get(27)?),
+                cashier_name: row.get(28)?,
+            }),
+            None => None,
+        },
     })
 }

@@ -98,9 +98,61 @@ pub struct Sale {
     /// The payer's reference the cashier typed when accepting the sale on the customer's
     /// success screen, if it was accepted so.
     pub accepted_ref: Option<String>,
+    /// The shift that took it and who was at the till; `None` for a KHQR sale made outside
+    /// any shift (every sale before shifts existed).
+    pub counter: Option<SaleCounter>,
+}
+
+/// Where a sale was taken: its shift and the cashier of that shift.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SaleCounter {
+    /// The shift.
+    pub shift: crate::ShiftId,
+    /// Who took it (the shift's cashier, or the owner).
+    pub cashier: crate::Actor,
+    /// The cashier's name; `None` for the owner.
+    pub cashier_name: Option<String>,
+}
+
+/// How a sale was paid, from its row: a cash sale has no QR, a split sale's QR asks for less
+/// than the total.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SaleTender {
+    /// Paid by KHQR for its total.
+    Khqr,
+    /// Paid in cash (dollars and/or riel).
+    Cash,
+    /// Cash first, a KHQR for the rest.
+    Split,
+}
+
+impl SaleTender {
+    /// Every tender, in report order.
+    pub const ALL: [SaleTender; 3] = [SaleTender::Khqr, SaleTender::Cash, SaleTender::Split];
+
+    /// Its lower-case name, as reports and CSV write it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SaleTender::Khqr => "khqr",
+            SaleTender::Cash => "cash",
+            SaleTender::Split => "split",
+        }
+    }
 }
 
 impl Sale {
+    /// How it was paid.
+    pub fn tender(&self) -> SaleTender {
+        if self.qr_amount.is_some() {
+            SaleTender::Split
+        } else if self.md5.is_empty() {
+            SaleTender::Cash
+        } else {
+            SaleTender::Khqr
+        }
+    }
+
     /// What its QR asks the customer to pay: the total, or a split sale's remainder.
     pub fn qr_due(&self) -> Money {
         self.qr_amount.unwrap_or(self.amount)

@@ -10,8 +10,8 @@ use common::{sale, T0};
 use pos_cash::{CashError, Change, PerCurrency, Rate, Tendered};
 use pos_domain::{Currency, Money, SaleEvent, SaleStatus};
 use pos_store::{
-    Actor, Applied, CashMovement, NewCashSale, NewRefund, PaymentDetails, RefundTender, SaleId,
-    ShiftId, Store, StoreError,
+    Actor, Applied, CashMovement, ChainProblem, NewCashSale, NewRefund, PaymentDetails,
+    RefundTender, SaleId, SaleTender, ShiftId, Store, StoreError,
 };
 
 fn khr(m: i64) -> Money {
@@ -122,6 +122,40 @@ fn a_cash_sale_is_written_with_its_tenders_rounding_line_rate_and_receipt() {
     assert!(l.store.verify_chain().unwrap().is_intact());
     let x = l.store.shift_totals(shift).unwrap();
     assert_eq!(x.expected().unwrap(), PerCurrency::new(39_000, 2_400));
+}
+
+#[test]
+fn a_sales_tender_lines_and_shift_are_in_its_receipts_hash() {
+    let mut l = Ledger::new();
+    let shift = l.open_shift();
+    let (sale, _) = l
+        .store
+        .record_cash_sale(
+            shift,
+            &cash(1, usd(375), Tendered::new(500, 0), (100, 1_000), 25),
+        )
+        .unwrap();
+    let read = l.store.get(sale.id).unwrap().unwrap();
+    assert_eq!(read.tender(), SaleTender::Cash);
+    let counter = read.counter.unwrap();
+    assert_eq!((counter.shift, counter.cashier), (shift, Actor::Owner));
+    assert!(l.store.verify_chain().unwrap().is_intact());
+    // The tamperer moves 25 riel of rounding into the drawer's favour: the receipt says so.
+    let raw = l.file.raw();
+    raw.execute_batch(
+        "DROP TRIGGER sale_tenders_are_append_only_update; \
+         UPDATE sale_tenders SET amount_minor = 50 WHERE kind = 'rounding';",
+    )
+    .unwrap();
+    let chain = l.store.verify_chain().unwrap();
+    assert!(
+        matches!(
+            chain.problems.as_slice(),
+            [ChainProblem::Edited { number: 1, .. }]
+        ),
+        "{:?}",
+        chain.problems
+    );
 }
 
 #[test]
@@ -416,6 +450,53 @@ fn refunds_never_exceed_what_was_paid_and_are_numbered_and_chained() {
         .record_refund(&refund(2, usd(100), bank("ACLEDA 9")))
         .unwrap();
     assert_eq!((r3.number, r3.shift), (3, None));
+
+    // The day's CSV: each sale with its tender, shift and cashier, then each refund as its own
+    // negative line naming the receipt it refunds and how it was paid back.
+    let day = pos_store::day_range(
+        pos_store::shop_day(T0, pos_store::DEFAULT_TIME_ZONE),
+        pos_store::DEFAULT_TIME_ZONE,
+    )
+    .unwrap();
+    let query = pos_store::Query {
+        range: Some(day),
+        ..Default::default()
+    };
+    let mut csv = Vec::new();
+    l.store
+        .write_csv(&query, pos_store::DEFAULT_TIME_ZONE, false, &mut csv)
+        .unwrap();
+    let text = String::from_utf8(csv).unwrap();
+    let rows: Vec<Vec<&str>> = text.lines().map(|l| l.split(',').collect()).collect();
+    let pick = |row: &[&str], cols: &[usize]| cols.iter().map(|&c| row[c].to_owned()).collect();
+    let cols = [0, 5, 6, 7, 19, 20, 21, 22, 23];
+    let got: Vec<Vec<String>> = rows.iter().map(|r| pick(r, &cols)).collect();
+    let shift = shift.to_string();
+    let want: Vec<Vec<&str>> = vec![
+        vec![
+            "receipt",
+            "status",
+            "amount",
+            "currency",
+            "tender",
+            "shift",
+            "cashier",
+            "refund_number",
+            "bank_reference",
+        ],
+        vec!["1", "paid", "20000", "KHR", "cash", &shift, "owner", "", ""],
+        vec!["2", "paid", "2.50", "USD", "khqr", &shift, "owner", "", ""],
+        vec![
+            "1", "refund", "-15000", "KHR", "cash", &shift, "owner", "1", "",
+        ],
+        vec![
+            "1", "refund", "-5000", "KHR", "bank", &shift, "owner", "2", "ABA 123",
+        ],
+        vec![
+            "2", "refund", "-1.00", "USD", "bank", "", "owner", "3", "ACLEDA 9",
+        ],
+    ];
+    assert_eq!(got, want);
 }
 
 #[test]

@@ -695,7 +695,23 @@ payment: PaymentView | null,
 /**
  * The payer's reference typed when the cashier accepted it on the customer's screen.
  */
-acceptedRef: string | null, };
+acceptedRef: string | null, 
+/**
+ * How it was paid.
+ */
+tender: "khqr" | "cash" | "split", 
+/**
+ * The rate frozen on it, riel per dollar (none on KHQR sales from before rates froze).
+ */
+rielPerUsd: number | null, 
+/**
+ * The shift that took it; none for a KHQR sale outside any shift.
+ */
+shiftId: number | null, 
+/**
+ * Who took it: the cashier's name, or `owner`; none outside any shift.
+ */
+cashier: string | null, };
 
 /**
  * A payment as Bakong reported it.
@@ -944,7 +960,34 @@ takingsInKhr: Money,
 /**
  * Its display text.
  */
-takingsInKhrText: string, };
+takingsInKhrText: string, 
+/**
+ * Takings (paid sales) per tender and currency.
+ */
+byTender: Array<TenderTotalView>, 
+/**
+ * The refunds issued that day, each its own line.
+ */
+refunds: Array<RefundView>, 
+/**
+ * Those refunds per tender (`cash`, `bank`) and currency.
+ */
+refundTotals: Array<TenderTotalView>, 
+/**
+ * Takings less refunds, in riel, each amount at the rate frozen on its sale (the
+ * rate in force for a sale from before rates froze), each rounded half up to whole
+ * riel as its receipt's riel equivalent is.
+ */
+netKhr: Money, 
+/**
+ * Its display text.
+ */
+netKhrText: string, 
+/**
+ * What rounding each dollar amount to whole riel added to `net_khr`, in hundredths of a
+ * riel (signed; 0 when every amount converted exactly).
+ */
+netKhrRounding: number, };
 
 /**
  * Where a CSV export was written.
@@ -1194,3 +1237,341 @@ email: string | null, };
  * Whose account the QR pays into: KHQR tag 29 (individual) or tag 30 (merchant).
  */
 export type MerchantKind = "individual" | "merchant";
+
+/**
+ * Count and sum of one tender (`khqr`, `cash`, `split`; for refunds `cash` or `bank`) in
+ * one currency.
+ */
+export type TenderTotalView = { 
+/**
+ * The tender.
+ */
+tender: string, 
+/**
+ * The currency.
+ */
+currency: Currency, 
+/**
+ * How many.
+ */
+count: number, 
+/**
+ * Their total.
+ */
+sum: Money, 
+/**
+ * Its display text.
+ */
+sumText: string, };
+
+/**
+ * A refund as the reports list it: its own line, pointing at the receipt it refunds.
+ */
+export type RefundView = { 
+/**
+ * The refund's gap-free number on its terminal.
+ */
+number: number, 
+/**
+ * The terminal that recorded it.
+ */
+terminalId: string, 
+/**
+ * The receipt it refunds.
+ */
+receiptNumber: number, 
+/**
+ * The refunded sale's ledger id, as text.
+ */
+saleId: string, 
+/**
+ * When (epoch ms).
+ */
+issuedAtMs: number, 
+/**
+ * How much, in the sale's currency.
+ */
+amount: Money, 
+/**
+ * Its display text.
+ */
+amountText: string, 
+/**
+ * `cash` (from the drawer) or `bank` (paid back from the shop's bank app).
+ */
+tender: string, 
+/**
+ * The bank app's reference, for a bank refund.
+ */
+bankReference: string | null, 
+/**
+ * The shift that counted it.
+ */
+shiftId: number | null, 
+/**
+ * Why.
+ */
+reason: string | null, };
+
+/**
+ * How a refund is paid back.
+ */
+export type RefundKind = "cash" | "bank";
+
+/**
+ * A refund as the owner enters it: explicit tender, amount in the sale's currency.
+ */
+export type RefundInput = { 
+/**
+ * The receipt's number on this terminal.
+ */
+receipt: number, 
+/**
+ * How much, as typed.
+ */
+amount: string, 
+/**
+ * The currency the owner sees on the screen (the sale's; checked).
+ */
+currency: Currency, 
+/**
+ * Cash or bank.
+ */
+tender: RefundKind, 
+/**
+ * The bank app's reference (bank refunds only).
+ */
+bankReference: string | null, 
+/**
+ * Why.
+ */
+reason: string | null, };
+
+/**
+ * A paid sale's receipt with what was paid, refunded and what remains refundable.
+ */
+export type Refundable = { 
+/**
+ * The receipt.
+ */
+receiptNumber: number, 
+/**
+ * The sale's bill number.
+ */
+billNumber: string, 
+/**
+ * How it was paid.
+ */
+saleTender: "khqr" | "cash" | "split", 
+/**
+ * The refunds' currency: the sale's.
+ */
+currency: Currency, 
+/**
+ * What was paid.
+ */
+paidText: string, 
+/**
+ * Refunded so far.
+ */
+refundedText: string, 
+/**
+ * What may still be refunded.
+ */
+remaining: Money, 
+/**
+ * Its display text.
+ */
+remainingText: string, 
+/**
+ * The refunds made so far, oldest first.
+ */
+refunds: Array<RefundView>, };
+
+/**
+ * One change of the exchange rate.
+ */
+export type RateEntry = { 
+/**
+ * Riel per dollar.
+ */
+rielPerUsd: number, 
+/**
+ * When, shop time.
+ */
+atText: string, 
+/**
+ * Who: `owner` or a cashier's name.
+ */
+by: string, };
+
+/**
+ * The rate in force and every change of it.
+ */
+export type RateInfo = { 
+/**
+ * Riel per dollar now.
+ */
+rielPerUsd: number, 
+/**
+ * The configured rate is in force: the owner never set one here.
+ */
+fromConfig: boolean, 
+/**
+ * Every change, newest first.
+ */
+log: Array<RateEntry>, };
+
+/**
+ * A cashier account as the owner lists it (never its PIN).
+ */
+export type CashierRow = { 
+/**
+ * The name it signs in with.
+ */
+name: string, 
+/**
+ * When it was added, shop time.
+ */
+addedText: string, 
+/**
+ * When it was disabled, if it was.
+ */
+disabledText: string | null, };
+
+/**
+ * A new cashier account.
+ */
+export type NewCashier = { 
+/**
+ * The name.
+ */
+name: string, 
+/**
+ * Its PIN, 4 to 8 digits (stored only as its hash).
+ */
+pin: string, };
+
+/**
+ * A shift in the owner's list: the open one first, then the closed ones with their Z report.
+ */
+export type ShiftRow = { 
+/**
+ * The shift's id.
+ */
+shiftId: number, 
+/**
+ * Who opened it.
+ */
+cashier: string, 
+/**
+ * When, shop time.
+ */
+openedText: string, 
+/**
+ * Its Z report's number, once closed.
+ */
+zNumber: number | null, 
+/**
+ * When it closed, shop time.
+ */
+closedText: string | null, 
+/**
+ * Who closed it.
+ */
+closedBy: string | null, 
+/**
+ * The variance per currency at close, for people (`-1,000 KHR · 0.00 USD`).
+ */
+varianceText: string | null, 
+/**
+ * For the open shift: what the drawer should hold now.
+ */
+expectedText: string | null, };
+
+/**
+ * One figure of a Z report, ready to show.
+ */
+export type ZLine = { 
+/**
+ * `drawer`, `cash`, `khqr`, `refunds` or `close` (the screen translates it).
+ */
+section: string, 
+/**
+ * The item (the screen translates it).
+ */
+item: string, 
+/**
+ * Riel, or the count.
+ */
+khrText: string, 
+/**
+ * Dollars; empty for a count.
+ */
+usdText: string, };
+
+/**
+ * A Z report as the owner reads and prints it.
+ */
+export type ZView = { 
+/**
+ * The shop.
+ */
+shopName: string, 
+/**
+ * The terminal.
+ */
+terminalId: string, 
+/**
+ * The gap-free number.
+ */
+number: number, 
+/**
+ * The shift it closed.
+ */
+shiftId: number, 
+/**
+ * Who opened the shift.
+ */
+cashier: string, 
+/**
+ * Who closed it.
+ */
+closedBy: string, 
+/**
+ * When the shift opened and when the report was issued, shop time.
+ */
+openedText: string, 
+/**
+ * When issued.
+ */
+issuedText: string, 
+/**
+ * The variance reason, if one was written.
+ */
+reason: string | null, 
+/**
+ * The figures in print order.
+ */
+lines: Array<ZLine>, 
+/**
+ * Its chain hash.
+ */
+hash: string, };
+
+/**
+ * The owner's close of this terminal's open shift, whoever opened it.
+ */
+export type OwnerClose = { 
+/**
+ * Riel counted, as typed.
+ */
+countedKhr: string, 
+/**
+ * Dollars counted, as typed.
+ */
+countedUsd: string, 
+/**
+ * Why the variance, when above the threshold.
+ */
+reason: string | null, };

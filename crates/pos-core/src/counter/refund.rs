@@ -24,7 +24,10 @@ impl Pos {
             .store()
             .run(move |s| s.sale_by_receipt(&lookup, number))
             .await?;
-        let amount = Money::parse_cashier(&request.amount, sale.amount.currency, None)?;
+        // A currency the owner names must be the sale's: the ledger refuses another one, so
+        // 5,000 typed for a dollar sale is never read as $5,000.
+        let currency = request.currency.unwrap_or(sale.amount.currency);
+        let amount = Money::parse_cashier(&request.amount, currency, None)?;
         let refund = NewRefund {
             terminal_id,
             receipt_terminal_id: receipt_terminal,

@@ -74,7 +74,9 @@ impl Pos {
         })
     }
 
-    /// Puts cash into or takes it out of the open shift's drawer, with a reason.
+    /// Puts cash into or takes it out of the open shift's drawer, with a reason. A cash out
+    /// that would leave the drawer expecting less than nothing in its currency is refused:
+    /// the drawer cannot pay out cash it does not hold.
     pub async fn cash_movement(
         &self,
         actor: Actor,
@@ -83,6 +85,21 @@ impl Pos {
         self.check_enabled(actor).await?;
         let amount = Money::parse_cashier(&request.amount, request.currency, None)?;
         let shift = self.open_shift_here().await?;
+        if !request.cash_in {
+            let view = self.shift_view(shift.clone()).await?;
+            let held = match amount.currency {
+                Currency::Khr => view.expected.khr,
+                Currency::Usd => view.expected.usd,
+            };
+            let left = held.saturating_sub(amount.minor);
+            if left < 0 {
+                return Err(pos_cash::CashError::Negative {
+                    what: "the drawer after this cash out",
+                    amount: Money::new(left, amount.currency),
+                }
+                .into());
+            }
+        }
         let movement = CashMovement {
             cash_in: request.cash_in,
             amount,

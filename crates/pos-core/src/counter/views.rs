@@ -145,6 +145,8 @@ pub struct RefundRequest {
     pub receipt_terminal: Option<String>,
     /// How much, as typed, in the sale's currency.
     pub amount: String,
+    /// The currency the owner means (checked against the sale's; `None`: the sale's).
+    pub currency: Option<Currency>,
     /// Paid back from the shop's bank app with this reference; `None`: cash from the drawer.
     pub bank_reference: Option<String>,
     /// Why.

@@ -4,6 +4,7 @@
 //! CSV export, the Bakong connection's health, and the token entry that never hands the
 //! token back.
 
+pub mod counter;
 mod export;
 mod files;
 mod health;

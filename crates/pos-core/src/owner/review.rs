@@ -93,7 +93,7 @@ pub struct ReceiptView {
 }
 
 /// Formats epoch milliseconds in the shop's time zone.
-fn shop_time(config: &Config, ms: i64, format: &str) -> String {
+pub(super) fn shop_time(config: &Config, ms: i64, format: &str) -> String {
     chrono::DateTime::from_timestamp_millis(ms)
         .map(|t| {
             t.with_timezone(&config.time_zone)

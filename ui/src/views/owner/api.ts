@@ -3,18 +3,26 @@
 import { call } from "../../ipc/client";
 import type {
   DiagnosticsExport,
+  CashierRow,
   EndOfDay,
   ExportResult,
   HistoryEntry,
+  OwnerClose,
   OwnerHealth,
   OwnerQuery,
   OwnerStatus,
   ReceiptView,
   RecheckPreview,
   RecheckView,
+  RateInfo,
+  Refundable,
+  RefundInput,
+  RefundView,
   SalesList,
+  ShiftRow,
   Settings,
   TokenStatus,
+  ZView,
 } from "../../ipc/bindings";
 
 export const owner = {
@@ -36,4 +44,16 @@ export const owner = {
   exportDiagnostics: () => call<DiagnosticsExport>("owner_export_diagnostics"),
   settings: () => call<Settings>("owner_settings"),
   saveSettings: (settings: Settings) => call<Settings>("owner_save_settings", { settings }),
+  // The counter's day (src-tauri/src/owner_counter.rs).
+  refundable: (receipt: number) => call<Refundable>("owner_refundable", { receipt }),
+  refund: (input: RefundInput) => call<RefundView>("owner_refund", { input }),
+  rate: () => call<RateInfo>("owner_rate"),
+  setRate: (rate: string) => call<RateInfo>("owner_set_rate", { rate }),
+  cashiers: () => call<CashierRow[]>("owner_cashiers"),
+  addCashier: (name: string, pin: string) => call<CashierRow[]>("owner_add_cashier", { cashier: { name, pin } }),
+  disableCashier: (name: string) => call<CashierRow[]>("owner_disable_cashier", { name }),
+  shifts: () => call<ShiftRow[]>("owner_shifts"),
+  zReport: (number: number) => call<ZView>("owner_z_report", { number }),
+  zCsv: (number: number) => call<ExportResult>("owner_z_csv", { number }),
+  closeShift: (close: OwnerClose) => call<ZView>("owner_close_shift", { close }),
 };

@@ -28,6 +28,12 @@ export function errorBox(err: ErrorView): HTMLElement {
   return alertLine(errorText(err), err.code, err.message);
 }
 
+/** A tender's name: a sale's (`khqr`, `cash`, `split`) or a refund's (`cash`, `bank`). */
+export function tenderText(tender: string): string {
+  const key = `tender.${tender}`;
+  return hasOwnerText(key) ? ot(key) : tender;
+}
+
 export function statusText(status: SaleStatus): string {
   return ot(`status.${status}` as OwnerKey);
 }

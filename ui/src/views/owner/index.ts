@@ -7,10 +7,14 @@ import { onLanguageChange, t, toggleLanguage } from "../../i18n";
 import type { ErrorView, OwnerStatus } from "../../ipc/bindings";
 import { owner } from "./api";
 import { mountBakong } from "./bakong";
+import { mountCashiers } from "./cashiers";
 import { alertLine, errorBox } from "./common";
+import { mountRate } from "./rate";
+import { mountRefunds } from "./refunds";
 import { mountReport } from "./report";
 import { mountSales } from "./sales";
 import { mountSettings } from "./settings";
+import { mountShifts } from "./shifts";
 import { ot, type OwnerKey } from "./text";
 
 /** One owner screen: a tab of the owner area, shown only after the PIN. */
@@ -27,6 +31,10 @@ interface Screen {
 const SCREENS: readonly Screen[] = [
   { id: "sales", title: "owner.tabSales", mount: mountSales },
   { id: "report", title: "owner.tabReport", mount: mountReport },
+  { id: "refunds", title: "owner.tabRefunds", mount: mountRefunds },
+  { id: "shifts", title: "owner.tabShifts", mount: mountShifts },
+  { id: "rate", title: "owner.tabRate", mount: mountRate },
+  { id: "cashiers", title: "owner.tabCashiers", mount: mountCashiers },
   { id: "settings", title: "owner.tabSettings", mount: mountSettings },
   { id: "bakong", title: "owner.tabBakong", mount: mountBakong },
 ];

@@ -1,13 +1,24 @@
-// The end-of-day report: takings per currency (and all of them in riel at the shop rate),
-// every currency and status, receipt numbers first to last with any gap called out, what
-// needs attention, and the checks spent. Printable at 80 mm, 58 mm or A4; CSV for the
+// The end-of-day report: takings per currency (and all of them in riel at the shop rate), per
+// tender (KHQR, cash, cash + KHQR), the day's refunds as their own lines, the net in riel at
+// each sale's frozen rate, every currency and status, receipt numbers first to last with any
+// gap called out, what needs attention, and the checks spent. Printable at 80 mm, 58 mm or A4; CSV for the
 // accountant is written by Rust to the Downloads folder.
 import { h } from "../../dom";
-import type { EndOfDay, ErrorView } from "../../ipc/bindings";
+import type { EndOfDay, ErrorView, TenderTotalView } from "../../ipc/bindings";
 import { owner } from "./api";
-import { errorBox, line, printOut, setShopTimeZone, statusBadge, table, today, type Paper } from "./common";
+import { clock, errorBox, line, printOut, setShopTimeZone, statusBadge, table, tenderText, today, type Paper } from "./common";
 import type { OwnerContext } from "./index";
 import { ot } from "./text";
+
+/** Count and sum per tender and currency. */
+function tenderTable(totals: TenderTotalView[], id: string): HTMLElement {
+  if (totals.length === 0) return h("p", { id }, ot("report.nothing"));
+  return table(
+    ["col.tender", "col.currency", "col.count", "col.total"],
+    totals.map((t) => [h("span", { "data-tender": t.tender }, tenderText(t.tender)), t.currency, String(t.count), t.sumText]),
+    { id },
+  );
+}
 
 function reportView(day: EndOfDay): HTMLElement {
   const r = day.report;
@@ -25,6 +36,24 @@ function reportView(day: EndOfDay): HTMLElement {
       ? h("p", {}, ot("report.nothing"))
       : h("div", { id: "eod-takings" }, ...r.takings.map((t) => line(`${t.currency} (${t.count})`, t.sumText, { "data-currency": t.currency, class: "kv big" }))),
     line(ot("report.inKhr"), `${r.takingsInKhrText} KHR`, { id: "eod-in-khr" }),
+    h("h3", {}, ot("report.byTender")),
+    tenderTable(r.byTender, "eod-by-tender"),
+    h("h3", {}, ot("report.refunds")),
+    r.refunds.length === 0
+      ? h("p", { id: "eod-no-refunds" }, ot("report.noRefunds"))
+      : h(
+          "div",
+          {},
+          table(
+            ["col.refundNo", "col.receipt", "col.time", "col.amount", "col.currency", "col.tender", "col.reference"],
+            r.refunds.map((f) => [String(f.number), String(f.receiptNumber), clock(f.issuedAtMs), f.amountText, f.amount.currency, tenderText(f.tender), f.bankReference ?? ""]),
+            { id: "eod-refunds" },
+          ),
+          h("h3", {}, ot("report.refundTotals")),
+          tenderTable(r.refundTotals, "eod-refund-totals"),
+        ),
+    line(ot("report.net"), `${r.netKhrText} KHR`, { id: "eod-net", class: "kv big" }),
+    line(ot("report.rounding"), String(r.netKhrRounding), { id: "eod-net-rounding" }),
     r.accepted.length === 0
       ? null
       : h(

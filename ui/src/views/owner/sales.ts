@@ -1,11 +1,11 @@
 // Transactions: a day (today by default) or a range, filtered by status or searched by bill
-// number, hash, md5 or amount. Totals per currency and status come first, then what needs
+// number, hash, md5 or amount; each sale with its tender, cashier and shift. Totals per currency and status come first, then what needs
 // attention (paid late, wrong amount, or still unverified after the QR expired), then every
 // sale. A row opens its details with the full history and, when paid, a printable receipt.
 import { h } from "../../dom";
 import type { ErrorView, OwnerQuery, SaleStatus, SaleView, SalesList } from "../../ipc/bindings";
 import { owner } from "./api";
-import { clock, errorBox, statusBadge, statusText, table, today } from "./common";
+import { clock, errorBox, statusBadge, statusText, table, tenderText, today } from "./common";
 import type { OwnerContext } from "./index";
 import { printReceipt } from "./receipt";
 import { ot } from "./text";
@@ -85,12 +85,15 @@ export function mountSales(root: HTMLElement, ctx: OwnerContext): void {
       h("span", { class: "num" }, sale.amountText),
       sale.currency,
       statusBadge(sale.status),
+      h("span", { "data-tender": sale.tender }, tenderText(sale.tender)),
+      sale.cashier ?? "",
+      sale.shiftId === null ? "" : String(sale.shiftId),
       sale.payment?.payerAccount ?? "",
       h("code", { title: sale.payment?.hash ?? "" }, sale.payment?.hash.slice(0, 8) ?? ""),
     ];
   }
 
-  const saleHeads = ["col.time", "col.bill", "col.receipt", "col.amount", "col.currency", "col.status", "col.payer", "col.hash"] as const;
+  const saleHeads = ["col.time", "col.bill", "col.receipt", "col.amount", "col.currency", "col.status", "col.tender", "col.cashier", "col.shift", "col.payer", "col.hash"] as const;
 
   function renderList(list: SalesList): void {
     const now = Date.now();
@@ -136,6 +139,8 @@ export function mountSales(root: HTMLElement, ctx: OwnerContext): void {
           h("dt", {}, ot("col.bill")), h("dd", {}, sale.billNumber),
           h("dt", {}, ot("col.amount")), h("dd", {}, `${sale.amountText} ${sale.currency}`),
           h("dt", {}, ot("col.status")), h("dd", {}, statusBadge(sale.status)),
+          h("dt", {}, ot("col.tender")), h("dd", {}, tenderText(sale.tender)),
+          h("dt", {}, ot("col.cashier")), h("dd", {}, sale.cashier === null ? "—" : `${sale.cashier} · ${ot("col.shift")} ${sale.shiftId ?? ""}`),
           h("dt", {}, ot("col.receipt")), h("dd", {}, sale.receiptNumber === null ? "—" : String(sale.receiptNumber)),
           h("dt", {}, ot("col.payer")), h("dd", {}, sale.payment?.payerAccount ?? "—"),
           h("dt", {}, ot("col.hash")), h("dd", {}, h("code", { class: "wrap" }, sale.payment?.hash ?? "—")),
