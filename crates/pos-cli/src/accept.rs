@@ -43,7 +43,7 @@ async fn accept(args: AcceptArgs) -> Result<u8, CoreError> {
     let config = args.core.load(None)?;
     let pos = common::start_for_one_sale(config).await?;
     let result = async {
-        let id = check::sale_id(&pos, &args.bill).await?;
+        let id = check::sale_id(pos.ledger(), &args.bill).await?;
         // Refused whatever Bakong says: no check is spent to find out.
         let payer_ref = pos.accept_precheck(&args.payer_ref)?;
         match pos.check_now(id).await? {

@@ -4,7 +4,7 @@
 use std::process::ExitCode;
 
 use clap::Args;
-use pos_core::{CheckNow, CoreError, Pos, SaleStatus, SalesQuery};
+use pos_core::{CheckNow, CoreError, Ledger, SaleStatus, SalesQuery};
 
 use crate::common::{
     self, CoreArgs, EXIT_CANNOT_VERIFY, EXIT_ERROR, EXIT_FAILED, EXIT_OK, EXIT_REVIEW,
@@ -44,7 +44,7 @@ async fn check(args: CheckArgs) -> Result<u8, CoreError> {
     let config = args.core.load(None)?;
     // Only this sale: the others are the running app's (or `watch`'s) to check.
     let pos = common::start_for_one_sale(config).await?;
-    let result = match sale_id(&pos, &args.bill).await {
+    let result = match sale_id(pos.ledger(), &args.bill).await {
         Ok(id) => pos.check_now(id).await,
         Err(error) => Err(error),
     };
@@ -100,11 +100,11 @@ async fn check(args: CheckArgs) -> Result<u8, CoreError> {
 }
 
 /// The sale a bill number (today's) or a sale id names.
-pub(crate) async fn sale_id(pos: &Pos, bill: &str) -> Result<i64, CoreError> {
+pub(crate) async fn sale_id(ledger: &Ledger, bill: &str) -> Result<i64, CoreError> {
     if let Ok(id) = pos_core::sale_id_from_text(bill) {
         return Ok(id);
     }
-    let found = pos
+    let found = ledger
         .sales(SalesQuery {
             search: Some(bill.to_owned()),
             ..SalesQuery::default()

@@ -1,17 +1,19 @@
-//! `khqr-pos print …`: paper from the configured printer (`[printer]` in the configuration):
-//! a receipt by its number (the original if it was never sent, else a COPY), a Z report, the
-//! end-of-day report; and the test page, a sample English and Khmer receipt with a KHQR, as a
-//! PNG to look at or as the ESC/POS bytes a printer would get.
+//! `khqr-pos print …`: paper from the configured printer (`[printer]` in the configuration)
+//! or the one `--printer` names: a receipt by its number (the original if it was never
+//! sent, else a COPY), the KHQR slip of a waiting sale, a Z report, the end-of-day report,
+//! the test page (a sample English and Khmer receipt with a KHQR). With `--out` the page is
+//! written to a file instead: a PNG to look at, or the ESC/POS bytes a printer would get.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Args, Subcommand, ValueEnum};
-use pos_core::{CoreError, Ledger};
+use pos_core::{Config, CoreError, Ledger};
 use pos_domain::{Currency, Money};
 use pos_print::{
-    render, Bitmap, DeviceTransport, JobOptions, Paid, PaperWidth, PrintError, Printer, ReceiptDoc,
+    render, render_report, Bitmap, DeviceTransport, JobOptions, Paid, PaperWidth, PrintError,
+    Printer, ReceiptDoc,
 };
 
 use crate::common::{self, CoreArgs, EXIT_OK};
@@ -21,6 +23,8 @@ use crate::common::{self, CoreArgs, EXIT_OK};
 pub enum PrintCommand {
     /// Print receipt N of this terminal: the original if it was never sent, else a COPY.
     Receipt(ReceiptArgs),
+    /// Print the KHQR slip of a sale waiting for its payment (for a customer at a table).
+    Slip(SlipArgs),
     /// Print Z report N of this terminal.
     Z(ZArgs),
     /// Print the end-of-day report.
@@ -28,14 +32,28 @@ pub enum PrintCommand {
     /// Print the queued receipts now ("print now") and show the queue: printed, waiting
     /// for the printer and why, and those that may be on paper already (reprint as COPY).
     Queue(QueueArgs),
-    /// Render the test page (a sample receipt in English and Khmer with its KHQR).
+    /// Print the test page (a sample receipt in English and Khmer with its KHQR).
     Test(TestArgs),
+}
+
+/// Where a page goes: the configured printer, another one, or a file.
+#[derive(Debug, Args)]
+pub struct Target {
+    /// Print on this printer instead of the configured one: `host:port` or a device path.
+    #[arg(long, value_name = "ADDR")]
+    printer: Option<String>,
+    /// Write the page to this file instead of printing: .png for the image, .bin for the
+    /// ESC/POS bytes.
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
 pub struct ReceiptArgs {
     #[command(flatten)]
     core: CoreArgs,
+    #[command(flatten)]
+    target: Target,
     /// The receipt number.
     number: i64,
     /// Print a reprint marked COPY even if the original was never printed.
@@ -44,9 +62,21 @@ pub struct ReceiptArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct SlipArgs {
+    #[command(flatten)]
+    core: CoreArgs,
+    #[command(flatten)]
+    target: Target,
+    /// Today's bill number (e.g. POS1-261201-0007) or the sale id.
+    bill: String,
+}
+
+#[derive(Debug, Args)]
 pub struct ZArgs {
     #[command(flatten)]
     core: CoreArgs,
+    #[command(flatten)]
+    target: Target,
     /// The Z report number.
     number: i64,
 }
@@ -64,6 +94,8 @@ pub struct QueueArgs {
 pub struct DayArgs {
     #[command(flatten)]
     core: CoreArgs,
+    #[command(flatten)]
+    target: Target,
     /// The day, YYYY-MM-DD in the shop's time zone (default: today).
     #[arg(long)]
     date: Option<String>,
@@ -80,22 +112,90 @@ pub enum Width {
 
 #[derive(Debug, Args)]
 pub struct TestArgs {
-    /// Output file: .png for the image, .bin for the ESC/POS bytes.
-    #[arg(long)]
-    out: PathBuf,
-    /// Paper width.
-    #[arg(long, value_enum, default_value = "80")]
-    width: Width,
+    #[command(flatten)]
+    core: CoreArgs,
+    #[command(flatten)]
+    target: Target,
+    /// Paper width (default: the configured printer's; 80 for a file).
+    #[arg(long, value_enum)]
+    width: Option<Width>,
     /// Print it as a reprint (marked COPY).
     #[arg(long)]
     copy: bool,
+}
+
+/// A file the page is written to, its kind checked before anything else is done.
+#[derive(Debug)]
+enum OutFile {
+    Png(PathBuf),
+    Bin(PathBuf),
+}
+
+impl OutFile {
+    fn of(path: &Path) -> Result<OutFile, CoreError> {
+        match path.extension().and_then(|e| e.to_str()) {
+            Some("png") => Ok(OutFile::Png(path.to_owned())),
+            Some("bin") => Ok(OutFile::Bin(path.to_owned())),
+            _ => Err(CoreError::ConfigInvalid {
+                field: "--out".into(),
+                reason: format!("{}: the extension must be .png or .bin", path.display()),
+            }),
+        }
+    }
+
+    /// Writes `page`; a file that cannot be written is the flag's error.
+    fn write(&self, page: &Bitmap) -> Result<(), CoreError> {
+        let (written, path) = match self {
+            OutFile::Png(path) => (write_png(page, path), path),
+            OutFile::Bin(path) => (write_escpos(page, path).map_err(|e| e.to_string()), path),
+        };
+        written.map_err(|reason| CoreError::ConfigInvalid {
+            field: "--out".into(),
+            reason: format!("{}: {reason}", path.display()),
+        })
+    }
+}
+
+/// The page about to be made: printed through the ledger, or laid out for a file.
+enum Page {
+    Printer,
+    File(OutFile, PaperWidth),
+}
+
+impl Target {
+    /// Checks `--out` and `--printer` (nothing is written or printed when either is bad)
+    /// and loads the configuration with the printer they name.
+    fn load(&self, core: &CoreArgs) -> Result<(Config, Page), CoreError> {
+        let out = self.out.as_deref().map(OutFile::of).transpose()?;
+        let mut config = core.load(None)?;
+        if let Some(address) = &self.printer {
+            config.printer =
+                config
+                    .printer
+                    .with_address(address)
+                    .map_err(|e| CoreError::ConfigInvalid {
+                        field: "--printer".into(),
+                        reason: e.reason,
+                    })?;
+        }
+        let page = match out {
+            Some(out) => Page::File(out, config.printer.width),
+            None => Page::Printer,
+        };
+        Ok((config, page))
+    }
 }
 
 /// Runs one `print` subcommand and returns the process exit code.
 pub fn run(command: PrintCommand) -> ExitCode {
     match command {
         PrintCommand::Receipt(args) => common::block_on(async move {
-            let ledger = Ledger::open(args.core.load(None)?).await?;
+            let (config, page) = args.target.load(&args.core)?;
+            let ledger = Ledger::open(config).await?;
+            if let Page::File(out, width) = page {
+                let doc = ledger.receipt_page(args.number, args.copy).await?;
+                return written(&out, &render(&doc, width)?);
+            }
             let printed = ledger.print_receipt(args.number, args.copy).await?;
             let kind = match printed {
                 pos_print::Printed::Original => "the original",
@@ -104,14 +204,37 @@ pub fn run(command: PrintCommand) -> ExitCode {
             println!("printed receipt #{} as {kind}", args.number);
             Ok(EXIT_OK)
         }),
+        PrintCommand::Slip(args) => common::block_on(async move {
+            let (config, page) = args.target.load(&args.core)?;
+            let ledger = Ledger::open(config).await?;
+            let sale = crate::check::sale_id(&ledger, &args.bill).await?;
+            if let Page::File(out, width) = page {
+                return written(&out, &render(&ledger.slip_page(sale).await?, width)?);
+            }
+            ledger.print_slip(sale).await?;
+            println!("printed the KHQR slip of {}", args.bill);
+            Ok(EXIT_OK)
+        }),
         PrintCommand::Z(args) => common::block_on(async move {
-            let ledger = Ledger::open(args.core.load(None)?).await?;
+            let (config, page) = args.target.load(&args.core)?;
+            let ledger = Ledger::open(config).await?;
+            if let Page::File(out, width) = page {
+                return written(
+                    &out,
+                    &render_report(&ledger.z_page(args.number).await?, width)?,
+                );
+            }
             ledger.print_z(args.number).await?;
             println!("printed Z report #{}", args.number);
             Ok::<_, CoreError>(EXIT_OK)
         }),
         PrintCommand::Report(args) => common::block_on(async move {
-            let ledger = Ledger::open(args.core.load(None)?).await?;
+            let (config, page) = args.target.load(&args.core)?;
+            let ledger = Ledger::open(config).await?;
+            if let Page::File(out, width) = page {
+                let doc = ledger.day_page(args.date).await?;
+                return written(&out, &render_report(&doc, width)?);
+            }
             ledger.print_day(args.date).await?;
             println!("printed the end-of-day report");
             Ok(EXIT_OK)
@@ -126,14 +249,16 @@ pub fn run(command: PrintCommand) -> ExitCode {
             }
             Ok(EXIT_OK)
         }),
-        PrintCommand::Test(args) => match test_page(&args) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(message) => {
-                eprintln!("khqr-pos print test: {message}");
-                ExitCode::FAILURE
-            }
-        },
+        PrintCommand::Test(args) => common::block_on(async move { test_page(&args) }),
     }
+}
+
+/// Writes `page` to `out` and says so.
+fn written(out: &OutFile, page: &Bitmap) -> Result<u8, CoreError> {
+    out.write(page)?;
+    let (OutFile::Png(path) | OutFile::Bin(path)) = out;
+    println!("wrote {}", path.display());
+    Ok(EXIT_OK)
 }
 
 fn print_queue(queue: &pos_print::QueueReport) {
@@ -157,7 +282,7 @@ fn print_queue(queue: &pos_print::QueueReport) {
     }
 }
 
-fn sample(copy: bool) -> Result<ReceiptDoc, String> {
+fn sample(copy: bool) -> Result<ReceiptDoc, CoreError> {
     // A fixed creation time keeps the test page the same from run to run.
     let now_ms = 1_796_000_000_000;
     let amount = Money::new(1250, Currency::Usd);
@@ -166,7 +291,7 @@ fn sample(copy: bool) -> Result<ReceiptDoc, String> {
         expires_at_ms: now_ms + 300_000,
     };
     let input = pos_khqr::KhqrInput::individual("sokha_coffee@aclb", "Sokha Coffee", payment);
-    let khqr = pos_khqr::encode(&input, now_ms).map_err(|e| e.to_string())?;
+    let khqr = pos_khqr::encode(&input, now_ms).map_err(|e| CoreError::Task(e.to_string()))?;
     Ok(ReceiptDoc {
         shop: "ហាងកាហ្វេ សុខា Sokha Coffee".into(),
         bill: "B-20261201-0042".into(),
@@ -183,20 +308,27 @@ fn sample(copy: bool) -> Result<ReceiptDoc, String> {
     })
 }
 
-fn test_page(args: &TestArgs) -> Result<(), String> {
-    let width = match args.width {
+/// The test page: to a file without reading the configuration (a file needs no printer),
+/// else to the configured printer or the one `--printer` names.
+fn test_page(args: &TestArgs) -> Result<u8, CoreError> {
+    let doc = sample(args.copy)?;
+    let width = args.width.map(|w| match w {
         Width::Mm58 => PaperWidth::Mm58,
         Width::Mm80 => PaperWidth::Mm80,
-    };
-    let bitmap = render(&sample(args.copy)?, width).map_err(|e| e.to_string())?;
-    match args.out.extension().and_then(|e| e.to_str()) {
-        Some("png") => write_png(&bitmap, &args.out),
-        Some("bin") => write_escpos(&bitmap, &args.out).map_err(|e| e.to_string()),
-        _ => Err(format!(
-            "{}: the extension must be .png or .bin",
-            args.out.display()
-        )),
+    });
+    if let (Some(out), None) = (&args.target.out, &args.target.printer) {
+        let out = OutFile::of(out)?;
+        return written(&out, &render(&doc, width.unwrap_or(PaperWidth::Mm80))?);
     }
+    let (config, page) = args.target.load(&args.core)?;
+    let width = width.unwrap_or(config.printer.width);
+    let page_image = render(&doc, width)?;
+    if let Page::File(out, _) = page {
+        return written(&out, &page_image);
+    }
+    pos_print::print_page(&config.printer, &page_image)?;
+    println!("printed the test page");
+    Ok(EXIT_OK)
 }
 
 fn write_png(bitmap: &Bitmap, out: &Path) -> Result<(), String> {
@@ -207,9 +339,7 @@ fn write_png(bitmap: &Bitmap, out: &Path) -> Result<(), String> {
         let black = bitmap.get(x as usize, y as usize);
         image::Luma([if black { 0 } else { 255 }])
     });
-    image
-        .save(out)
-        .map_err(|e| format!("{}: {e}", out.display()))
+    image.save(out).map_err(|e| e.to_string())
 }
 
 /// The file is written as a printer device would be: the same bytes, without the status

@@ -254,3 +254,163 @@ fn a_counter_killed_while_printing_never_prints_a_receipt_twice() {
     // The broken first receipt, its COPY, the second's original: one cut each for the last two.
     assert_eq!((c.truncated, c.cuts), (1, 2));
 }
+
+/// The PNG at `path` as a printer bitmap: black where the image is dark.
+fn png_bitmap(path: &Path) -> pos_print::Bitmap {
+    let image = image::open(path).unwrap().to_luma8();
+    let mut bitmap = pos_print::Bitmap::new(image.width() as usize, image.height() as usize);
+    for (x, y, pixel) in image.enumerate_pixels() {
+        if pixel.0[0] < 128 {
+            bitmap.fill(x as usize, y as usize, 1, 1);
+        }
+    }
+    bitmap
+}
+
+/// `print slip` of a waiting sale: to a PNG whose QR zbar reads back as the sale's KHQR, to
+/// ESC/POS bytes, and to a printer named on the command line that gets the same page; a sale
+/// already paid has no slip; a bad `--out` or `--printer` is refused with nothing written.
+#[test]
+fn the_slip_of_a_waiting_sale_carries_its_khqr_to_a_file_or_another_printer() {
+    use pos_print::fake::{FakePrinter, READY};
+    use std::time::Duration;
+
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let charge = common::ok(
+        d,
+        &[
+            "charge",
+            "--amount",
+            "12,500",
+            "--currency",
+            "KHR",
+            "--json",
+        ],
+    );
+    let charge: serde_json::Value = serde_json::from_str(charge.trim()).unwrap();
+    let (bill, qr) = (
+        charge["billNumber"].as_str().unwrap(),
+        charge["qr"].as_str().unwrap(),
+    );
+
+    let png = d.join("slip.png");
+    let out = common::ok(d, &["print", "slip", bill, "--out", png.to_str().unwrap()]);
+    assert!(out.contains("wrote"), "{out}");
+    let zbar = Command::new("zbarimg")
+        .args(["--raw", "--quiet"])
+        .arg(&png)
+        .output()
+        .unwrap();
+    assert_eq!(common::text(&zbar.stdout).trim_end(), qr);
+    let bin = d.join("slip.bin");
+    common::ok(d, &["print", "slip", bill, "--out", bin.to_str().unwrap()]);
+    let bytes = std::fs::read(&bin).unwrap();
+    assert!(bytes.starts_with(&[0x1B, 0x40, 0x1D, 0x76, 0x30, 0]));
+    assert_eq!(u32::from(bytes[6]) * 8, 576);
+
+    let printer = FakePrinter::start(READY).unwrap();
+    let out = common::ok(d, &["print", "slip", bill, "--printer", printer.address()]);
+    assert!(out.contains("printed the KHQR slip"), "{out}");
+    let printed = printer.finished(Duration::from_secs(5)).unwrap().images;
+    assert_eq!(printed, [png_bitmap(&png)]);
+
+    // Refused, with nothing written or printed.
+    let refused = |args: &[&str], says: &str| {
+        let out = common::run(d, args);
+        common::assert_exit(&out, 1);
+        let stderr = common::text(&out.stderr);
+        assert!(stderr.contains(says), "{args:?}: {stderr}");
+    };
+    let txt = d.join("slip.txt");
+    refused(
+        &["print", "slip", bill, "--out", txt.to_str().unwrap()],
+        ".png or .bin",
+    );
+    assert!(!txt.exists());
+    let other = d.join("other.png");
+    for address in ["printer:0", "lp0", "no-port"] {
+        refused(
+            &[
+                "print",
+                "slip",
+                bill,
+                "--printer",
+                address,
+                "--out",
+                other.to_str().unwrap(),
+            ],
+            "--printer",
+        );
+    }
+    refused(
+        &[
+            "print",
+            "report",
+            "--out",
+            d.join("day.jpg").to_str().unwrap(),
+        ],
+        ".png or .bin",
+    );
+    assert!(!other.exists() && !d.join("day.jpg").exists());
+    common::ok(d, &common::demo_paid_charge("1s"));
+    refused(&["print", "slip", "2"], "is paid, not waiting");
+    refused(&["print", "slip", "NOPE-1"], "no such bill");
+    assert_eq!(
+        printer
+            .finished(Duration::from_secs(5))
+            .unwrap()
+            .images
+            .len(),
+        1,
+        "only the slip printed"
+    );
+}
+
+/// Receipts, Z and day reports to a file: the PNG is the page the printer gets, and a
+/// receipt whose original was printed is written as a COPY.
+#[test]
+fn receipts_and_reports_can_be_written_to_files() {
+    use pos_print::fake::{FakePrinter, READY};
+    use std::time::Duration;
+
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    common::ok(d, &common::demo_paid_charge("1s"));
+    let first = d.join("r1.png");
+    common::ok(
+        d,
+        &["print", "receipt", "1", "--out", first.to_str().unwrap()],
+    );
+    assert!(!is_copy(&png_bitmap(&first)));
+    let printer = FakePrinter::start(READY).unwrap();
+    common::ok(
+        d,
+        &["print", "receipt", "1", "--printer", printer.address()],
+    );
+    let printed = printer.finished(Duration::from_secs(5)).unwrap().images;
+    assert_eq!(printed, [png_bitmap(&first)], "the file is the original");
+    let again = d.join("r1-again.png");
+    common::ok(
+        d,
+        &["print", "receipt", "1", "--out", again.to_str().unwrap()],
+    );
+    assert!(is_copy(&png_bitmap(&again)));
+    let day = d.join("day.bin");
+    common::ok(d, &["print", "report", "--out", day.to_str().unwrap()]);
+    assert!(std::fs::read(&day)
+        .unwrap()
+        .ends_with(&[0x1D, 0x56, 0x42, 0]));
+    let missing = common::run(
+        d,
+        &[
+            "print",
+            "z",
+            "1",
+            "--out",
+            d.join("z.png").to_str().unwrap(),
+        ],
+    );
+    common::assert_exit(&missing, 1);
+    assert!(!d.join("z.png").exists());
+}

@@ -499,6 +499,16 @@ fn counter_code(error: &pos_store::StoreError) -> ErrorCode {
     }
 }
 
+/// The ledger's failures under a print keep their ledger codes; the rest is the printer's.
+impl From<pos_print::PrintError> for CoreError {
+    fn from(error: pos_print::PrintError) -> Self {
+        match error {
+            pos_print::PrintError::Store(e) => e.into(),
+            e => CoreError::Print(e),
+        }
+    }
+}
+
 /// A missing sale, a refused transition, refused cash and the counter's refusals keep their
 /// own codes; the rest is a ledger failure.
 impl From<pos_store::StoreError> for CoreError {

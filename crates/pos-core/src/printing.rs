@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use pos_cash::PerCurrency;
 use pos_domain::{Currency, Money};
-use pos_print::{Printed, QueueReport, ReportDoc, ReportLine, Shop};
+use pos_print::{JobState, Printed, QueueReport, ReceiptDoc, ReportDoc, ReportLine, Shop};
 use pos_store::{Actor, SaleId, Store, ZReport};
 use tokio::sync::{broadcast, oneshot, Notify};
 use tokio::task::JoinHandle;
@@ -258,13 +258,10 @@ pub(crate) async fn print_receipt(
     .await
 }
 
-/// Prints a report (a Z report, a day's takings) laid out by `pos_print`.
-pub(crate) async fn print_report(
-    config: &Config,
-    doc: pos_print::ReportDoc,
-) -> Result<(), CoreError> {
+/// Prints a page now (a report, a slip) laid out by `pos_print`.
+pub(crate) async fn print_page(config: &Config, page: pos_print::Bitmap) -> Result<(), CoreError> {
     let settings = config.printer.clone();
-    blocking(move || pos_print::print_report(&settings, &doc)).await
+    blocking(move || pos_print::print_page(&settings, &page)).await
 }
 
 async fn blocking<T: Send + 'static>(
@@ -291,16 +288,48 @@ impl Ledger {
 
     /// Prints receipt `number` of this terminal: see [`Pos::print_receipt`].
     pub async fn print_receipt(&self, number: i64, copy: bool) -> Result<Printed, CoreError> {
+        let sale = self.sale_by_receipt(number).await?;
+        print_receipt(self.config(), self.now_ms(), sale, copy).await
+    }
+
+    /// Receipt `number` as the printer would get it next, for a file (`--out`): the original
+    /// while it was never sent and `copy` is not asked for, else a COPY. Records nothing.
+    pub async fn receipt_page(&self, number: i64, copy: bool) -> Result<ReceiptDoc, CoreError> {
+        let sale = self.sale_by_receipt(number).await?;
+        let shop = shop(self.config());
+        self.store()
+            .run(move |s| {
+                let copy = copy || !JobState::of(&s.print_attempts(sale)?).is_due();
+                pos_print::receipt_doc(s, sale, copy, &shop)
+            })
+            .await
+    }
+
+    async fn sale_by_receipt(&self, number: i64) -> Result<SaleId, CoreError> {
         let terminal_id = self.config().terminal_id.clone();
         let sale = self
             .store()
             .run(move |s| s.sale_by_receipt(&terminal_id, number))
             .await?;
-        print_receipt(self.config(), self.now_ms(), sale.id, copy).await
+        Ok(sale.id)
     }
 
-    /// Prints Z report `number` of this terminal.
-    pub async fn print_z(&self, number: i64) -> Result<(), CoreError> {
+    /// The KHQR slip of `sale_id`, a sale waiting for its payment (a customer at a table).
+    pub async fn slip_page(&self, sale_id: i64) -> Result<ReceiptDoc, CoreError> {
+        let shop = shop(self.config());
+        self.store()
+            .run(move |s| pos_print::slip_doc(s, SaleId(sale_id), &shop))
+            .await
+    }
+
+    /// Prints the KHQR slip of `sale_id` (see [`Ledger::slip_page`]).
+    pub async fn print_slip(&self, sale_id: i64) -> Result<(), CoreError> {
+        let page = pos_print::render(&self.slip_page(sale_id).await?, self.config().printer.width)?;
+        print_page(self.config(), page).await
+    }
+
+    /// Z report `number` of this terminal as printed.
+    pub async fn z_page(&self, number: i64) -> Result<ReportDoc, CoreError> {
         let terminal_id = self.config().terminal_id.clone();
         let z = self
             .store()
@@ -309,13 +338,30 @@ impl Ledger {
             .ok_or(CoreError::Print(pos_print::PrintError::NoZReport {
                 number,
             }))?;
-        print_report(self.config(), z_doc(self.config(), &z)).await
+        Ok(z_doc(self.config(), &z))
+    }
+
+    /// Prints Z report `number` of this terminal.
+    pub async fn print_z(&self, number: i64) -> Result<(), CoreError> {
+        let doc = self.z_page(number).await?;
+        self.print_report(&doc).await
+    }
+
+    /// The end-of-day report of `date` (`YYYY-MM-DD`; default today) as printed.
+    pub async fn day_page(&self, date: Option<String>) -> Result<ReportDoc, CoreError> {
+        let report = self.report(date).await?;
+        Ok(day_doc(self.config(), &report))
     }
 
     /// Prints the end-of-day report of `date` (`YYYY-MM-DD`; default today).
     pub async fn print_day(&self, date: Option<String>) -> Result<(), CoreError> {
-        let report = self.report(date).await?;
-        print_report(self.config(), day_doc(self.config(), &report)).await
+        let doc = self.day_page(date).await?;
+        self.print_report(&doc).await
+    }
+
+    async fn print_report(&self, doc: &ReportDoc) -> Result<(), CoreError> {
+        let page = pos_print::render_report(doc, self.config().printer.width)?;
+        print_page(self.config(), page).await
     }
 }
 

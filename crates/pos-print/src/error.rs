@@ -50,6 +50,9 @@ pub enum PrintError {
     /// The sale has no receipt to print (not paid).
     #[error("sale {sale} has no receipt")]
     NoReceipt { sale: i64 },
+    /// A KHQR slip is printed only for a sale still waiting for its payment.
+    #[error("sale {sale} is {status}, not waiting for a KHQR payment: no slip to print")]
+    NotWaiting { sale: i64, status: String },
     /// No Z report has this number.
     #[error("no z report number {number} on this terminal")]
     NoZReport { number: i64 },

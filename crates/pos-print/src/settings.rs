@@ -155,6 +155,25 @@ impl PrinterSettings {
         })
     }
 
+    /// These settings with another printer (`--printer`): an absolute path is a device,
+    /// anything else `host:port`; checked as the configuration file's address is.
+    pub fn with_address(&self, address: &str) -> Result<PrinterSettings, SettingsError> {
+        let kind = if address.trim_start().starts_with('/') {
+            "device"
+        } else {
+            "network"
+        };
+        let other = PrinterSettings::new(&RawSettings {
+            kind: Some(kind),
+            address: Some(address),
+            ..RawSettings::default()
+        })?;
+        Ok(PrinterSettings {
+            connection: other.connection,
+            ..self.clone()
+        })
+    }
+
     /// Whether a printer is configured at all.
     pub fn enabled(&self) -> bool {
         self.connection != Connection::None
@@ -248,6 +267,41 @@ mod tests {
                 path: "/dev/usb/lp0".into()
             }
         );
+    }
+
+    #[test]
+    fn another_address_keeps_the_paper_and_the_drawer() {
+        let configured = PrinterSettings::new(&RawSettings {
+            width_mm: Some(58),
+            drawer_pin: Some(2),
+            ..RawSettings::default()
+        })
+        .unwrap();
+        let device = configured.with_address("/dev/usb/lp1").unwrap();
+        assert_eq!(
+            device.connection,
+            Connection::Device {
+                path: "/dev/usb/lp1".into()
+            }
+        );
+        assert_eq!(
+            (device.width, device.drawer),
+            (PaperWidth::Mm58, Some(DrawerPin::Pin2))
+        );
+        let network = configured.with_address("10.0.0.7:9100").unwrap();
+        assert_eq!(
+            network.connection,
+            Connection::Network {
+                address: "10.0.0.7:9100".into()
+            }
+        );
+        for bad in ["", "printer", "lp0", "10.0.0.7:0"] {
+            assert_eq!(
+                configured.with_address(bad).unwrap_err().field,
+                "printer.address",
+                "{bad}"
+            );
+        }
     }
 
     #[test]

@@ -11,11 +11,13 @@
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
+use pos_domain::SaleStatus;
 use pos_store::{PrintAttempt, PrintOutcome, SaleId, Store, StoreError};
 use serde::Serialize;
 
+use crate::bitmap::Bitmap;
 use crate::error::PrintError;
-use crate::layout::{render, render_report, Paid, ReceiptDoc, ReportDoc};
+use crate::layout::{render, Paid, ReceiptDoc};
 use crate::printer::{JobOptions, Printer};
 use crate::settings::PrinterSettings;
 use crate::transport::Transport;
@@ -64,8 +66,8 @@ impl JobState {
         }
     }
 
-    /// Whether [`drain`] prints it by itself.
-    fn is_due(&self) -> bool {
+    /// Whether [`drain`] prints it by itself: the original was never sent.
+    pub fn is_due(&self) -> bool {
         matches!(self, JobState::Queued | JobState::Waiting { .. })
     }
 }
@@ -186,16 +188,15 @@ pub fn print_receipt(
     Ok(Printed::Copy)
 }
 
-/// Prints a report now (no queue: the owner asked and watches the printer); a fault is an
-/// error with nothing sent.
-pub fn print_report(settings: &PrinterSettings, doc: &ReportDoc) -> Result<(), PrintError> {
-    let bitmap = render_report(doc, settings.width)?;
+/// Prints a page now, no queue (a report, a KHQR slip, the test page: the one who asked
+/// watches the printer); a fault is an error with nothing sent.
+pub fn print_page(settings: &PrinterSettings, page: &Bitmap) -> Result<(), PrintError> {
     let mut printer = settings.connect()?.ok_or(PrintError::NoPrinter)?;
     let options = JobOptions {
         check_status: settings.check_status,
         ..JobOptions::default()
     };
-    printer.print(&bitmap, options).map(|_| ())
+    printer.print(page, options).map(|_| ())
 }
 
 /// Kicks the cash drawer, if one is configured (no status first: a drawer opens on a
@@ -364,6 +365,31 @@ pub fn receipt_doc(
         paid,
         copy,
         khqr: None,
+    })
+}
+
+/// The KHQR slip of `sale_id`, a sale still waiting for its payment: the bill, the amount
+/// its QR asks for (the KHQR part of a split sale) and the QR, for a customer at a table.
+pub fn slip_doc(store: &Store, sale_id: SaleId, shop: &Shop) -> Result<ReceiptDoc, PrintError> {
+    let sale = store
+        .get(sale_id)?
+        .ok_or(PrintError::Store(StoreError::NotFound(sale_id)))?;
+    if sale.status != SaleStatus::Pending || sale.qr.is_empty() {
+        return Err(PrintError::NotWaiting {
+            sale: sale_id.0,
+            status: sale.status.to_string(),
+        });
+    }
+    Ok(ReceiptDoc {
+        shop: shop.name.clone(),
+        bill: sale.bill_number,
+        receipt: None,
+        issued_at: local_time(sale.created_ms, shop.time_zone),
+        amount: sale.qr_amount.unwrap_or(sale.amount),
+        riel_per_usd: sale.riel_per_usd,
+        paid: None,
+        copy: false,
+        khqr: Some(sale.qr),
     })
 }
 
