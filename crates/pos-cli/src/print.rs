@@ -34,6 +34,16 @@ pub enum PrintCommand {
     Queue(QueueArgs),
     /// Print the test page (a sample receipt in English and Khmer with its KHQR).
     Test(TestArgs),
+    /// List the printers found on this machine's cables: /dev/usb/lp*, and the serial
+    /// ports /dev/ttyUSB*, /dev/ttyACM*, /dev/ttyS*.
+    Devices(DevicesArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DevicesArgs {
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
 }
 
 /// Where a page goes: the configured printer, another one, or a file.
@@ -250,7 +260,29 @@ pub fn run(command: PrintCommand) -> ExitCode {
             Ok(EXIT_OK)
         }),
         PrintCommand::Test(args) => common::block_on(async move { test_page(&args) }),
+        PrintCommand::Devices(args) => common::block_on(async move { devices(&args) }),
     }
+}
+
+/// The devices in /dev, one a line with the `[printer]` kind that reaches it.
+fn devices(args: &DevicesArgs) -> Result<u8, CoreError> {
+    let found = pos_print::find_devices(Path::new("/dev"))
+        .map_err(|e| CoreError::Print(PrintError::Io(e)))?;
+    if args.json {
+        common::print_json(&found)?;
+        return Ok(EXIT_OK);
+    }
+    if found.is_empty() {
+        println!("no printer device found (a network printer is configured by host:port)");
+    }
+    for device in &found {
+        let kind = match device.kind {
+            pos_print::DeviceKind::UsbPrinter => "usb printer   kind = \"device\"",
+            pos_print::DeviceKind::Serial => "serial port   kind = \"serial\" (address PATH@BAUD)",
+        };
+        println!("{}  {kind}", device.path.display());
+    }
+    Ok(EXIT_OK)
 }
 
 /// Writes `page` to `out` and says so.

@@ -414,3 +414,49 @@ fn receipts_and_reports_can_be_written_to_files() {
     common::assert_exit(&missing, 1);
     assert!(!d.join("z.png").exists());
 }
+
+/// `auto_print = false`: a paid sale's receipt is queued, not printed, even when the program
+/// ends (no last drain); `print queue` ("print now") prints it, once.
+#[test]
+fn without_auto_print_a_receipt_waits_for_print_now() {
+    use pos_print::fake::{FakePrinter, READY};
+    use std::time::Duration;
+
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let printer = FakePrinter::start(READY).unwrap();
+    std::fs::write(
+        d.join("config.toml"),
+        format!(
+            "[printer]\nkind = \"network\"\naddress = \"{}\"\nauto_print = false\n",
+            printer.address()
+        ),
+    )
+    .unwrap();
+    common::ok(d, &common::demo_paid_charge("1s"));
+    assert_eq!(printer.finished(Duration::from_secs(5)).unwrap().cuts, 0);
+    assert_eq!(outcomes(&d.join("ledger.sqlite3"), 1), Vec::<String>::new());
+    let queue = common::ok(d, &["print", "queue"]);
+    assert!(queue.contains("printed: 1 (1)"), "{queue}");
+    assert_eq!(
+        outcomes(&d.join("ledger.sqlite3"), 1),
+        ["sending", "printed"]
+    );
+    assert_eq!(printer.finished(Duration::from_secs(5)).unwrap().cuts, 1);
+}
+
+/// `print devices` lists what this machine has; every line is a device path and its kind.
+#[test]
+fn devices_are_listed_as_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = common::ok(dir.path(), &["print", "devices", "--json"]);
+    let found: Vec<serde_json::Value> = serde_json::from_str(out.trim()).unwrap();
+    for device in &found {
+        let path = device["path"].as_str().unwrap();
+        assert!(
+            path.starts_with("/dev/") && Path::new(path).exists(),
+            "{device}"
+        );
+        assert!(["usbPrinter", "serial"].contains(&device["kind"].as_str().unwrap()));
+    }
+}

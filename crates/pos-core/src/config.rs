@@ -373,6 +373,7 @@ struct FilePrinter {
     width_mm: Option<u32>,
     drawer_pin: Option<u32>,
     check_status: Option<bool>,
+    auto_print: Option<bool>,
 }
 
 /// The `[printer]` section checked: a known kind with an address it can use, 58 or 80 mm
@@ -384,6 +385,7 @@ fn build_printer(file: &FilePrinter) -> Result<pos_print::PrinterSettings, CoreE
         width_mm: file.width_mm,
         drawer_pin: file.drawer_pin,
         check_status: file.check_status,
+        auto_print: file.auto_print,
     })
     .map_err(|e| invalid(e.field, e.reason))
 }
@@ -1176,7 +1178,7 @@ mod tests {
         assert_eq!(config.printer, pos_print::PrinterSettings::default());
         let config = load(
             dir.path(),
-            "[printer]\nkind = \"network\"\naddress = \"192.168.1.50:9100\"\nwidth_mm = 58\ndrawer_pin = 2\n",
+            "[printer]\nkind = \"network\"\naddress = \"192.168.1.50:9100\"\nwidth_mm = 58\ndrawer_pin = 2\nauto_print = false\n",
             &[],
         )
         .unwrap();
@@ -1188,6 +1190,7 @@ mod tests {
         );
         assert_eq!(config.printer.width, pos_print::PaperWidth::Mm58);
         assert_eq!(config.printer.drawer, Some(pos_print::DrawerPin::Pin2));
+        assert!(!config.printer.auto_print);
     }
 
     #[test]

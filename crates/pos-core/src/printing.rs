@@ -7,7 +7,8 @@
 //! so a slow or absent printer never holds the ledger that sales are written to. Faults are
 //! kept as the queue's state for the counter to show; a sale never waits for paper. On
 //! shutdown it drains once more, so a program that ends right after a sale is paid (`khqr-pos
-//! charge --wait`) still prints its receipt.
+//! charge --wait`) still prints its receipt. With `auto_print = false` it drains only on
+//! "print now": receipts are queued the same way and wait for the cashier.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -59,45 +60,52 @@ impl Spooler {
         let (path, settings, shop) = (config.ledger_path(), config.printer.clone(), shop(config));
         let (n, r) = (Arc::clone(&nudge), Arc::clone(&report));
         let (last, mut last_rx) = oneshot::channel();
+        let auto = settings.auto_print;
         let task = tokio::spawn(async move {
             let mut store: Option<Store> = None;
             let mut finishing = false;
+            // Without auto-print only "print now" drains: not the start, a receipt, a retry
+            // or the shutdown.
+            let mut drain_now = auto;
+            let mut retry = false;
             loop {
-                let (settings, shop, clock, path) = (
-                    settings.clone(),
-                    shop.clone(),
-                    Arc::clone(&clock),
-                    path.clone(),
-                );
-                let mut held = store.take();
-                let drained = tokio::task::spawn_blocking(move || {
-                    let store = match &mut held {
-                        Some(store) => store,
-                        None => held.insert(Store::open(&path)?),
+                if drain_now {
+                    let (settings, shop, clock, path) = (
+                        settings.clone(),
+                        shop.clone(),
+                        Arc::clone(&clock),
+                        path.clone(),
+                    );
+                    let mut held = store.take();
+                    let drained = tokio::task::spawn_blocking(move || {
+                        let store = match &mut held {
+                            Some(store) => store,
+                            None => held.insert(Store::open(&path)?),
+                        };
+                        let report = pos_print::drain(store, &settings, &shop, clock.now_ms());
+                        Ok::<_, pos_print::PrintError>((held, report))
+                    })
+                    .await;
+                    let latest = match drained {
+                        Ok(Ok((held, report))) => {
+                            store = held;
+                            report.unwrap_or_else(failed)
+                        }
+                        Ok(Err(e)) => failed(e),
+                        Err(e) => failed(pos_print::PrintError::Io(std::io::Error::other(e))),
                     };
-                    let report = pos_print::drain(store, &settings, &shop, clock.now_ms());
-                    Ok::<_, pos_print::PrintError>((held, report))
-                })
-                .await;
-                let latest = match drained {
-                    Ok(Ok((held, report))) => {
-                        store = held;
-                        report.unwrap_or_else(failed)
+                    if let Some(fault) = &latest.fault {
+                        tracing::warn!(%fault, waiting = latest.waiting.len(), "receipt printer");
                     }
-                    Ok(Err(e)) => failed(e),
-                    Err(e) => failed(pos_print::PrintError::Io(std::io::Error::other(e))),
-                };
-                if let Some(fault) = &latest.fault {
-                    tracing::warn!(%fault, waiting = latest.waiting.len(), "receipt printer");
+                    retry = auto && !latest.waiting.is_empty();
+                    *r.lock().unwrap_or_else(|e| e.into_inner()) = latest;
                 }
-                let retry = !latest.waiting.is_empty();
-                *r.lock().unwrap_or_else(|e| e.into_inner()) = latest;
                 if finishing {
                     return;
                 }
-                match wait(&n, &mut events, &mut last_rx, retry).await {
-                    Wake::Drain => {}
-                    Wake::Last => finishing = true,
+                match wait(&n, &mut events, &mut last_rx, retry, auto).await {
+                    Wake::Drain => drain_now = true,
+                    Wake::Last => (finishing, drain_now) = (true, auto),
                     Wake::Gone => return,
                 }
             }
@@ -195,13 +203,14 @@ enum Wake {
     Gone,
 }
 
-/// Waits for a reason to drain again: a sale with a receipt, a nudge, the retry time while
-/// jobs wait, or the last call.
+/// Waits for a reason to drain again: a nudge, the last call, and with `auto` a sale with a
+/// receipt or the retry time while jobs wait.
 async fn wait(
     nudge: &Notify,
     events: &mut broadcast::Receiver<PosEvent>,
     last: &mut oneshot::Receiver<()>,
     retry: bool,
+    auto: bool,
 ) -> Wake {
     let sleep = async {
         if retry {
@@ -217,12 +226,13 @@ async fn wait(
             () = &mut sleep => return Wake::Drain,
             _ = &mut *last => return Wake::Last,
             event = events.recv() => match event {
-                Ok(PosEvent::SaleUpdated { sale }) if sale.receipt_number.is_some() => {
+                Ok(PosEvent::SaleUpdated { sale }) if auto && sale.receipt_number.is_some() => {
                     return Wake::Drain
                 }
                 Ok(_) => {}
                 // Missed events may have been receipts: drain to be sure.
-                Err(broadcast::error::RecvError::Lagged(_)) => return Wake::Drain,
+                Err(broadcast::error::RecvError::Lagged(_)) if auto => return Wake::Drain,
+                Err(broadcast::error::RecvError::Lagged(_)) => {}
                 Err(broadcast::error::RecvError::Closed) => return Wake::Gone,
             },
         }

@@ -14,6 +14,7 @@
 //! runs it on a blocking thread so it never holds up a sale.
 
 pub mod bitmap;
+pub mod devices;
 pub mod error;
 pub mod escpos;
 #[cfg(feature = "fake")]
@@ -26,6 +27,7 @@ mod text;
 pub mod transport;
 
 pub use bitmap::{Bitmap, PaperWidth};
+pub use devices::{find_devices, DeviceKind, FoundDevice};
 pub use error::PrintError;
 pub use escpos::{DrawerPin, Fault, Status, StatusQuery};
 pub use layout::{render, render_report, Paid, ReceiptDoc, ReportDoc, ReportLine};

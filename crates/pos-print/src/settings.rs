@@ -59,6 +59,9 @@ pub struct PrinterSettings {
     /// Ask the printer's status before each receipt. Off for printers that never answer
     /// (many cheap USB models), which then print blind.
     pub check_status: bool,
+    /// Print each receipt by itself as it is issued. Off: receipts are queued all the same
+    /// and print only on "print now" or a reprint (a counter that prints on request).
+    pub auto_print: bool,
 }
 
 impl Default for PrinterSettings {
@@ -68,6 +71,7 @@ impl Default for PrinterSettings {
             width: PaperWidth::Mm80,
             drawer: None,
             check_status: true,
+            auto_print: true,
         }
     }
 }
@@ -85,6 +89,8 @@ pub struct RawSettings<'a> {
     pub drawer_pin: Option<u32>,
     /// Absent: true.
     pub check_status: Option<bool>,
+    /// Absent: true.
+    pub auto_print: Option<bool>,
 }
 
 impl PrinterSettings {
@@ -152,6 +158,7 @@ impl PrinterSettings {
             width,
             drawer,
             check_status: raw.check_status.unwrap_or(true),
+            auto_print: raw.auto_print.unwrap_or(true),
         })
     }
 
@@ -241,6 +248,7 @@ mod tests {
             width_mm: Some(58),
             drawer_pin: Some(5),
             check_status: Some(false),
+            auto_print: Some(false),
         })
         .unwrap();
         assert_eq!(
@@ -250,8 +258,8 @@ mod tests {
             }
         );
         assert_eq!(
-            (s.width, s.drawer, s.check_status),
-            (PaperWidth::Mm58, Some(DrawerPin::Pin5), false)
+            (s.width, s.drawer, s.check_status, s.auto_print),
+            (PaperWidth::Mm58, Some(DrawerPin::Pin5), false, false)
         );
         assert!(network("[::1]:9100").is_ok());
         assert!(network("printer.local:9100").is_ok());
