@@ -1156,7 +1156,15 @@ mod tests {
                 "[printer]\nkind = \"device\"\naddress = \"lp0\"",
                 "printer.address",
             ),
-            ("[printer]\nkind = \"serial\"", "printer.kind"),
+            (
+                "[printer]\nkind = \"serial\"",
+                "printer.address: is required",
+            ),
+            (
+                "[printer]\nkind = \"serial\"\naddress = \"/dev/ttyUSB0\"",
+                "printer.address: /dev/ttyUSB0 needs a baud rate: /dev/ttyUSB0@9600",
+            ),
+            ("[printer]\nkind = \"bluetooth\"", "printer.kind"),
             (
                 "[printer]\nwidth_mm = 76",
                 "printer.width_mm: 76 mm is not 58 or 80",

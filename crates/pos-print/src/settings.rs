@@ -30,7 +30,12 @@ pub enum Connection {
     Network { address: String },
     /// A printer device file such as `/dev/usb/lp0`.
     Device { path: PathBuf },
+    /// A serial port such as `/dev/ttyUSB0`, set to `baud` 8N1, raw, no flow control.
+    Serial { path: PathBuf, baud: u32 },
 }
+
+/// The baud rates a serial printer can be set to (those ESC/POS printers offer).
+pub const SERIAL_BAUDS: [u32; 7] = [2400, 4800, 9600, 19200, 38400, 57600, 115200];
 
 /// A setting that cannot be used, with the setting's name.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -79,9 +84,10 @@ impl Default for PrinterSettings {
 /// The `[printer]` settings as written, before checking.
 #[derive(Debug, Clone, Default)]
 pub struct RawSettings<'a> {
-    /// `none`, `network` or `device`; absent: `none`.
+    /// `none`, `network`, `device` or `serial`; absent: `none`.
     pub kind: Option<&'a str>,
-    /// `host:port` for a network printer, the device path for a device.
+    /// `host:port` for a network printer, the device path for a device, `PATH@BAUD` for a
+    /// serial port.
     pub address: Option<&'a str>,
     /// 58 or 80; absent: 80.
     pub width_mm: Option<u32>,
@@ -118,22 +124,36 @@ impl PrinterSettings {
             "network" => Connection::Network {
                 address: network_address(address()?)?,
             },
-            "device" => {
-                let path = Path::new(address()?);
-                if !path.is_absolute() {
-                    return Err(bad(
+            "device" => Connection::Device {
+                path: device_path(address()?)?,
+            },
+            "serial" => {
+                let text = address()?;
+                let (path, baud) = text.rsplit_once('@').ok_or_else(|| {
+                    bad(
                         "printer.address",
-                        format!("{} is not an absolute device path", path.display()),
-                    ));
-                }
-                Connection::Device {
-                    path: path.to_owned(),
+                        format!("{text} needs a baud rate: {text}@9600"),
+                    )
+                })?;
+                let baud = baud
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|b| SERIAL_BAUDS.contains(b) && !baud.starts_with('+'))
+                    .ok_or_else(|| {
+                        bad(
+                            "printer.address",
+                            format!("baud {baud:?} is not one of {SERIAL_BAUDS:?}"),
+                        )
+                    })?;
+                Connection::Serial {
+                    path: device_path(path)?,
+                    baud,
                 }
             }
             other => {
                 return Err(bad(
                     "printer.kind",
-                    format!("{other:?} is not none, network or device"),
+                    format!("{other:?} is not none, network, device or serial"),
                 ))
             }
         };
@@ -162,13 +182,14 @@ impl PrinterSettings {
         })
     }
 
-    /// These settings with another printer (`--printer`): an absolute path is a device,
-    /// anything else `host:port`; checked as the configuration file's address is.
+    /// These settings with another printer (`--printer`): an absolute path is a device, with
+    /// `@BAUD` a serial port, anything else `host:port`; checked as the configuration file's
+    /// address is.
     pub fn with_address(&self, address: &str) -> Result<PrinterSettings, SettingsError> {
-        let kind = if address.trim_start().starts_with('/') {
-            "device"
-        } else {
-            "network"
+        let kind = match address.trim_start() {
+            a if a.starts_with('/') && a.contains('@') => "serial",
+            a if a.starts_with('/') => "device",
+            _ => "network",
         };
         let other = PrinterSettings::new(&RawSettings {
             kind: Some(kind),
@@ -192,9 +213,24 @@ impl PrinterSettings {
             Connection::None => return Ok(None),
             Connection::Network { address } => Box::new(TcpTransport::connect(address, TIMEOUT)?),
             Connection::Device { path } => Box::new(DeviceTransport::open(path, TIMEOUT)?),
+            Connection::Serial { path, baud } => {
+                Box::new(DeviceTransport::open_serial(path, *baud, TIMEOUT)?)
+            }
         };
         Ok(Some(Printer::new(transport)))
     }
+}
+
+/// An absolute device path.
+fn device_path(text: &str) -> Result<PathBuf, SettingsError> {
+    let path = Path::new(text);
+    if !path.is_absolute() {
+        return Err(bad(
+            "printer.address",
+            format!("{} is not an absolute device path", path.display()),
+        ));
+    }
+    Ok(path.to_owned())
 }
 
 /// `host:port` with a port 1–65535 (an IPv6 host in brackets, `[::1]:9100`).
@@ -303,12 +339,60 @@ mod tests {
                 address: "10.0.0.7:9100".into()
             }
         );
-        for bad in ["", "printer", "lp0", "10.0.0.7:0"] {
+        assert_eq!(
+            configured
+                .with_address("/dev/ttyUSB0@19200")
+                .unwrap()
+                .connection,
+            Connection::Serial {
+                path: "/dev/ttyUSB0".into(),
+                baud: 19200
+            }
+        );
+        for bad in ["", "printer", "lp0", "10.0.0.7:0", "/dev/ttyS0@9601"] {
             assert_eq!(
                 configured.with_address(bad).unwrap_err().field,
                 "printer.address",
                 "{bad}"
             );
+        }
+    }
+
+    fn serial(address: &str) -> Result<PrinterSettings, SettingsError> {
+        PrinterSettings::new(&RawSettings {
+            kind: Some("serial"),
+            address: Some(address),
+            ..RawSettings::default()
+        })
+    }
+
+    #[test]
+    fn a_serial_port_is_a_device_path_and_a_known_baud_rate() {
+        for baud in SERIAL_BAUDS {
+            assert_eq!(
+                serial(&format!(" /dev/ttyUSB0@{baud} "))
+                    .unwrap()
+                    .connection,
+                Connection::Serial {
+                    path: "/dev/ttyUSB0".into(),
+                    baud
+                }
+            );
+        }
+        for (address, says) in [
+            ("/dev/ttyUSB0", "needs a baud rate"),
+            ("/dev/ttyUSB0@", "is not one of"),
+            ("/dev/ttyUSB0@9601", "is not one of"),
+            ("/dev/ttyUSB0@+9600", "is not one of"),
+            ("/dev/ttyUSB0@ 9600", "is not one of"),
+            ("/dev/ttyUSB0@fast", "is not one of"),
+            ("/dev/ttyUSB0@99999999999", "is not one of"),
+            ("ttyUSB0@9600", "absolute device path"),
+            ("@9600", "absolute device path"),
+        ] {
+            let err = serial(address).unwrap_err();
+            assert_eq!(err.field, "printer.address", "{address}");
+            assert!(err.reason.contains(says), "{address}: {err}");
         }
     }
 

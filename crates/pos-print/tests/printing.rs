@@ -292,3 +292,47 @@ fn a_device_file_with_no_reply_times_out() {
     let missing = DeviceTransport::open(&dir.path().join("lp9"), TIMEOUT).unwrap_err();
     assert!(matches!(missing, PrintError::Unreachable { .. }));
 }
+
+/// A serial printer configured as `kind = "serial"`, `PATH@BAUD`, with a real
+/// pseudo-terminal as the cable: the KHQR slip arrives whole (raw mode changes no byte of
+/// the raster) and decodes to the same image; the status is asked over the same line.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_serial_printer_on_a_pseudo_terminal_gets_the_whole_slip() {
+    use std::io::{Read, Write};
+    use std::os::fd::AsRawFd;
+
+    let pty = nix::pty::openpty(None, None).unwrap();
+    let port = std::fs::read_link(format!("/proc/self/fd/{}", pty.slave.as_raw_fd())).unwrap();
+    let mut line = std::fs::File::from(pty.master);
+    let settings = pos_print::PrinterSettings::new(&pos_print::RawSettings {
+        kind: Some("serial"),
+        address: Some(&format!("{}@115200", port.display())),
+        width_mm: Some(58),
+        ..pos_print::RawSettings::default()
+    })
+    .unwrap();
+    let page = render(&slip(khqr()), PaperWidth::Mm58).unwrap();
+    // The printer's side: answers the three status queries "ready", then reads to the cut.
+    let printer = std::thread::spawn(move || {
+        let mut got = Vec::new();
+        let mut byte = [0u8; 1];
+        while !got.ends_with(&[0x1D, 0x56, 0x42, 0]) {
+            line.read_exact(&mut byte).unwrap();
+            got.push(byte[0]);
+            // Raster bytes may hold DLE EOT too: only queries before `ESC @` are answered.
+            let started = got.windows(2).any(|w| w == [0x1B, 0x40]);
+            if !started && got.ends_with(&[0x10, 0x04]) {
+                line.read_exact(&mut byte).unwrap();
+                got.push(byte[0]);
+                line.write_all(&READY[..1]).unwrap();
+            }
+        }
+        got
+    });
+    pos_print::print_page(&settings, &page).unwrap();
+    let got = printer.join().unwrap();
+    let capture = interpret(&got);
+    assert_eq!(capture.images, [page]);
+    assert_eq!(capture.cuts, 1);
+}
