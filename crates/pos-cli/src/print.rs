@@ -49,7 +49,8 @@ pub struct DevicesArgs {
 /// Where a page goes: the configured printer, another one, or a file.
 #[derive(Debug, Args)]
 pub struct Target {
-    /// Print on this printer instead of the configured one: `host:port` or a device path.
+    /// Print on this printer instead of the configured one: `host:port`, a device path, or
+    /// a serial port with its baud rate (`/dev/ttyUSB0@9600`).
     #[arg(long, value_name = "ADDR")]
     printer: Option<String>,
     /// Write the page to this file instead of printing: .png for the image, .bin for the

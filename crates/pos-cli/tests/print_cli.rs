@@ -1,7 +1,9 @@
 //! `khqr-pos print …` through the real binary: the test page's PNG is paper-wide and its QR
 //! scans (zbar), its .bin is ESC/POS starting with `ESC @` and ending with the cut, an
 //! unknown extension is refused with exit code 1; receipts, COPY reprints, Z and day reports
-//! reach the configured printer (the fake one on loopback), and faults are typed errors.
+//! reach the configured printer (the fake one on loopback), and faults are typed errors;
+//! `--out` and `--printer` on every page (a waiting sale's KHQR slip read back by zbar),
+//! `auto_print = false`, and `print devices`.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
