@@ -400,9 +400,29 @@ fn receipts_and_reports_can_be_written_to_files() {
     assert!(is_copy(&png_bitmap(&again)));
     let day = d.join("day.bin");
     common::ok(d, &["print", "report", "--out", day.to_str().unwrap()]);
-    assert!(std::fs::read(&day)
-        .unwrap()
-        .ends_with(&[0x1D, 0x56, 0x42, 0]));
+    let day = std::fs::read(&day).unwrap();
+    assert!(day.ends_with(&[0x1D, 0x56, 0x42, 0]));
+
+    // The day report and the test page on the printer named: the same page as the file.
+    common::ok(d, &["print", "report", "--printer", printer.address()]);
+    common::ok(
+        d,
+        &[
+            "print",
+            "test",
+            "--width",
+            "58",
+            "--printer",
+            printer.address(),
+        ],
+    );
+    let printed = printer.finished(Duration::from_secs(5)).unwrap().images;
+    assert_eq!(printed.len(), 3);
+    assert_eq!(
+        printed[1],
+        pos_print::fake::interpret(&day).unwrap().images[0]
+    );
+    assert_eq!(printed[2].width(), 384);
     let missing = common::run(
         d,
         &[
