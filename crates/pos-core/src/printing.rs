@@ -65,11 +65,12 @@ impl Spooler {
             let mut store: Option<Store> = None;
             let mut finishing = false;
             // Without auto-print only "print now" drains: not the start, a receipt, a retry
-            // or the shutdown.
-            let mut drain_now = auto;
+            // or the shutdown; those only look at the queue, for the counter to show.
+            let mut next = Some(if auto { Wake::Drain } else { Wake::Look });
             let mut retry = false;
             loop {
-                if drain_now {
+                if let Some(step) = next.take() {
+                    let print = matches!(step, Wake::Drain);
                     let (settings, shop, clock, path) = (
                         settings.clone(),
                         shop.clone(),
@@ -82,7 +83,12 @@ impl Spooler {
                             Some(store) => store,
                             None => held.insert(Store::open(&path)?),
                         };
-                        let report = pos_print::drain(store, &settings, &shop, clock.now_ms());
+                        let now_ms = clock.now_ms();
+                        let report = if print {
+                            pos_print::drain(store, &settings, &shop, now_ms)
+                        } else {
+                            pos_print::queued(store, now_ms)
+                        };
                         Ok::<_, pos_print::PrintError>((held, report))
                     })
                     .await;
@@ -104,9 +110,12 @@ impl Spooler {
                     return;
                 }
                 match wait(&n, &mut events, &mut last_rx, retry, auto).await {
-                    Wake::Drain => drain_now = true,
-                    Wake::Last => (finishing, drain_now) = (true, auto),
+                    Wake::Last => {
+                        finishing = true;
+                        next = auto.then_some(Wake::Drain);
+                    }
                     Wake::Gone => return,
+                    step => next = Some(step),
                 }
             }
         });
@@ -197,14 +206,16 @@ fn failed(e: pos_print::PrintError) -> QueueReport {
 enum Wake {
     /// Something may be due.
     Drain,
+    /// A receipt was queued with auto-print off: list it, print nothing.
+    Look,
     /// The POS is shutting down: one last drain.
     Last,
     /// The POS is gone.
     Gone,
 }
 
-/// Waits for a reason to drain again: a nudge, the last call, and with `auto` a sale with a
-/// receipt or the retry time while jobs wait.
+/// Waits for a reason to drain again: a nudge, the last call, a sale with a receipt (only
+/// looked at without `auto`), or the retry time while jobs wait.
 async fn wait(
     nudge: &Notify,
     events: &mut broadcast::Receiver<PosEvent>,
@@ -220,19 +231,19 @@ async fn wait(
         }
     };
     tokio::pin!(sleep);
+    let queued = if auto { Wake::Drain } else { Wake::Look };
     loop {
         tokio::select! {
             () = nudge.notified() => return Wake::Drain,
             () = &mut sleep => return Wake::Drain,
             _ = &mut *last => return Wake::Last,
             event = events.recv() => match event {
-                Ok(PosEvent::SaleUpdated { sale }) if auto && sale.receipt_number.is_some() => {
-                    return Wake::Drain
+                Ok(PosEvent::SaleUpdated { sale }) if sale.receipt_number.is_some() => {
+                    return queued
                 }
                 Ok(_) => {}
-                // Missed events may have been receipts: drain to be sure.
-                Err(broadcast::error::RecvError::Lagged(_)) if auto => return Wake::Drain,
-                Err(broadcast::error::RecvError::Lagged(_)) => {}
+                // Missed events may have been receipts: look to be sure.
+                Err(broadcast::error::RecvError::Lagged(_)) => return queued,
                 Err(broadcast::error::RecvError::Closed) => return Wake::Gone,
             },
         }

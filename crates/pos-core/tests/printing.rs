@@ -197,3 +197,42 @@ async fn the_drawer_opens_for_cash_and_shifts_on_its_pin() {
     assert_eq!(kicked(&printer, 5).await.len(), 5);
     pos.shutdown().await;
 }
+
+/// `auto_print = false`: a paid sale's receipt is listed as waiting and not printed, not even
+/// at shutdown's last drain; "print now" prints it once.
+#[tokio::test]
+async fn without_auto_print_receipts_wait_listed_until_print_now() {
+    let printer = FakePrinter::start(READY).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = Config::demo(dir.path()).unwrap();
+    config.printer = PrinterSettings::new(&RawSettings {
+        kind: Some("network"),
+        address: Some(printer.address()),
+        auto_print: Some(false),
+        ..RawSettings::default()
+    })
+    .unwrap();
+    let pos = Pos::start_with(
+        config,
+        StartOptions {
+            schedule: Schedule::scaled(200),
+            min_lifetime: Duration::ZERO,
+            ..StartOptions::default()
+        },
+    )
+    .await
+    .unwrap();
+    let sale = paid_khqr(&pos, "5000").await;
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while pos.print_queue().waiting.iter().all(|s| s.0 != sale) {
+        assert!(tokio::time::Instant::now() < deadline, "never listed");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(printer.finished(WAIT).unwrap().images.len(), 0);
+    pos.print_now();
+    let c = printed(&printer, 1).await;
+    assert_eq!(c.cuts, 1);
+    paid_khqr(&pos, "7000").await;
+    pos.shutdown().await;
+    assert_eq!(printer.finished(WAIT).unwrap().images.len(), 1);
+}

@@ -34,7 +34,7 @@ pub use layout::{render, render_report, Paid, ReceiptDoc, ReportDoc, ReportLine}
 pub use printer::{JobOptions, Printer};
 pub use settings::{Connection, PrinterSettings, RawSettings, SettingsError};
 pub use spool::{
-    drain, open_drawer, print_page, print_receipt, receipt_doc, slip_doc, JobState, Printed,
-    QueueReport, Shop,
+    drain, open_drawer, print_page, print_receipt, queued, receipt_doc, slip_doc, JobState,
+    Printed, QueueReport, Shop,
 };
 pub use transport::{DeviceTransport, TcpTransport, Transport};

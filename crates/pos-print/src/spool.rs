@@ -102,18 +102,10 @@ pub fn drain(
     shop: &Shop,
     now_ms: i64,
 ) -> Result<QueueReport, PrintError> {
-    let mut report = QueueReport::default();
     if !settings.enabled() {
-        return Ok(report);
+        return Ok(QueueReport::default());
     }
-    let mut due = Vec::new();
-    for job in store.print_jobs_since(now_ms - AUTO_WINDOW_MS)? {
-        match JobState::of(&job.attempts) {
-            JobState::Unsure => report.unsure.push(job.sale_id),
-            state if state.is_due() => due.push((job.sale_id, state)),
-            _ => {}
-        }
-    }
+    let (mut report, due) = due_jobs(store, now_ms)?;
     let mut printer = None;
     for (i, (sale, state)) in due.iter().enumerate() {
         let sent = connected(&mut printer, settings)
@@ -145,6 +137,32 @@ pub fn drain(
         }
     }
     Ok(report)
+}
+
+/// The queue as [`drain`] would find it, printing nothing: the due jobs are listed as
+/// waiting (with auto-print off, they wait for "print now").
+pub fn queued(store: &Store, now_ms: i64) -> Result<QueueReport, PrintError> {
+    let (mut report, due) = due_jobs(store, now_ms)?;
+    report.waiting = due.into_iter().map(|(sale, _)| sale).collect();
+    Ok(report)
+}
+
+/// The jobs of the last [`AUTO_WINDOW_MS`] that are due, oldest first, and a report listing
+/// those that are unsure.
+fn due_jobs(
+    store: &Store,
+    now_ms: i64,
+) -> Result<(QueueReport, Vec<(SaleId, JobState)>), PrintError> {
+    let mut report = QueueReport::default();
+    let mut due = Vec::new();
+    for job in store.print_jobs_since(now_ms - AUTO_WINDOW_MS)? {
+        match JobState::of(&job.attempts) {
+            JobState::Unsure => report.unsure.push(job.sale_id),
+            state if state.is_due() => due.push((job.sale_id, state)),
+            _ => {}
+        }
+    }
+    Ok((report, due))
 }
 
 /// "Print now" and reprints: `sale`'s receipt as the original when it was never sent and
