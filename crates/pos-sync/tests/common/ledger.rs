@@ -81,27 +81,7 @@ impl Ledger {
                     .apply_event(sale.id, SaleEvent::Expired, None, created + 300_000)
                     .unwrap();
             } else {
-                let payment = PaymentDetails {
-                    hash: format!(
-                        "{:064x}",
-                        u128::from(k) << 32 | u128::from(fnv(&self.terminal))
-                    ),
-                    payer_account: Some("payer@abaa".into()),
-                    payee_account: Some("shop@aclb".into()),
-                    amount,
-                    created_ms: Some(created + 9_000),
-                    acknowledged_ms: Some(created + 9_500),
-                    external_ref: None,
-                    instruction_ref: None,
-                };
-                self.store
-                    .apply_event(
-                        sale.id,
-                        SaleEvent::PaymentReported { matches: true },
-                        Some(&payment),
-                        created + 10_000,
-                    )
-                    .unwrap();
+                self.report_paid(sale.id, k, amount, created);
             }
         }
     }
@@ -191,6 +171,11 @@ impl Ledger {
             khqr: Some(rest),
         };
         let (sale, _) = self.store.record_cash_sale(shift, &split).unwrap();
+        self.report_paid(sale.id, k, rest, created);
+    }
+
+    /// The bank reports the `k`th sale (made at `created`) paid with `amount`, 10 s later.
+    fn report_paid(&mut self, sale: pos_store::SaleId, k: u32, amount: Money, created: i64) {
         let payment = PaymentDetails {
             hash: format!(
                 "{:064x}",
@@ -198,7 +183,7 @@ impl Ledger {
             ),
             payer_account: Some("payer@abaa".into()),
             payee_account: Some("shop@aclb".into()),
-            amount: rest,
+            amount,
             created_ms: Some(created + 9_000),
             acknowledged_ms: Some(created + 9_500),
             external_ref: None,
@@ -206,7 +191,7 @@ impl Ledger {
         };
         self.store
             .apply_event(
-                sale.id,
+                sale,
                 SaleEvent::PaymentReported { matches: true },
                 Some(&payment),
                 created + 10_000,
