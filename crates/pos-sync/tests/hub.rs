@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::ledger::{db_name, Ledger};
+use common::ledger::{db_name, sales_day, Ledger};
 use pos_sync::{BudgetRule, Password, Shop, ShopDb, SyncError};
 use tokio_postgres::error::SqlState;
 
@@ -126,11 +126,7 @@ async fn the_owners_role_reads_everything_and_writes_nothing() {
     let owner = Shop::open(&ShopDb::parse(&owner_url).unwrap())
         .await
         .unwrap();
-    let day = pos_store::day_range(
-        pos_store::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap(),
-        pos_store::DEFAULT_TIME_ZONE,
-    )
-    .unwrap();
+    let day = sales_day();
     assert!(!owner.shop_report(day).await.unwrap().is_empty());
     let client = connect(&owner_url).await;
     assert_refused(
@@ -271,11 +267,7 @@ async fn a_hub_prepared_before_tender_lines_lets_its_counters_push_them_once_mig
     let owner = Shop::open(&ShopDb::parse(&as_role(&url, &format!("{db}_owner"))).unwrap())
         .await
         .unwrap();
-    let day = pos_store::day_range(
-        pos_store::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap(),
-        pos_store::DEFAULT_TIME_ZONE,
-    )
-    .unwrap();
+    let day = sales_day();
     let report = owner.shop_report(day).await.unwrap();
     assert!(
         report

@@ -11,6 +11,15 @@ use tempfile::TempDir;
 
 use super::Cluster;
 
+/// The shop day in Phnom Penh on which every sale of a [`Ledger`] falls: 2026-11-26.
+pub fn sales_day() -> pos_store::Range {
+    pos_store::day_range(
+        pos_store::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap(),
+        pos_store::DEFAULT_TIME_ZONE,
+    )
+    .unwrap()
+}
+
 /// A counter's ledger file.
 pub struct Ledger {
     _dir: TempDir,
