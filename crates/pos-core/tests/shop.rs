@@ -118,6 +118,16 @@ async fn sim() -> RunningSim {
 }
 
 /// Rechecks until a recheck may spend no check; returns the checks spent.
+/// A proxy in front of the shared PostgreSQL, for a link the test can cut.
+async fn proxy() -> Proxy {
+    Proxy::start(
+        format!("127.0.0.1:{}", common::shared().port())
+            .parse()
+            .unwrap(),
+    )
+    .await
+}
+
 async fn recheck_until_refused(pos: &Pos) -> u32 {
     let mut spent = 0;
     loop {
@@ -175,10 +185,7 @@ async fn two_counters_checking_together_never_spend_more_than_the_shops_day() {
 async fn a_counter_cut_off_from_the_shop_database_keeps_checking_from_its_own_share() {
     let url = hub().await;
     let sim = sim().await;
-    let upstream = format!("127.0.0.1:{}", common::shared().port())
-        .parse()
-        .unwrap();
-    let proxy = Proxy::start(upstream).await;
+    let proxy = proxy().await;
     let (d1, d2) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let t1 = counter(d1.path(), &sim, &proxy.url(&url), "T1").await;
     let t2 = counter(d2.path(), &sim, &url, "T2").await;
@@ -341,10 +348,7 @@ async fn a_paid_sale_reaches_the_shop_database_by_itself() {
 async fn a_push_that_fails_never_holds_a_sale_up_shows_in_health_and_is_retried() {
     let url = hub().await;
     let sim = sim().await;
-    let upstream = format!("127.0.0.1:{}", common::shared().port())
-        .parse()
-        .unwrap();
-    let proxy = Proxy::start(upstream).await;
+    let proxy = proxy().await;
     proxy.set_down(true);
     let dir = tempfile::tempdir().unwrap();
     // The shop database is out of reach from the start: the counter sells all the same.
