@@ -62,20 +62,7 @@ impl Ledger {
             let created = 1_795_626_000_000 + 60_000 * i64::from(k);
             let sale = self
                 .store
-                .insert_pending(&NewSale {
-                    bill_number: format!("{}-{k:05}", self.terminal),
-                    terminal_id: self.terminal.clone(),
-                    created_ms: created,
-                    amount,
-                    note: None,
-                    qr: format!("qr-{}-{k}", self.terminal),
-                    md5: format!(
-                        "{:032x}",
-                        u128::from(k) << 64 | u128::from(fnv(&self.terminal))
-                    ),
-                    expires_ms: created + 300_000,
-                    riel_per_usd: Some(4100),
-                })
+                .insert_pending(&self.khqr_sale(k, created, amount, Some(4100)))
                 .unwrap();
             let check = CheckRecord {
                 at_ms: created + 5_000,
@@ -154,20 +141,7 @@ impl Ledger {
         let k = self.sold;
         let created = 1_795_626_000_000 + 60_000 * i64::from(k);
         let rest = Money::new(500, Currency::Usd);
-        let sale = NewSale {
-            bill_number: format!("{}-{k:05}", self.terminal),
-            terminal_id: self.terminal.clone(),
-            created_ms: created,
-            amount: Money::new(1_000, Currency::Usd),
-            note: None,
-            qr: format!("qr-{}-{k}", self.terminal),
-            md5: format!(
-                "{:032x}",
-                u128::from(k) << 64 | u128::from(fnv(&self.terminal))
-            ),
-            expires_ms: created + 300_000,
-            riel_per_usd: None,
-        };
+        let sale = self.khqr_sale(k, created, Money::new(1_000, Currency::Usd), None);
         let split = pos_store::NewCashSale {
             sale,
             rate: pos_cash::Rate::new(4100).unwrap(),
@@ -181,6 +155,24 @@ impl Ledger {
         };
         let (sale, _) = self.store.record_cash_sale(shift, &split).unwrap();
         self.report_paid(sale.id, k, rest, created);
+    }
+
+    /// The `k`th sale, made at `created`, with its own KHQR (valid five minutes).
+    fn khqr_sale(&self, k: u32, created: i64, amount: Money, riel_per_usd: Option<i64>) -> NewSale {
+        NewSale {
+            bill_number: format!("{}-{k:05}", self.terminal),
+            terminal_id: self.terminal.clone(),
+            created_ms: created,
+            amount,
+            note: None,
+            qr: format!("qr-{}-{k}", self.terminal),
+            md5: format!(
+                "{:032x}",
+                u128::from(k) << 64 | u128::from(fnv(&self.terminal))
+            ),
+            expires_ms: created + 300_000,
+            riel_per_usd,
+        }
     }
 
     /// The bank reports the `k`th sale (made at `created`) paid with `amount`, 10 s later.
