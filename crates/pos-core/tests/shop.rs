@@ -21,6 +21,7 @@ use pos_core::{
     StartOptions, Verification,
 };
 use pos_sync::{BudgetRule, Password, Shop, ShopDb};
+use tempfile::TempDir;
 
 const MERCHANT: &str = "shop@devb";
 const EMAIL: &str = "dev@example.com";
@@ -128,6 +129,15 @@ async fn proxy() -> Proxy {
     .await
 }
 
+/// Counters T1 (reaching the shop database at `t1_url`) and T2 (at `url`), each in a folder
+/// of its own.
+async fn two_counters(sim: &RunningSim, t1_url: &str, url: &str) -> ([TempDir; 2], Pos, Pos) {
+    let dirs = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
+    let t1 = counter(dirs[0].path(), sim, t1_url, "T1").await;
+    let t2 = counter(dirs[1].path(), sim, url, "T2").await;
+    (dirs, t1, t2)
+}
+
 async fn recheck_until_refused(pos: &Pos) -> u32 {
     let mut spent = 0;
     loop {
@@ -163,9 +173,7 @@ fn pool_granted(url: &str, terminal: &str) -> u32 {
 async fn two_counters_checking_together_never_spend_more_than_the_shops_day() {
     let url = hub().await;
     let sim = sim().await;
-    let (d1, d2) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    let t1 = counter(d1.path(), &sim, &url, "T1").await;
-    let t2 = counter(d2.path(), &sim, &url, "T2").await;
+    let (_dirs, t1, t2) = two_counters(&sim, &url, &url).await;
     let (s1, s2) = tokio::join!(recheck_until_refused(&t1), recheck_until_refused(&t2));
     assert_eq!(s1 + s2, DAILY);
     let (p1, p2) = (pool_granted(&url, "T1"), pool_granted(&url, "T2"));
@@ -186,9 +194,7 @@ async fn a_counter_cut_off_from_the_shop_database_keeps_checking_from_its_own_sh
     let url = hub().await;
     let sim = sim().await;
     let proxy = proxy().await;
-    let (d1, d2) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    let t1 = counter(d1.path(), &sim, &proxy.url(&url), "T1").await;
-    let t2 = counter(d2.path(), &sim, &url, "T2").await;
+    let (_dirs, t1, t2) = two_counters(&sim, &proxy.url(&url), &url).await;
     // T1 takes three checks from the pool, then its link drops and stays down.
     for _ in 0..3 {
         assert_eq!(t1.recheck().await.unwrap().checks_spent, 1);
