@@ -171,15 +171,22 @@ fn sale_line(sale: &SaleView, tz: chrono_tz::Tz) -> String {
 }
 
 fn print_totals(totals: &[TotalView]) {
-    println!("\nTotals");
-    if totals.is_empty() {
+    print_section("Totals", totals, |t| {
+        format!(
+            "{} {:<10} {:>5} sales  {:>16}",
+            t.currency, t.status, t.count, t.sum_text
+        )
+    });
+}
+
+/// A heading, then `line` of each row indented, or `(none)`.
+fn print_section<T>(title: &str, rows: &[T], line: impl Fn(&T) -> String) {
+    println!("\n{title}");
+    if rows.is_empty() {
         println!("  (none)");
     }
-    for t in totals {
-        println!(
-            "  {} {:<10} {:>5} sales  {:>16}",
-            t.currency, t.status, t.count, t.sum_text
-        );
+    for row in rows {
+        println!("  {}", line(row));
     }
 }
 
@@ -198,27 +205,19 @@ async fn report(args: ReportArgs) -> Result<u8, CoreError> {
 
 /// A heading and one line per currency of `sums`.
 fn print_sums(title: &str, sums: &[TotalView]) {
-    println!("\n{title}");
-    if sums.is_empty() {
-        println!("  (none)");
-    }
-    for t in sums {
-        println!("  {} {:>16}  ({} sales)", t.currency, t.sum_text, t.count);
-    }
+    print_section(title, sums, |t| {
+        format!("{} {:>16}  ({} sales)", t.currency, t.sum_text, t.count)
+    });
 }
 
 /// A heading and one line per tender and currency.
 fn print_tenders(title: &str, sums: &[TenderTotalView]) {
-    println!("\n{title}");
-    if sums.is_empty() {
-        println!("  (none)");
-    }
-    for t in sums {
-        println!(
-            "  {:<5} {} {:>16}  ({})",
+    print_section(title, sums, |t| {
+        format!(
+            "{:<5} {} {:>16}  ({})",
             t.tender, t.currency, t.sum_text, t.count
-        );
-    }
+        )
+    });
 }
 
 fn print_report(report: &DayReport, tz: chrono_tz::Tz) {

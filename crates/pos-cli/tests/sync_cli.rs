@@ -53,6 +53,25 @@ fn ok_env(
     serde_json::from_str(stdout.lines().last().unwrap_or_default()).unwrap_or_default()
 }
 
+/// A KHR charge of `amount` that the demo pays after 200 ms, waited for.
+fn paid_charge(dir: &Path, env: &[(&str, &str)], amount: &str) -> serde_json::Value {
+    ok_env(
+        dir,
+        None,
+        env,
+        &[
+            "charge",
+            "--amount",
+            amount,
+            "--currency",
+            "KHR",
+            "--wait",
+            "--demo-autopay",
+            "200ms",
+        ],
+    )
+}
+
 #[test]
 fn sync_push_stores_the_counters_sales_once_and_status_shows_todays_shop_totals() {
     let dir = tempfile::tempdir().unwrap();
@@ -61,22 +80,7 @@ fn sync_push_stores_the_counters_sales_once_and_status_shows_todays_shop_totals(
     let charges: Vec<_> = ["5000", "7000"]
         .map(|amount| {
             let dir = dir.path().to_owned();
-            std::thread::spawn(move || {
-                ok(
-                    &dir,
-                    None,
-                    &[
-                        "charge",
-                        "--amount",
-                        amount,
-                        "--currency",
-                        "KHR",
-                        "--wait",
-                        "--demo-autopay",
-                        "200ms",
-                    ],
-                )
-            })
+            std::thread::spawn(move || paid_charge(&dir, &[], amount))
         })
         .into_iter()
         .collect();
@@ -188,21 +192,7 @@ fn hub_init_makes_a_role_per_counter_and_the_owner_reports_both_counters_from_po
             let dir = tempfile::tempdir().unwrap();
             let path = dir.path().to_owned();
             let sold = std::thread::spawn(move || {
-                ok_env(
-                    &path,
-                    None,
-                    &[("KHQR_POS_TERMINAL_ID", terminal)],
-                    &[
-                        "charge",
-                        "--amount",
-                        amount,
-                        "--currency",
-                        "KHR",
-                        "--wait",
-                        "--demo-autopay",
-                        "200ms",
-                    ],
-                )
+                paid_charge(&path, &[("KHQR_POS_TERMINAL_ID", terminal)], amount)
             });
             (terminal, dir, sold)
         })

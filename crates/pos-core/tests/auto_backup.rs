@@ -4,6 +4,7 @@
 //! and the owner's health says what failed.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use std::path::Path;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -28,8 +29,12 @@ impl Clock for Manual {
     }
 }
 
-async fn start(config: Config, clock: Arc<Manual>, daily_backups: bool) -> Pos {
-    Pos::start_with(
+/// A demo POS in `dir` that backs up to `dir/usb`, and that backup policy.
+async fn start(dir: &Path, clock: Arc<Manual>, daily_backups: bool) -> (Pos, BackupPolicy) {
+    let mut config = Config::demo(dir).unwrap();
+    config.backup.dir = dir.join("usb");
+    let policy = config.backup.clone();
+    let pos = Pos::start_with(
         config,
         StartOptions {
             schedule: Schedule::scaled(200),
@@ -40,7 +45,8 @@ async fn start(config: Config, clock: Arc<Manual>, daily_backups: bool) -> Pos {
         },
     )
     .await
-    .unwrap()
+    .unwrap();
+    (pos, policy)
 }
 
 fn taken(policy: &BackupPolicy) -> Vec<i64> {
@@ -56,11 +62,8 @@ fn taken(policy: &BackupPolicy) -> Vec<i64> {
 #[tokio::test]
 async fn one_backup_a_shop_day_by_the_injected_clock() {
     let dir = tempfile::tempdir().unwrap();
-    let mut config = Config::demo(dir.path()).unwrap();
-    config.backup.dir = dir.path().join("usb");
-    let policy = config.backup.clone();
     let clock = Arc::new(Manual(AtomicI64::new(DEC_2_PP + 9 * HOUR)));
-    let pos = start(config, Arc::clone(&clock), false).await;
+    let (pos, policy) = start(dir.path(), Arc::clone(&clock), false).await;
 
     assert!(pos.backup_if_due().await.is_some(), "none yet today");
     assert!(pos.backup_if_due().await.is_none(), "taken already today");
@@ -88,9 +91,7 @@ async fn one_backup_a_shop_day_by_the_injected_clock() {
 
     // Started with daily backups on, on a shop day with none yet, the POS takes one itself.
     clock.0.store(DEC_2_PP + 48 * HOUR + HOUR, Ordering::SeqCst);
-    let mut config = Config::demo(dir.path()).unwrap();
-    config.backup.dir.clone_from(&policy.dir);
-    let pos = start(config, Arc::clone(&clock), true).await;
+    let (pos, _) = start(dir.path(), Arc::clone(&clock), true).await;
     let wait = async {
         while pos.backup_status().await.last_good_ms != Some(DEC_2_PP + 49 * HOUR) {
             tokio::time::sleep(Duration::from_millis(20)).await;
@@ -123,11 +124,8 @@ fn cash_sale() -> CashSaleRequest {
 #[tokio::test]
 async fn a_shift_close_backs_up_and_a_failed_backup_blocks_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let mut config = Config::demo(dir.path()).unwrap();
-    config.backup.dir = dir.path().join("usb");
-    let policy = config.backup.clone();
     let clock = Arc::new(Manual(AtomicI64::new(DEC_2_PP + 9 * HOUR)));
-    let pos = start(config, Arc::clone(&clock), false).await;
+    let (pos, policy) = start(dir.path(), Arc::clone(&clock), false).await;
 
     pos.open_shift(Actor::Owner, "0", "0").await.unwrap();
     pos.cash_sale(cash_sale()).await.unwrap();
@@ -147,9 +145,7 @@ async fn a_shift_close_backs_up_and_a_failed_backup_blocks_nothing() {
     // The stick is gone and a file sits where the folder was: nothing can be written there.
     std::fs::remove_dir_all(&policy.dir).unwrap();
     std::fs::write(&policy.dir, b"not a folder").unwrap();
-    let mut config = Config::demo(dir.path()).unwrap();
-    config.backup.dir.clone_from(&policy.dir);
-    let pos = start(config, Arc::clone(&clock), false).await;
+    let (pos, _) = start(dir.path(), Arc::clone(&clock), false).await;
     clock.0.store(DEC_2_PP + 18 * HOUR, Ordering::SeqCst);
     pos.open_shift(Actor::Owner, "0", "0").await.unwrap();
     pos.cash_sale(cash_sale()).await.unwrap();

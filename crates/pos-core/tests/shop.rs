@@ -21,6 +21,7 @@ use pos_core::{
     StartOptions, Verification,
 };
 use pos_sync::{BudgetRule, Password, Shop, ShopDb};
+use tempfile::TempDir;
 
 const MERCHANT: &str = "shop@devb";
 const EMAIL: &str = "dev@example.com";
@@ -118,6 +119,25 @@ async fn sim() -> RunningSim {
 }
 
 /// Rechecks until a recheck may spend no check; returns the checks spent.
+/// A proxy in front of the shared PostgreSQL, for a link the test can cut.
+async fn proxy() -> Proxy {
+    Proxy::start(
+        format!("127.0.0.1:{}", common::shared().port())
+            .parse()
+            .unwrap(),
+    )
+    .await
+}
+
+/// Counters T1 (reaching the shop database at `t1_url`) and T2 (at `url`), each in a folder
+/// of its own.
+async fn two_counters(sim: &RunningSim, t1_url: &str, url: &str) -> ([TempDir; 2], Pos, Pos) {
+    let dirs = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
+    let t1 = counter(dirs[0].path(), sim, t1_url, "T1").await;
+    let t2 = counter(dirs[1].path(), sim, url, "T2").await;
+    (dirs, t1, t2)
+}
+
 async fn recheck_until_refused(pos: &Pos) -> u32 {
     let mut spent = 0;
     loop {
@@ -153,9 +173,7 @@ fn pool_granted(url: &str, terminal: &str) -> u32 {
 async fn two_counters_checking_together_never_spend_more_than_the_shops_day() {
     let url = hub().await;
     let sim = sim().await;
-    let (d1, d2) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    let t1 = counter(d1.path(), &sim, &url, "T1").await;
-    let t2 = counter(d2.path(), &sim, &url, "T2").await;
+    let (_dirs, t1, t2) = two_counters(&sim, &url, &url).await;
     let (s1, s2) = tokio::join!(recheck_until_refused(&t1), recheck_until_refused(&t2));
     assert_eq!(s1 + s2, DAILY);
     let (p1, p2) = (pool_granted(&url, "T1"), pool_granted(&url, "T2"));
@@ -175,13 +193,8 @@ async fn two_counters_checking_together_never_spend_more_than_the_shops_day() {
 async fn a_counter_cut_off_from_the_shop_database_keeps_checking_from_its_own_share() {
     let url = hub().await;
     let sim = sim().await;
-    let upstream = format!("127.0.0.1:{}", common::shared().port())
-        .parse()
-        .unwrap();
-    let proxy = Proxy::start(upstream).await;
-    let (d1, d2) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    let t1 = counter(d1.path(), &sim, &proxy.url(&url), "T1").await;
-    let t2 = counter(d2.path(), &sim, &url, "T2").await;
+    let proxy = proxy().await;
+    let (_dirs, t1, t2) = two_counters(&sim, &proxy.url(&url), &url).await;
     // T1 takes three checks from the pool, then its link drops and stays down.
     for _ in 0..3 {
         assert_eq!(t1.recheck().await.unwrap().checks_spent, 1);
@@ -341,10 +354,7 @@ async fn a_paid_sale_reaches_the_shop_database_by_itself() {
 async fn a_push_that_fails_never_holds_a_sale_up_shows_in_health_and_is_retried() {
     let url = hub().await;
     let sim = sim().await;
-    let upstream = format!("127.0.0.1:{}", common::shared().port())
-        .parse()
-        .unwrap();
-    let proxy = Proxy::start(upstream).await;
+    let proxy = proxy().await;
     proxy.set_down(true);
     let dir = tempfile::tempdir().unwrap();
     // The shop database is out of reach from the start: the counter sells all the same.

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::ledger::{db_name, Ledger};
+use common::ledger::{db_name, sales_day, Ledger};
 use pos_sync::{BudgetRule, Password, Shop, ShopDb, SyncError};
 use tokio_postgres::error::SqlState;
 
@@ -33,6 +33,18 @@ fn as_role(url: &str, role: &str) -> String {
 
 async fn connect(url: &str) -> tokio_postgres::Client {
     ShopDb::parse(url).unwrap().connect().await.unwrap()
+}
+
+/// Each statement fails for want of privilege.
+async fn assert_refused(client: &tokio_postgres::Client, sqls: &[&str]) {
+    for sql in sqls {
+        let e = client.batch_execute(sql).await.unwrap_err();
+        assert_eq!(
+            code(&e),
+            Some(&SqlState::INSUFFICIENT_PRIVILEGE),
+            "{sql}: {e}"
+        );
+    }
 }
 
 fn code(e: &tokio_postgres::Error) -> Option<&SqlState> {
@@ -67,26 +79,23 @@ async fn a_counters_role_pushes_its_own_rows_and_can_change_nothing() {
     assert_eq!(count(&db, "ledger_events"), before);
 
     let client = connect(&t1_url).await;
-    for sql in [
-        "UPDATE ledger_events SET note = 'x' WHERE terminal_id = 'T1'",
-        "DELETE FROM ledger_events WHERE terminal_id = 'T1'",
-        "UPDATE receipts SET paid_minor = 1",
-        "DELETE FROM receipts",
-        "TRUNCATE ledger_events CASCADE",
-        "UPDATE check_days SET used = 0",
-        "INSERT INTO check_days (day, hub_limit) VALUES ('2030-01-01', 1000)",
-        "UPDATE check_budget SET daily_limit = 100000",
-        "INSERT INTO terminals (terminal_id, role_name) VALUES ('T9', current_user)",
-        "DELETE FROM check_reservations",
-        "CREATE TABLE mine (x int)",
-    ] {
-        let e = client.batch_execute(sql).await.unwrap_err();
-        assert_eq!(
-            code(&e),
-            Some(&SqlState::INSUFFICIENT_PRIVILEGE),
-            "{sql}: {e}"
-        );
-    }
+    assert_refused(
+        &client,
+        &[
+            "UPDATE ledger_events SET note = 'x' WHERE terminal_id = 'T1'",
+            "DELETE FROM ledger_events WHERE terminal_id = 'T1'",
+            "UPDATE receipts SET paid_minor = 1",
+            "DELETE FROM receipts",
+            "TRUNCATE ledger_events CASCADE",
+            "UPDATE check_days SET used = 0",
+            "INSERT INTO check_days (day, hub_limit) VALUES ('2030-01-01', 1000)",
+            "UPDATE check_budget SET daily_limit = 100000",
+            "INSERT INTO terminals (terminal_id, role_name) VALUES ('T9', current_user)",
+            "DELETE FROM check_reservations",
+            "CREATE TABLE mine (x int)",
+        ],
+    )
+    .await;
     // Another terminal's checks cannot be reserved with T1's role.
     let day = pos_store::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
     let e = shop.reserve_checks("T2", day, 1).await.unwrap_err();
@@ -117,26 +126,19 @@ async fn the_owners_role_reads_everything_and_writes_nothing() {
     let owner = Shop::open(&ShopDb::parse(&owner_url).unwrap())
         .await
         .unwrap();
-    let day = pos_store::day_range(
-        pos_store::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap(),
-        pos_store::DEFAULT_TIME_ZONE,
-    )
-    .unwrap();
+    let day = sales_day();
     assert!(!owner.shop_report(day).await.unwrap().is_empty());
     let client = connect(&owner_url).await;
-    for sql in [
-        "INSERT INTO divergences (terminal_id, seq, stored_digest, offered_digest) \
+    assert_refused(
+        &client,
+        &[
+            "INSERT INTO divergences (terminal_id, seq, stored_digest, offered_digest) \
          VALUES ('T1', 1, 'a', 'b')",
-        "DELETE FROM ledger_events",
-        "SELECT reserve_checks('T1', '2026-11-26', 1)",
-    ] {
-        let e = client.batch_execute(sql).await.unwrap_err();
-        assert_eq!(
-            code(&e),
-            Some(&SqlState::INSUFFICIENT_PRIVILEGE),
-            "{sql}: {e}"
-        );
-    }
+            "DELETE FROM ledger_events",
+            "SELECT reserve_checks('T1', '2026-11-26', 1)",
+        ],
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -265,11 +267,7 @@ async fn a_hub_prepared_before_tender_lines_lets_its_counters_push_them_once_mig
     let owner = Shop::open(&ShopDb::parse(&as_role(&url, &format!("{db}_owner"))).unwrap())
         .await
         .unwrap();
-    let day = pos_store::day_range(
-        pos_store::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap(),
-        pos_store::DEFAULT_TIME_ZONE,
-    )
-    .unwrap();
+    let day = sales_day();
     let report = owner.shop_report(day).await.unwrap();
     assert!(
         report

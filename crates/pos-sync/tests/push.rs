@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::ledger::{db_name, Ledger};
+use common::ledger::{db_name, sales_day, Ledger};
 use pos_store::{EventKind, LogEntry};
 use pos_sync::{PushReport, Shop, ShopDb, SyncError};
 
@@ -291,12 +291,7 @@ async fn the_shop_day_totals_add_up_per_terminal_and_across_the_shop() {
     let mut shop = open(&url).await;
     shop.push(&t1.store, "T1", 20).await.unwrap();
     shop.push(&t2.store, "T2", 20).await.unwrap();
-    // Every sale of the helper falls on 2026-11-26 in Phnom Penh.
-    let day = pos_store::day_range(
-        pos_store::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap(),
-        pos_store::DEFAULT_TIME_ZONE,
-    )
-    .unwrap();
+    let day = sales_day();
     let totals = shop.paid_totals(day).await.unwrap();
     let local = |ledgers: &[&Ledger], currency: Currency| {
         let paid: Vec<Money> = ledgers
@@ -347,11 +342,7 @@ async fn the_owners_shop_report_splits_each_counter_and_the_shop_by_tender_and_c
     let mut shop = open(&url).await;
     shop.push(&t1.store, "T1", 20).await.unwrap();
     shop.push(&t2.store, "T2", 20).await.unwrap();
-    let day = pos_store::day_range(
-        pos_store::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap(),
-        pos_store::DEFAULT_TIME_ZONE,
-    )
-    .unwrap();
+    let day = sales_day();
     let report = shop.shop_report(day).await.unwrap();
     // The expected lines, folded from the ledgers themselves.
     let tender_of = |e: &LogEntry| match e.kind {
@@ -430,11 +421,7 @@ async fn a_split_sale_counts_its_cash_and_its_khqr_part_each_under_its_own_tende
         ),
         "1:cash:1000KHR 2:cash:20500KHR 2:khqr:500USD"
     );
-    let day = pos_store::day_range(
-        pos_store::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap(),
-        pos_store::DEFAULT_TIME_ZONE,
-    )
-    .unwrap();
+    let day = sales_day();
     let line = |terminal: Option<&str>, tender, count, minor, currency| ShopTotal {
         terminal_id: terminal.map(str::to_owned),
         tender,

@@ -28,6 +28,7 @@ use crate::{CoreError, Pos};
 
 pub use pos_store::{Actor, Cashier, Refund, RefundTender, Shift, ZReport};
 pub use shift::export_z_csv;
+pub(crate) use shift::write_z_csv;
 pub use views::{
     CashPreview, CashSaleRequest, CashSaleView, CloseShiftRequest, CountPreview, MovementRequest,
     RateView, RefundRequest, ShiftView,

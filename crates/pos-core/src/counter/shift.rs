@@ -192,16 +192,25 @@ impl Pos {
 /// file is flushed to disk before that.
 pub fn export_z_csv(z: &ZReport, dir: &Path) -> Result<PathBuf, CoreError> {
     let path = dir.join(format!("z-report-{}-{}.csv", z.terminal_id, z.number));
+    write_z_csv(z, &path, b"")?;
+    Ok(path)
+}
+
+/// Writes `z` as CSV to `path` (its folder made first) after `prefix` (the owner's export
+/// starts with a byte order mark, like the sales export), flushed to disk.
+pub(crate) fn write_z_csv(z: &ZReport, path: &Path, prefix: &[u8]) -> Result<(), CoreError> {
     let failed = |e: std::io::Error| CoreError::ExportFailed {
-        path: path.clone(),
+        path: path.to_owned(),
         reason: e.to_string(),
     };
-    std::fs::create_dir_all(dir).map_err(failed)?;
-    let file = std::fs::File::create(&path).map_err(failed)?;
-    let mut writer = z.write_csv(std::io::BufWriter::new(file))?;
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(failed)?;
+    }
+    let mut writer = std::io::BufWriter::new(std::fs::File::create(path).map_err(failed)?);
+    writer.write_all(prefix).map_err(failed)?;
+    let mut writer = z.write_csv(writer)?;
     writer.flush().map_err(failed)?;
-    writer.get_ref().sync_all().map_err(failed)?;
-    Ok(path)
+    writer.get_ref().sync_all().map_err(failed)
 }
 
 #[cfg(test)]

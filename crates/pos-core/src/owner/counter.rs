@@ -5,7 +5,6 @@
 //! reaches these only through the owner PIN gate. The rules are the counter module's and the
 //! ledger's; this file only shapes what the screens show.
 
-use std::io::Write;
 use std::path::Path;
 
 use pos_domain::{Currency, Money};
@@ -473,15 +472,7 @@ pub async fn close_shift(pos: &Pos, input: &OwnerClose) -> Result<ZView, CoreErr
 pub async fn export_z_csv(pos: &Pos, number: i64, dir: &Path) -> Result<ExportResult, CoreError> {
     let z = z_of(pos, pos.z_report(number).await?, number)?;
     let path = dir.join(format!("khqr-pos-{}-z{number}.csv", z.terminal_id));
-    let failed = |e: std::io::Error| CoreError::ExportFailed {
-        path: path.clone(),
-        reason: e.to_string(),
-    };
-    std::fs::create_dir_all(dir).map_err(failed)?;
-    let mut file = std::fs::File::create(&path).map_err(failed)?;
-    file.write_all(b"\xEF\xBB\xBF").map_err(failed)?;
-    let file = z.write_csv(file)?;
-    file.sync_all().map_err(failed)?;
+    crate::counter::write_z_csv(&z, &path, b"\xEF\xBB\xBF")?;
     Ok(ExportResult {
         path: path.display().to_string(),
         rows: u64::try_from(z.figures().len()).unwrap_or_default(),

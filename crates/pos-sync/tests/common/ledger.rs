@@ -11,6 +11,15 @@ use tempfile::TempDir;
 
 use super::Cluster;
 
+/// The shop day in Phnom Penh on which every sale of a [`Ledger`] falls: 2026-11-26.
+pub fn sales_day() -> pos_store::Range {
+    pos_store::day_range(
+        pos_store::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap(),
+        pos_store::DEFAULT_TIME_ZONE,
+    )
+    .unwrap()
+}
+
 /// A counter's ledger file.
 pub struct Ledger {
     _dir: TempDir,
@@ -53,20 +62,7 @@ impl Ledger {
             let created = 1_795_626_000_000 + 60_000 * i64::from(k);
             let sale = self
                 .store
-                .insert_pending(&NewSale {
-                    bill_number: format!("{}-{k:05}", self.terminal),
-                    terminal_id: self.terminal.clone(),
-                    created_ms: created,
-                    amount,
-                    note: None,
-                    qr: format!("qr-{}-{k}", self.terminal),
-                    md5: format!(
-                        "{:032x}",
-                        u128::from(k) << 64 | u128::from(fnv(&self.terminal))
-                    ),
-                    expires_ms: created + 300_000,
-                    riel_per_usd: Some(4100),
-                })
+                .insert_pending(&self.khqr_sale(k, created, amount, Some(4100)))
                 .unwrap();
             let check = CheckRecord {
                 at_ms: created + 5_000,
@@ -81,27 +77,7 @@ impl Ledger {
                     .apply_event(sale.id, SaleEvent::Expired, None, created + 300_000)
                     .unwrap();
             } else {
-                let payment = PaymentDetails {
-                    hash: format!(
-                        "{:064x}",
-                        u128::from(k) << 32 | u128::from(fnv(&self.terminal))
-                    ),
-                    payer_account: Some("payer@abaa".into()),
-                    payee_account: Some("shop@aclb".into()),
-                    amount,
-                    created_ms: Some(created + 9_000),
-                    acknowledged_ms: Some(created + 9_500),
-                    external_ref: None,
-                    instruction_ref: None,
-                };
-                self.store
-                    .apply_event(
-                        sale.id,
-                        SaleEvent::PaymentReported { matches: true },
-                        Some(&payment),
-                        created + 10_000,
-                    )
-                    .unwrap();
+                self.report_paid(sale.id, k, amount, created);
             }
         }
     }
@@ -165,20 +141,7 @@ impl Ledger {
         let k = self.sold;
         let created = 1_795_626_000_000 + 60_000 * i64::from(k);
         let rest = Money::new(500, Currency::Usd);
-        let sale = NewSale {
-            bill_number: format!("{}-{k:05}", self.terminal),
-            terminal_id: self.terminal.clone(),
-            created_ms: created,
-            amount: Money::new(1_000, Currency::Usd),
-            note: None,
-            qr: format!("qr-{}-{k}", self.terminal),
-            md5: format!(
-                "{:032x}",
-                u128::from(k) << 64 | u128::from(fnv(&self.terminal))
-            ),
-            expires_ms: created + 300_000,
-            riel_per_usd: None,
-        };
+        let sale = self.khqr_sale(k, created, Money::new(1_000, Currency::Usd), None);
         let split = pos_store::NewCashSale {
             sale,
             rate: pos_cash::Rate::new(4100).unwrap(),
@@ -191,6 +154,29 @@ impl Ledger {
             khqr: Some(rest),
         };
         let (sale, _) = self.store.record_cash_sale(shift, &split).unwrap();
+        self.report_paid(sale.id, k, rest, created);
+    }
+
+    /// The `k`th sale, made at `created`, with its own KHQR (valid five minutes).
+    fn khqr_sale(&self, k: u32, created: i64, amount: Money, riel_per_usd: Option<i64>) -> NewSale {
+        NewSale {
+            bill_number: format!("{}-{k:05}", self.terminal),
+            terminal_id: self.terminal.clone(),
+            created_ms: created,
+            amount,
+            note: None,
+            qr: format!("qr-{}-{k}", self.terminal),
+            md5: format!(
+                "{:032x}",
+                u128::from(k) << 64 | u128::from(fnv(&self.terminal))
+            ),
+            expires_ms: created + 300_000,
+            riel_per_usd,
+        }
+    }
+
+    /// The bank reports the `k`th sale (made at `created`) paid with `amount`, 10 s later.
+    fn report_paid(&mut self, sale: pos_store::SaleId, k: u32, amount: Money, created: i64) {
         let payment = PaymentDetails {
             hash: format!(
                 "{:064x}",
@@ -198,7 +184,7 @@ impl Ledger {
             ),
             payer_account: Some("payer@abaa".into()),
             payee_account: Some("shop@aclb".into()),
-            amount: rest,
+            amount,
             created_ms: Some(created + 9_000),
             acknowledged_ms: Some(created + 9_500),
             external_ref: None,
@@ -206,7 +192,7 @@ impl Ledger {
         };
         self.store
             .apply_event(
-                sale.id,
+                sale,
                 SaleEvent::PaymentReported { matches: true },
                 Some(&payment),
                 created + 10_000,
