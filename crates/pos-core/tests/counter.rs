@@ -466,3 +466,61 @@ async fn the_owner_refunds_from_what_remains_and_closes_a_cashiers_shift_with_it
     let err = counter::z_view(&pos, 2).await.unwrap_err();
     assert!(err.to_string().contains("no z report #2"), "{err}");
 }
+
+/// A clock the test moves: the shop day turns over between two calls.
+#[derive(Debug)]
+struct MovedClock(std::sync::atomic::AtomicI64);
+
+impl pos_core::Clock for MovedClock {
+    fn now_ms(&self) -> i64 {
+        self.0.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+#[tokio::test]
+async fn a_shift_left_open_past_midnight_is_offered_for_closing_and_closes() {
+    // 2026-12-02 22:00 in Phnom Penh (UTC+7), epoch ms.
+    const DEC_2_22H_PP: i64 = 1_796_144_400_000 + 22 * 3_600_000;
+    let dir = tempfile::tempdir().unwrap();
+    let clock = std::sync::Arc::new(MovedClock(DEC_2_22H_PP.into()));
+    let pos = Pos::start_with(
+        Config::demo(dir.path()).unwrap(),
+        StartOptions {
+            schedule: Schedule::scaled(200),
+            min_lifetime: Duration::ZERO,
+            clock: clock.clone(),
+            ..StartOptions::default()
+        },
+    )
+    .await
+    .unwrap();
+    pos.open_shift(Actor::Owner, "10,000", "0").await.unwrap();
+    let today = pos.shift_status().await.unwrap().unwrap();
+    assert!(!today.from_earlier_day, "opened this shop day");
+
+    // Three hours later it is the next shop day, and the shift is still open.
+    clock.0.store(
+        DEC_2_22H_PP + 3 * 3_600_000,
+        std::sync::atomic::Ordering::SeqCst,
+    );
+    let next_day = pos.shift_status().await.unwrap().unwrap();
+    assert!(
+        next_day.from_earlier_day,
+        "a shift from yesterday is offered for closing"
+    );
+    assert_eq!(next_day.shift.id, today.shift.id);
+    // A second shift cannot be opened over it; closing it works and leaves none open.
+    let err = pos.open_shift(Actor::Owner, "0", "0").await.unwrap_err();
+    assert_eq!(code(&err), "shift_open");
+    let close = CloseShiftRequest {
+        counted_khr: "10,000".into(),
+        counted_usd: String::new(),
+        reason: None,
+    };
+    assert_eq!(
+        pos.close_shift(Actor::Owner, &close).await.unwrap().number,
+        1
+    );
+    assert!(pos.shift_status().await.unwrap().is_none());
+    pos.shutdown().await;
+}
