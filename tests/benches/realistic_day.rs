@@ -3,13 +3,15 @@
 //! 5–90 s after the QR is shown (one in ten never pays), and the cashier pressing "customer
 //! shows paid" on a share of the paid sales, one second after the payment (the customer turns
 //! the phone around). Four days: quiet (30 sales over ten hours), busy (120), busy without the
-//! key, and a rush (40 sales in one hour).
+//! key, and a rush (40 sales in one hour); and the quiet day again with a budget too large to
+//! hold anything back, which is the full cadence every sale had before the pace (its first
+//! minute: checks at 6, 11, 17, 25, 38 and 61 s), to compare detection times with.
 //!
 //! The watcher runs on the wall clock, so the day is played `POS_BENCH_SCALE` times faster
 //! (default 200: ten hours in three minutes): the production cadence is `Schedule::scaled`,
 //! QR lifetimes, payment delays and gaps between sales are divided alike, and the shop's
-//! usual volume is the day's own hourly profile in scaled hours (as if learned from earlier
-//! days like it). Detection times are multiplied back, except the key's own round trip
+//! usual volume is the day's own hourly profile in scaled hours and its customers' payment
+//! times are drawn like the day's own (as if learned from earlier days like it). Detection times are multiplied back, except the key's own round trip
 //! (key → PAID), which does not depend on the cadence and is reported as measured.
 //!
 //! Run with `cargo bench -p pos-scenarios --bench realistic_day`.
@@ -19,7 +21,7 @@
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use pos_core::pace::{Volume, HOUR_MS, HOUR_SLOTS};
+use pos_core::pace::{Payments, Volume, HOUR_MS, HOUR_SLOTS};
 use pos_core::schedule::Schedule;
 use pos_core::{CheckNow, SaleStatus, SalesQuery};
 use pos_scenarios::rig::{Rig, RigOptions};
@@ -28,6 +30,8 @@ use rand::{Rng, SeedableRng};
 use tokio::sync::Mutex;
 
 const BUDGET: u32 = 100;
+/// A budget no day reaches: nothing held back.
+const UNLIMITED: u32 = 100_000;
 const RESERVE: u32 = 10;
 const LIFETIME_MS: i64 = 300_000;
 const KEY_AFTER_PAYMENT_MS: i64 = 1_000;
@@ -42,33 +46,46 @@ struct Day {
     per_hour: &'static [u32],
     /// Share of paid sales on which the cashier presses the key, in percent.
     key_percent: u32,
+    /// Checks a day (and the simulator's quota).
+    budget: u32,
     seed: u64,
 }
 
-const DAYS: [Day; 4] = [
+const DAYS: [Day; 5] = [
     Day {
         name: "quiet day, 30 sales, key on half",
         per_hour: &[3, 3, 3, 3, 3, 3, 3, 3, 3, 3],
         key_percent: 50,
+        budget: BUDGET,
         seed: 1,
     },
     Day {
         name: "busy day, 120 sales, key on half",
         per_hour: &[12, 12, 12, 12, 12, 12, 12, 12, 12, 12],
         key_percent: 50,
+        budget: BUDGET,
         seed: 2,
     },
     Day {
         name: "busy day, 120 sales, no key",
         per_hour: &[12, 12, 12, 12, 12, 12, 12, 12, 12, 12],
         key_percent: 0,
+        budget: BUDGET,
         seed: 2,
     },
     Day {
         name: "rush, 40 sales in one hour, key on half",
         per_hour: &[40],
         key_percent: 50,
+        budget: BUDGET,
         seed: 3,
+    },
+    Day {
+        name: "quiet day at the full cadence (no budget limit), key on half",
+        per_hour: &[3, 3, 3, 3, 3, 3, 3, 3, 3, 3],
+        key_percent: 50,
+        budget: UNLIMITED,
+        seed: 1,
     },
 ];
 
@@ -117,17 +134,24 @@ async fn play(day: Day, k: i64) -> Outcome {
     for (hour, count) in day.per_hour.iter().enumerate() {
         profile[usize::try_from(OPENS_AT_HOUR).unwrap() + hour] = *count;
     }
+    // Earlier days' QRs: one in ten never paid, the rest 5–90 s after the QR.
+    let mut earlier = StdRng::seed_from_u64(day.seed + 1_000);
+    let payments = Payments::learn((0..200).map(|_| {
+        let paid = earlier.gen_bool(0.9);
+        (0, paid.then(|| scale(earlier.gen_range(5_000..=90_000))))
+    }));
     let volume = Volume {
         anchor_ms: start - OPENS_AT_HOUR * slot_ms,
         slot_ms,
         sales: profile,
         days: 1,
+        payments,
     };
     let rig = Arc::new(
         Rig::start_with(RigOptions {
-            budget: BUDGET,
+            budget: day.budget,
             reserve: RESERVE,
-            sim_quota: BUDGET,
+            sim_quota: day.budget,
             schedule: Schedule::scaled(u32::try_from(k).unwrap()),
             volume: Some(volume),
             ..RigOptions::default()

@@ -4,10 +4,15 @@
 //!
 //! Why: at the full cadence a sale costs about six checks, so a 100-check token lasts about 16
 //! sales. When the forecast fits the budget nothing changes; when it does not, each sale gets
-//! a few checks spread over its first two minutes and no late rechecks, and when there are fewer checks
-//! left than sales, automatic rounds are spread over the rest of the day. Every round is one
-//! md5-list call covering every pending sale, and the cashier's key (one check when the
-//! customer shows the paid screen) does the rest.
+//! a few checks and no late rechecks, and when there are fewer checks left than sales,
+//! automatic rounds are spread over the rest of the day. Every round is one md5-list call
+//! covering every pending sale, and the cashier's key (one check when the customer shows the
+//! paid screen) does the rest.
+//!
+//! A paid sale stops costing checks once its payment is seen, so its few checks are placed at
+//! equal shares of the shop's own payment times ([`Payments`], learned like the volume): each
+//! check then sees as many payments as any other, and a sale costs about half its checks on
+//! average. The pace affords as many checks per sale as that expected cost allows.
 
 use crate::schedule::Schedule;
 
@@ -23,6 +28,58 @@ pub struct Volume {
     pub sales: Vec<u32>,
     /// How many days were counted.
     pub days: u32,
+    /// How long the shop's customers took to pay its QRs over those days.
+    pub payments: Payments,
+}
+
+/// When customers pay, learned from the shop's past KHQR sales: the time from each QR's
+/// creation to the payment Bakong recorded (`createdDateMs`), and how many QRs were shown.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Payments {
+    /// Payment delays (ms), ascending.
+    pub delays_ms: Vec<i64>,
+    /// QRs shown, paid or not.
+    pub qrs: u32,
+}
+
+/// Fewer QRs than this say too little about a shop's customers to plan by.
+const PAYMENTS_TO_LEARN_FROM: u32 = 10;
+
+impl Payments {
+    /// Learns from `(qr_created_ms, paid_created_ms)` of past QRs (`None`: never paid). Delays
+    /// come from two clocks (ours and Bakong's), so a negative one counts as paid at once.
+    pub fn learn(qrs: impl IntoIterator<Item = (i64, Option<i64>)>) -> Payments {
+        let mut payments = Payments::default();
+        for (shown_ms, paid_ms) in qrs {
+            payments.qrs = payments.qrs.saturating_add(1);
+            if let Some(paid_ms) = paid_ms {
+                payments
+                    .delays_ms
+                    .push(paid_ms.saturating_sub(shown_ms).max(0));
+            }
+        }
+        payments.delays_ms.sort_unstable();
+        payments
+    }
+
+    /// The share of QRs paid, per mille; `None` until enough QRs were seen.
+    pub fn paid_per_mille(&self) -> Option<u32> {
+        if self.qrs < PAYMENTS_TO_LEARN_FROM {
+            return None;
+        }
+        let paid = u64::try_from(self.delays_ms.len()).unwrap_or(u64::MAX);
+        let share = paid.saturating_mul(1_000) / u64::from(self.qrs);
+        Some(u32::try_from(share.min(1_000)).unwrap_or(1_000))
+    }
+
+    /// The delays the schedule places checks at; empty until enough QRs were seen.
+    pub fn learned_delays(&self) -> &[i64] {
+        if self.paid_per_mille().is_some() {
+            &self.delays_ms
+        } else {
+            &[]
+        }
+    }
 }
 
 /// What the rest of the day holds, as [`Volume::outlook`] sees it.
@@ -48,6 +105,7 @@ impl Volume {
             slot_ms: HOUR_MS,
             sales: vec![0; HOUR_SLOTS],
             days: days.max(1),
+            payments: Payments::default(),
         };
         for at in sale_times {
             let slot = volume.slot_of(at);
@@ -124,13 +182,16 @@ impl Pace {
     /// The pace for a day with `regular_left` regular checks left, the `outlook` of the
     /// shop's usual volume, `pending` sales open now, and `full_cost` checks a sale costs at
     /// the full cadence. `batched`: one md5-list call covers every sale in a round, so a
-    /// round costs one check; otherwise each sale checked costs one.
+    /// round costs one check; otherwise each sale checked costs one. `paid_per_mille`: the
+    /// share of the shop's QRs that get paid, when learned; it lets a sale have more checks
+    /// than its share of the budget, since a paid sale stops costing once seen.
     pub fn plan(
         regular_left: u32,
         outlook: Outlook,
         pending: usize,
         full_cost: u32,
         batched: bool,
+        paid_per_mille: Option<u32>,
     ) -> Pace {
         let sales = outlook
             .sales
@@ -141,8 +202,17 @@ impl Pace {
         }
         let per_sale = regular_left / sales;
         if per_sale >= 1 {
+            let affordable = paid_per_mille.map_or(per_sale, |paid| {
+                (per_sale..=full_cost)
+                    .take_while(|&checks| {
+                        expected_cost_x2000(checks, paid).saturating_mul(u64::from(sales))
+                            <= u64::from(regular_left) * 2_000
+                    })
+                    .last()
+                    .unwrap_or(per_sale)
+            });
             return Pace {
-                regular_per_sale: Some(per_sale),
+                regular_per_sale: Some(affordable),
                 late_rechecks: false,
                 round_gap_ms: 0,
             };
@@ -160,6 +230,14 @@ impl Pace {
             round_gap_ms: outlook.horizon_ms.max(0) / i64::from(rounds),
         }
     }
+}
+
+/// What a sale is expected to cost, times 2,000, with `checks` regular checks at equal shares
+/// of the payment times and `paid_per_mille` of QRs paid: a paid sale is seen at any of its
+/// checks alike, (checks + 1) / 2 on average; an unpaid one costs them all.
+fn expected_cost_x2000(checks: u32, paid_per_mille: u32) -> u64 {
+    let (checks, paid) = (u64::from(checks), u64::from(paid_per_mille.min(1_000)));
+    paid * (checks + 1) + 2 * (1_000 - paid) * checks
 }
 
 impl Schedule {
@@ -201,6 +279,7 @@ mod tests {
             slot_ms: HOUR_MS,
             sales,
             days: 7,
+            payments: Payments::default(),
         }
     }
 
@@ -252,7 +331,7 @@ mod tests {
             sales: 10,
             horizon_ms: HOUR_MS,
         };
-        assert_eq!(Pace::plan(90, outlook, 1, 6, true), Pace::FULL);
+        assert_eq!(Pace::plan(90, outlook, 1, 6, true, None), Pace::FULL);
     }
 
     #[test]
@@ -261,7 +340,7 @@ mod tests {
             sales: 30,
             horizon_ms: 10 * HOUR_MS,
         };
-        let pace = Pace::plan(90, outlook, 1, 6, true);
+        let pace = Pace::plan(90, outlook, 1, 6, true, None);
         assert_eq!(
             pace,
             Pace {
@@ -295,20 +374,66 @@ mod tests {
     }
 
     #[test]
+    fn a_learned_paid_share_affords_more_checks_than_an_even_split_of_the_budget() {
+        let outlook = Outlook {
+            sales: 30,
+            horizon_ms: 10 * HOUR_MS,
+        };
+        let checks = |paid| Pace::plan(90, outlook, 1, 6, true, paid).regular_per_sale;
+        // 90 checks for 30 sales: 3 each if every sale used them all…
+        assert_eq!(checks(None), Some(3));
+        assert_eq!(checks(Some(0)), Some(3));
+        // …but with 9 in 10 paid and seen halfway through their checks on average, 4 fit
+        // (expected 2.65 a sale), 5 would not (3.2)…
+        assert_eq!(checks(Some(900)), Some(4));
+        // …and with every QR paid, 5 (3.0 a sale).
+        assert_eq!(checks(Some(1_000)), Some(5));
+        // Never more than the full cadence's first minute.
+        let easy = Outlook {
+            sales: 16,
+            horizon_ms: HOUR_MS,
+        };
+        assert_eq!(
+            Pace::plan(90, easy, 1, 6, true, Some(1_000)).regular_per_sale,
+            Some(6)
+        );
+    }
+
+    #[test]
+    fn the_paid_share_and_delays_are_learned_from_qrs_only_once_there_are_enough() {
+        let few = Payments::learn([(0, Some(5_000)), (1_000, None)]);
+        assert_eq!(few.paid_per_mille(), None);
+        assert!(few.learned_delays().is_empty());
+        // Two clocks: a payment stamped before its QR counts as paid at once.
+        let qrs = (0..20).map(|n| {
+            (
+                n * 1_000,
+                (n % 4 != 0).then_some(n * 1_000 + 30_000 - n * 2_000),
+            )
+        });
+        let learned = Payments::learn(qrs);
+        assert_eq!(learned.qrs, 20);
+        assert_eq!(learned.paid_per_mille(), Some(750));
+        assert_eq!(learned.learned_delays().len(), 15);
+        assert_eq!(learned.learned_delays().first(), Some(&0));
+        assert!(learned.learned_delays().windows(2).all(|w| w[0] <= w[1]));
+    }
+
+    #[test]
     fn fewer_checks_than_sales_spread_the_rounds_over_the_rest_of_the_day() {
         let outlook = Outlook {
             sales: 120,
             horizon_ms: 10 * HOUR_MS,
         };
-        let batched = Pace::plan(60, outlook, 2, 6, true);
+        let batched = Pace::plan(60, outlook, 2, 6, true, None);
         assert_eq!(batched.round_gap_ms, 10 * HOUR_MS / 60);
         assert_eq!(batched.regular_per_sale, Some(1));
         assert!(!batched.late_rechecks);
         // Single checks cost one per pending sale, so rounds are further apart.
-        let single = Pace::plan(60, outlook, 3, 6, false);
+        let single = Pace::plan(60, outlook, 3, 6, false, None);
         assert_eq!(single.round_gap_ms, 10 * HOUR_MS / 20);
         // As the budget runs down the rounds thin out, until the last check.
-        let last = Pace::plan(1, outlook, 1, 6, true);
+        let last = Pace::plan(1, outlook, 1, 6, true, None);
         assert_eq!(last.round_gap_ms, 10 * HOUR_MS);
     }
 
@@ -318,8 +443,11 @@ mod tests {
             sales: 0,
             horizon_ms: 0,
         };
-        assert_eq!(Pace::plan(5, closed, 1, 6, true).regular_per_sale, Some(5));
-        assert_eq!(Pace::plan(6, closed, 1, 6, true), Pace::FULL);
+        assert_eq!(
+            Pace::plan(5, closed, 1, 6, true, None).regular_per_sale,
+            Some(5)
+        );
+        assert_eq!(Pace::plan(6, closed, 1, 6, true, None), Pace::FULL);
     }
 
     #[test]

@@ -83,6 +83,9 @@ pub struct Schedule {
     /// At most this many regular checks per sale (the first ones); `None`: no limit. Set by
     /// [`Schedule::paced`] when the day's budget is tight.
     pub regular_limit: Option<u32>,
+    /// The shop's customers' payment delays, ascending ([`crate::pace::Payments`]); a limited
+    /// number of regular checks is placed at equal shares of them. Empty: not learned yet.
+    pub pay_delays_ms: Vec<i64>,
 }
 
 impl Default for Schedule {
@@ -99,6 +102,7 @@ impl Default for Schedule {
             backoff_max_ms: 300_000,
             quota_pause_ms: 15 * 60_000,
             regular_limit: None,
+            pay_delays_ms: Vec::new(),
         }
     }
 }
@@ -124,6 +128,7 @@ impl Schedule {
             backoff_max_ms: div(s.backoff_max_ms),
             quota_pause_ms: div(s.quota_pause_ms),
             regular_limit: s.regular_limit,
+            pay_delays_ms: s.pay_delays_ms,
         }
     }
 
@@ -215,9 +220,10 @@ impl Schedule {
     }
 
     /// Offsets from creation of the regular checks of a QR living `lifetime_ms`, ascending.
-    /// With a [`Schedule::regular_limit`] of `n`, the `n` checks are spread over the ladder's
-    /// first two minutes (when most customers pay) rather than bunched at its start, so a
-    /// payment in that window is still seen before the final check.
+    /// With a [`Schedule::regular_limit`] of `n`, the `n` checks go where they see the most
+    /// payments: at `n` equal shares of the shop's learned payment delays (the last at the
+    /// 99th percentile, so one slow customer does not pull it late), or, before any were
+    /// learned, spread over the ladder's first two minutes, when most customers pay.
     fn regular_offsets(&self, lifetime_ms: i64) -> Vec<i64> {
         let early_end = self.early_offsets_ms.last().copied().unwrap_or(0);
         let grown = std::iter::successors(Some(early_end), move |&age| {
@@ -236,6 +242,9 @@ impl Schedule {
             return all;
         };
         let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+        if !self.pay_delays_ms.is_empty() {
+            return at_equal_shares(&self.pay_delays_ms, limit, lifetime_ms);
+        }
         let window = all
             .iter()
             .take_while(|&&offset| offset <= early_end.saturating_mul(2))
@@ -276,6 +285,22 @@ impl Schedule {
             detected_after_ms: None,
         }
     }
+}
+
+/// `checks` offsets at equal shares of `delays` (ascending): the i-th at the i/checks
+/// quantile, capped at the 99th percentile; repeated or past-lifetime offsets dropped.
+fn at_equal_shares(delays: &[i64], checks: usize, lifetime_ms: i64) -> Vec<i64> {
+    let n = delays.len();
+    let mut offsets: Vec<i64> = (1..=checks)
+        .filter_map(|i| {
+            let share_x100 = (i * 100 / checks.max(1)).min(99);
+            let rank = (n * share_x100).div_ceil(100).clamp(1, n);
+            delays.get(rank - 1).map(|&delay| delay.max(1))
+        })
+        .filter(|&offset| offset < lifetime_ms)
+        .collect();
+    offsets.dedup();
+    offsets
 }
 
 /// The result of [`Schedule::simulate`].
@@ -472,6 +497,72 @@ mod tests {
             let sim = schedule.simulate(FIVE_MIN, Some(paid));
             assert!(sim.checks <= 6, "paid at {paid}: {sim:?}");
         }
+    }
+
+    /// Payments every 100 ms of `from..=to` played through `schedule`: the most checks a
+    /// sale cost, the total, and the longest wait from payment to the check that saw it.
+    fn sweep(schedule: &Schedule, from: i64, to: i64) -> (u32, u32, i64) {
+        (from..=to)
+            .step_by(100)
+            .map(|paid| {
+                let sim = schedule.simulate(FIVE_MIN, Some(paid));
+                (sim.checks, sim.detected_after_ms.unwrap_or(i64::MAX) - paid)
+            })
+            .fold((0, 0, 0), |(most, total, wait), (checks, waited)| {
+                (most.max(checks), total + checks, wait.max(waited))
+            })
+    }
+
+    #[test]
+    fn few_checks_sit_at_equal_shares_of_the_learned_payment_times() {
+        // The shop's customers paid 5–90 s after the QR, evenly.
+        let learned = Schedule {
+            regular_limit: Some(4),
+            pay_delays_ms: (5..=90).map(|s| s * 1_000).collect(),
+            ..Schedule::default()
+        };
+        let offsets = learned.regular_offsets(FIVE_MIN);
+        assert_eq!(offsets, [26_000, 47_000, 69_000, 90_000]);
+        // Four checks see every payment of that window within 22 s: no later than the full
+        // cadence's six first-minute checks at their worst (22.9 s), for under half the cost.
+        let (most, total, worst) = sweep(&learned, 5_000, 90_000);
+        assert_eq!(most, 4);
+        assert!(worst <= 22_000, "worst wait {worst} ms");
+        let (_, full_total, full_worst) = sweep(&Schedule::default(), 5_000, 60_000);
+        assert!(full_worst >= 22_900, "{full_worst}");
+        let payments = (5_000..=90_000).step_by(100).count();
+        let full_payments = (5_000..=60_000).step_by(100).count();
+        assert!(total * 100 / u32::try_from(payments).unwrap() <= 260);
+        assert!(full_total * 100 / u32::try_from(full_payments).unwrap() >= 450);
+        // Until payments are learned, the limit spreads over the ladder's first two minutes.
+        let unlearned = Schedule {
+            regular_limit: Some(4),
+            ..Schedule::default()
+        };
+        assert_eq!(
+            unlearned.regular_offsets(FIVE_MIN),
+            [6_000, 17_000, 38_000, 91_500]
+        );
+    }
+
+    #[test]
+    fn one_slow_customer_does_not_pull_the_last_check_late() {
+        let mut delays: Vec<i64> = (1..=99).map(|n| n * 600).collect();
+        delays.push(280_000);
+        let schedule = Schedule {
+            regular_limit: Some(2),
+            pay_delays_ms: delays,
+            ..Schedule::default()
+        };
+        assert_eq!(schedule.regular_offsets(FIVE_MIN), [30_000, 59_400]);
+        // Offsets past the QR's life are dropped, and a repeated one counts once.
+        let bunched = Schedule {
+            regular_limit: Some(3),
+            pay_delays_ms: vec![4_000; 20],
+            ..Schedule::default()
+        };
+        assert_eq!(bunched.regular_offsets(FIVE_MIN), [4_000]);
+        assert_eq!(bunched.regular_offsets(3_000), Vec::<i64>::new());
     }
 
     #[test]

@@ -32,7 +32,7 @@ use pos_store::{Sale, SaleId};
 use tokio::sync::{broadcast, mpsc, oneshot, watch};
 
 use crate::clock::Clock;
-use crate::pace::{Pace, Volume};
+use crate::pace::{Pace, Payments, Volume};
 use crate::schedule::{Budget, CheckKind, Phase, Schedule};
 use crate::store::StoreHandle;
 use crate::views::{CannotVerifyReason, PosEvent, RecheckView, SaleView, Verification};
@@ -248,10 +248,14 @@ impl Watcher {
             daily: shared.config.bakong.daily_check_budget,
             reserve: shared.config.bakong.check_reserve,
         };
+        let mut base = schedule;
+        if let Some(volume) = &volume {
+            base.pay_delays_ms = volume.payments.learned_delays().to_vec();
+        }
         Watcher {
             shared,
-            base: schedule.clone(),
-            schedule,
+            schedule: base.clone(),
+            base,
             pace: Pace::FULL,
             given_volume: volume.is_some(),
             volume,
@@ -384,11 +388,19 @@ impl Watcher {
         };
         match self.shared.store.run(move |s| s.sales(&query)).await {
             Ok(sales) => {
-                self.volume = Some(Volume::learn(
+                let mut volume = Volume::learn(
                     anchor.from_ms,
                     VOLUME_DAYS,
                     sales.iter().map(|sale| sale.created_ms),
-                ));
+                );
+                // Cash sales show no QR, so they say nothing about when customers pay.
+                volume.payments =
+                    Payments::learn(sales.iter().filter(|s| !s.qr.is_empty()).map(|sale| {
+                        let paid = sale.payment.as_ref().and_then(|p| p.created_ms);
+                        (sale.created_ms, paid)
+                    }));
+                self.base.pay_delays_ms = volume.payments.learned_delays().to_vec();
+                self.volume = Some(volume);
             }
             Err(error) => self.shared.set_last_error(error.to_string()),
         }
@@ -416,14 +428,19 @@ impl Watcher {
             |v| v.outlook(now),
         );
         let batched = now >= self.list_usable_at;
+        let paid_per_mille = self
+            .volume
+            .as_ref()
+            .and_then(|v| v.payments.paid_per_mille());
         let pace = Pace::plan(
             regular_left,
             outlook,
             pending,
             self.base.full_cost(),
             batched,
+            paid_per_mille,
         );
-        if pace != self.pace {
+        if pace != self.pace || self.schedule.pay_delays_ms != self.base.pay_delays_ms {
             tracing::info!(?pace, regular_left, ?outlook, "check pace");
             self.pace = pace;
             self.schedule = self.base.paced(&pace);
