@@ -82,6 +82,26 @@ impl Payments {
     }
 }
 
+/// How often the cashier presses "customer shows paid" today: each press is one more check
+/// for its sale. Starts from a prior of one press in two QRs, so the first sales of a day are
+/// not planned as if the key were free.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct KeyUse {
+    /// QRs shown today.
+    pub qrs: u32,
+    /// Key presses today.
+    pub keys: u32,
+}
+
+impl KeyUse {
+    /// Presses per QR, per mille.
+    pub fn per_mille(&self) -> u32 {
+        let presses = u64::from(self.keys).saturating_add(1).saturating_mul(1_000);
+        let share = presses / u64::from(self.qrs).saturating_add(2);
+        u32::try_from(share.min(1_000)).unwrap_or(1_000)
+    }
+}
+
 /// What the rest of the day holds, as [`Volume::outlook`] sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Outlook {
@@ -184,7 +204,8 @@ impl Pace {
     /// the full cadence. `batched`: one md5-list call covers every sale in a round, so a
     /// round costs one check; otherwise each sale checked costs one. `paid_per_mille`: the
     /// share of the shop's QRs that get paid, when learned; it lets a sale have more checks
-    /// than its share of the budget, since a paid sale stops costing once seen.
+    /// than its share of the budget, since a paid sale stops costing once seen. `keys`: the
+    /// key presses, each one more check.
     pub fn plan(
         regular_left: u32,
         outlook: Outlook,
@@ -192,6 +213,7 @@ impl Pace {
         full_cost: u32,
         batched: bool,
         paid_per_mille: Option<u32>,
+        keys: KeyUse,
     ) -> Pace {
         let sales = outlook
             .sales
@@ -205,8 +227,9 @@ impl Pace {
             let affordable = paid_per_mille.map_or(per_sale, |paid| {
                 (per_sale..=full_cost)
                     .take_while(|&checks| {
-                        expected_cost_x2000(checks, paid).saturating_mul(u64::from(sales))
-                            <= u64::from(regular_left) * 2_000
+                        let per_sale =
+                            expected_cost_x2000(checks, paid) + u64::from(keys.per_mille()) * 2;
+                        per_sale.saturating_mul(u64::from(sales)) <= u64::from(regular_left) * 2_000
                     })
                     .last()
                     .unwrap_or(per_sale)
@@ -331,7 +354,10 @@ mod tests {
             sales: 10,
             horizon_ms: HOUR_MS,
         };
-        assert_eq!(Pace::plan(90, outlook, 1, 6, true, None), Pace::FULL);
+        assert_eq!(
+            Pace::plan(90, outlook, 1, 6, true, None, KeyUse::default()),
+            Pace::FULL
+        );
     }
 
     #[test]
@@ -340,7 +366,7 @@ mod tests {
             sales: 30,
             horizon_ms: 10 * HOUR_MS,
         };
-        let pace = Pace::plan(90, outlook, 1, 6, true, None);
+        let pace = Pace::plan(90, outlook, 1, 6, true, None, KeyUse::default());
         assert_eq!(
             pace,
             Pace {
@@ -379,24 +405,35 @@ mod tests {
             sales: 30,
             horizon_ms: 10 * HOUR_MS,
         };
-        let checks = |paid| Pace::plan(90, outlook, 1, 6, true, paid).regular_per_sale;
+        let checks = |paid, keys| Pace::plan(90, outlook, 1, 6, true, paid, keys).regular_per_sale;
+        let never_pressed = KeyUse { qrs: 98, keys: 0 };
         // 90 checks for 30 sales: 3 each if every sale used them all…
-        assert_eq!(checks(None), Some(3));
-        assert_eq!(checks(Some(0)), Some(3));
+        assert_eq!(checks(None, never_pressed), Some(3));
+        assert_eq!(checks(Some(0), never_pressed), Some(3));
         // …but with 9 in 10 paid and seen halfway through their checks on average, 4 fit
-        // (expected 2.65 a sale), 5 would not (3.2)…
-        assert_eq!(checks(Some(900)), Some(4));
-        // …and with every QR paid, 5 (3.0 a sale).
-        assert_eq!(checks(Some(1_000)), Some(5));
+        // (expected 2.66 a sale), 5 would not (3.21)…
+        assert_eq!(checks(Some(900), never_pressed), Some(4));
+        // …unless the cashier presses the key on half the QRs (or nothing is known yet
+        // today): each press is one more check, 3.15 a sale at 4.
+        assert_eq!(checks(Some(900), KeyUse { qrs: 40, keys: 20 }), Some(3));
+        assert_eq!(checks(Some(900), KeyUse::default()), Some(3));
         // Never more than the full cadence's first minute.
         let easy = Outlook {
             sales: 16,
             horizon_ms: HOUR_MS,
         };
         assert_eq!(
-            Pace::plan(90, easy, 1, 6, true, Some(1_000)).regular_per_sale,
+            Pace::plan(90, easy, 1, 6, true, Some(1_000), never_pressed).regular_per_sale,
             Some(6)
         );
+    }
+
+    #[test]
+    fn key_use_starts_at_one_press_in_two_qrs_and_follows_the_day() {
+        assert_eq!(KeyUse::default().per_mille(), 500);
+        assert_eq!(KeyUse { qrs: 48, keys: 0 }.per_mille(), 20);
+        assert_eq!(KeyUse { qrs: 18, keys: 18 }.per_mille(), 950);
+        assert_eq!(KeyUse { qrs: 0, keys: 9 }.per_mille(), 1_000);
     }
 
     #[test]
@@ -425,15 +462,15 @@ mod tests {
             sales: 120,
             horizon_ms: 10 * HOUR_MS,
         };
-        let batched = Pace::plan(60, outlook, 2, 6, true, None);
+        let batched = Pace::plan(60, outlook, 2, 6, true, None, KeyUse::default());
         assert_eq!(batched.round_gap_ms, 10 * HOUR_MS / 60);
         assert_eq!(batched.regular_per_sale, Some(1));
         assert!(!batched.late_rechecks);
         // Single checks cost one per pending sale, so rounds are further apart.
-        let single = Pace::plan(60, outlook, 3, 6, false, None);
+        let single = Pace::plan(60, outlook, 3, 6, false, None, KeyUse::default());
         assert_eq!(single.round_gap_ms, 10 * HOUR_MS / 20);
         // As the budget runs down the rounds thin out, until the last check.
-        let last = Pace::plan(1, outlook, 1, 6, true, None);
+        let last = Pace::plan(1, outlook, 1, 6, true, None, KeyUse::default());
         assert_eq!(last.round_gap_ms, 10 * HOUR_MS);
     }
 
@@ -444,10 +481,13 @@ mod tests {
             horizon_ms: 0,
         };
         assert_eq!(
-            Pace::plan(5, closed, 1, 6, true, None).regular_per_sale,
+            Pace::plan(5, closed, 1, 6, true, None, KeyUse::default()).regular_per_sale,
             Some(5)
         );
-        assert_eq!(Pace::plan(6, closed, 1, 6, true, None), Pace::FULL);
+        assert_eq!(
+            Pace::plan(6, closed, 1, 6, true, None, KeyUse::default()),
+            Pace::FULL
+        );
     }
 
     #[test]

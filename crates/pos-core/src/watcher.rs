@@ -32,7 +32,7 @@ use pos_store::{Sale, SaleId};
 use tokio::sync::{broadcast, mpsc, oneshot, watch};
 
 use crate::clock::Clock;
-use crate::pace::{Pace, Payments, Volume};
+use crate::pace::{KeyUse, Pace, Payments, Volume};
 use crate::schedule::{Budget, CheckKind, Phase, Schedule};
 use crate::store::StoreHandle;
 use crate::views::{CannotVerifyReason, PosEvent, RecheckView, SaleView, Verification};
@@ -231,6 +231,9 @@ struct Watcher {
     volume: Option<Volume>,
     given_volume: bool,
     learned_on: Option<pos_store::NaiveDate>,
+    /// Today's QRs and key presses, for the pace; `keys_on` is their shop day.
+    keys: KeyUse,
+    keys_on: Option<pos_store::NaiveDate>,
     /// When a round last spent a check, so paced rounds keep their gap.
     last_round_ms: Option<i64>,
     budget: Budget,
@@ -260,6 +263,8 @@ impl Watcher {
             given_volume: volume.is_some(),
             volume,
             learned_on: None,
+            keys: KeyUse::default(),
+            keys_on: None,
             last_round_ms: None,
             budget,
             sales: BTreeMap::new(),
@@ -288,13 +293,19 @@ impl Watcher {
             tokio::select! {
                 command = commands.recv() => match command {
                     None => return,
-                    Some(Command::Track(sale)) => self.track(&sale),
+                    Some(Command::Track(sale)) => {
+                        if !self.sales.contains_key(&sale.id) && sale.status == SaleStatus::Pending {
+                            self.tally_today(now).qrs += 1;
+                        }
+                        self.track(&sale);
+                    }
                     Some(Command::Recheck(reply)) => {
                         let report = self.round(true).await;
                         let _ = reply.send(report);
                     }
                     Some(Command::WhenIdle(reply)) => self.idle_waiters.push(reply),
                     Some(Command::CheckNow(id, reply)) => {
+                        self.tally_today(now).keys += 1;
                         let answer = self.check_now(id).await;
                         let _ = reply.send(answer);
                     }
@@ -322,6 +333,16 @@ impl Watcher {
             }
             Err(error) => self.shared.set_last_error(error.to_string()),
         }
+    }
+
+    /// Today's key tally, started afresh on a new shop day.
+    fn tally_today(&mut self, now: i64) -> &mut KeyUse {
+        let today = self.shared.day(now);
+        if self.keys_on != Some(today) {
+            self.keys_on = Some(today);
+            self.keys = KeyUse::default();
+        }
+        &mut self.keys
     }
 
     fn track(&mut self, sale: &Sale) {
@@ -439,6 +460,7 @@ impl Watcher {
             self.base.full_cost(),
             batched,
             paid_per_mille,
+            *self.tally_today(now),
         );
         if pace != self.pace || self.schedule.pay_delays_ms != self.base.pay_delays_ms {
             tracing::info!(?pace, regular_left, ?outlook, "check pace");
