@@ -228,7 +228,11 @@ impl Shop {
     }
 
     /// The results for `terminal_id`'s sales after row `after_id`, in order.
-    pub async fn check_results(&self, terminal_id: &str, after_id: i64) -> Result<Vec<CheckResult>> {
+    pub async fn check_results(
+        &self,
+        terminal_id: &str,
+        after_id: i64,
+    ) -> Result<Vec<CheckResult>> {
         let rows = self
             .client
             .query(
@@ -295,7 +299,9 @@ impl Shop {
             .await?;
         let mut shop = Shop { client };
         crate::schema::migrate(&mut shop.client).await?;
-        shop.client.batch_execute(&format!("LISTEN {CHANNEL}")).await?;
+        shop.client
+            .batch_execute(&format!("LISTEN {CHANNEL}"))
+            .await?;
         Ok((shop, rx))
     }
 }

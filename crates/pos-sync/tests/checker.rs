@@ -97,31 +97,61 @@ async fn a_result_ends_a_pending_check_once_from_the_holder_only_and_is_notified
     t1.add_pending_check(&pending("T1", 7)).await.unwrap(); // a repeat is a no-op
     t1.add_pending_check(&pending("T1", 8)).await.unwrap();
     // A counter registers its own sales only.
-    assert!(refused(t2.add_pending_check(&pending("T1", 9)).await.unwrap_err()));
+    assert!(refused(
+        t2.add_pending_check(&pending("T1", 9)).await.unwrap_err()
+    ));
     let open = t2.open_checks(0, 100).await.unwrap();
     assert_eq!(open, vec![pending("T1", 7), pending("T1", 8)]);
 
-    t2.claim_checker("T2", Duration::from_secs(10)).await.unwrap();
+    t2.claim_checker("T2", Duration::from_secs(10))
+        .await
+        .unwrap();
     // T3 does not hold the lease: its result is not taken.
-    assert!(!t3.add_check_result("T3", "T1", 7, &paid(5_000)).await.unwrap());
+    assert!(!t3
+        .add_check_result("T3", "T1", 7, &paid(5_000))
+        .await
+        .unwrap());
     // Nor can it write as T2.
-    assert!(refused(t3.add_check_result("T2", "T1", 7, &paid(5_000)).await.unwrap_err()));
+    assert!(refused(
+        t3.add_check_result("T2", "T1", 7, &paid(5_000))
+            .await
+            .unwrap_err()
+    ));
     // Nor close another counter's sale.
-    assert!(t3.add_check_result("T3", "T1", 8, &Outcome::Closed).await.is_err());
+    assert!(t3
+        .add_check_result("T3", "T1", 8, &Outcome::Closed)
+        .await
+        .is_err());
     // The holder's result ends it, once.
-    assert!(t2.add_check_result("T2", "T1", 7, &paid(5_000)).await.unwrap());
-    assert!(!t2.add_check_result("T2", "T1", 7, &Outcome::Failed).await.unwrap());
+    assert!(t2
+        .add_check_result("T2", "T1", 7, &paid(5_000))
+        .await
+        .unwrap());
+    assert!(!t2
+        .add_check_result("T2", "T1", 7, &Outcome::Failed)
+        .await
+        .unwrap());
     let heard = tokio::time::timeout(Duration::from_secs(2), t1_hears.recv())
         .await
         .unwrap();
     assert_eq!(heard.as_deref(), Some("T1"));
     let results = t1.check_results("T1", 0).await.unwrap();
     assert_eq!(results.len(), 1);
-    assert_eq!((results[0].sale_id, results[0].checked_by.as_str()), (7, "T2"));
+    assert_eq!(
+        (results[0].sale_id, results[0].checked_by.as_str()),
+        (7, "T2")
+    );
     assert_eq!(results[0].outcome, paid(5_000));
-    assert!(t1.check_results("T1", results[0].id).await.unwrap().is_empty());
+    assert!(t1
+        .check_results("T1", results[0].id)
+        .await
+        .unwrap()
+        .is_empty());
     // The owner closes its other sale; no check is open any more.
-    assert!(t1.add_check_result("T1", "T1", 8, &Outcome::Closed).await.unwrap());
+    assert!(t1
+        .add_check_result("T1", "T1", 8, &Outcome::Closed)
+        .await
+        .unwrap());
     assert!(t2.open_checks(0, 100).await.unwrap().is_empty());
     // Results are never edited, even by the tables' owner.
     let (admin, link) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
