@@ -20,12 +20,13 @@ use pos_bakong::{CheckOutcome, Transaction, MAX_LIST};
 use pos_domain::SaleStatus;
 use pos_store::{PaymentDetails, SaleId};
 use pos_sync::{Lease, Outcome, PendingCheck, Shop, ShopDb};
-use tokio::sync::mpsc;
+use tokio::sync::{broadcast, mpsc};
 use tokio::time::Instant;
 
 use super::verdict::details;
 use super::{Command, Shared};
 use crate::schedule::{Budget, CheckKind, Phase, Schedule};
+use crate::views::PosEvent;
 
 /// How long a claim of the checker lease lasts; the holder renews it every [`TICK`], so a dead
 /// or cut-off checker is replaced within this time.
@@ -207,6 +208,9 @@ struct Elected {
 impl Elected {
     async fn run(mut self) {
         let mut link: Option<(Shop, mpsc::UnboundedReceiver<String>)> = None;
+        // A new sale is registered at once, before its first check is due: until then the
+        // watcher would check it itself.
+        let mut sales = self.shared.events.subscribe();
         loop {
             if self.commands.upgrade().is_none() {
                 return;
@@ -228,13 +232,19 @@ impl Elected {
                     Ok(next) => {
                         wake_at = wake_at.min(next);
                         let terminal = &self.shared.config.terminal_id;
-                        // Woken early by a result for this counter.
+                        // Woken early by a result for this counter, or a sale's change.
                         loop {
                             tokio::select! {
                                 note = heard.recv() => match note {
                                     Some(t) if &t == terminal => break,
                                     Some(_) => {}
                                     None => break,
+                                },
+                                event = sales.recv() => match event {
+                                    Ok(PosEvent::SaleUpdated { .. })
+                                    | Err(broadcast::error::RecvError::Lagged(_)) => break,
+                                    Ok(_) => {}
+                                    Err(broadcast::error::RecvError::Closed) => return,
                                 },
                                 () = tokio::time::sleep_until(wake_at) => break,
                             }
