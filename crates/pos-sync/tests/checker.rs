@@ -21,7 +21,7 @@ async fn hub() -> String {
     admin
         .init_hub(
             BudgetRule::new(30, 3, 2).unwrap(),
-            None,
+            Some(&pw),
             &[("T1", &pw), ("T2", &pw), ("T3", &pw)],
         )
         .await
@@ -83,8 +83,35 @@ async fn one_holder_at_a_time_and_another_takes_over_once_the_lease_expires() {
     let taken = t2.claim_checker("T2", ttl).await.unwrap();
     assert_eq!(taken.holder, "T2");
     assert_eq!(taken.term, first.term + 1);
-    // A counter's role claims for its own terminal only.
+    // A counter's role claims for its own terminal only, and the owner's role not at all.
     assert!(refused(t1.claim_checker("T2", ttl).await.unwrap_err()));
+    let owner = Shop::open(&role_url(&url, "owner")).await.unwrap();
+    assert!(refused(owner.claim_checker("T1", ttl).await.unwrap_err()));
+    assert!(refused(
+        owner
+            .add_pending_check(&pending("T1", 1))
+            .await
+            .unwrap_err()
+    ));
+    // Nobody writes the tables but through the functions.
+    let role = format!("{}_T2", db_name(&url));
+    let as_t2 = url.replacen("postgres://pos@", &format!("postgres://{role}@"), 1);
+    let (client, link) = tokio_postgres::connect(&as_t2, tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(link);
+    for sql in [
+        "UPDATE checker_lease SET expires_at = now() + interval '1 day'",
+        "INSERT INTO pending_checks (terminal_id, sale_id, md5, created_ms, expires_ms) \
+         VALUES ('T2', 1, '00000000000000000000000000000001', 1, 2)",
+    ] {
+        let e = client.batch_execute(sql).await.unwrap_err();
+        assert_eq!(
+            e.code(),
+            Some(&tokio_postgres::error::SqlState::INSUFFICIENT_PRIVILEGE),
+            "{sql}: {e}"
+        );
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
