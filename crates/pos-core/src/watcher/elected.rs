@@ -59,12 +59,17 @@ impl Coverage {
         state.until.is_some_and(|until| Instant::now() < until) && state.sales.contains(&id)
     }
 
-    /// Sets what is covered and until when; returns whether a lease covered sales before and
-    /// none does now, so the watcher must plan them again.
-    fn set(&self, sales: &BTreeMap<SaleId, String>, until: Option<Instant>) -> bool {
+    /// Sets what is covered (the registered sales the checker still looks at at `now_ms`:
+    /// not those that expired more than [`HORIZON_MS`] ago) and until when; returns whether a
+    /// lease covered sales before and none does now, so the watcher must plan them again.
+    fn set(&self, sales: &BTreeMap<SaleId, i64>, now_ms: i64, until: Option<Instant>) -> bool {
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
         let lapsed = state.until.is_some() && until.is_none() && !state.sales.is_empty();
-        state.sales = sales.keys().copied().collect();
+        state.sales = sales
+            .iter()
+            .filter(|(_, expires_ms)| **expires_ms > now_ms.saturating_sub(HORIZON_MS))
+            .map(|(id, _)| *id)
+            .collect();
         state.until = until;
         lapsed
     }
@@ -194,8 +199,9 @@ struct Elected {
     db: ShopDb,
     /// Weak, so the watcher still stops when the POS drops its commands.
     commands: mpsc::WeakUnboundedSender<Command>,
-    /// This counter's sales registered in the shop database and not ended, with their md5.
-    registered: BTreeMap<SaleId, String>,
+    /// This counter's sales registered in the shop database and not ended, with when each
+    /// expires.
+    registered: BTreeMap<SaleId, i64>,
     /// The last result row read.
     last_result: i64,
     /// As the checker: when each open check (terminal, sale) last got an answer.
@@ -265,7 +271,11 @@ impl Elected {
 
     /// The link is down: the watcher checks this counter's sales itself again, now.
     fn uncover(&self) {
-        if self.shared.coverage.set(&self.registered, None) {
+        if self
+            .shared
+            .coverage
+            .set(&self.registered, self.shared.now_ms(), None)
+        {
             self.send(Command::Wake);
         }
     }
@@ -284,7 +294,11 @@ impl Elected {
         self.register(shop).await?;
         self.read_results(shop).await?;
         let live = lease.is_live(Instant::now()).then_some(lease.acting_until);
-        if self.shared.coverage.set(&self.registered, live) {
+        if self
+            .shared
+            .coverage
+            .set(&self.registered, self.shared.now_ms(), live)
+        {
             self.send(Command::Wake);
         }
         if !lease.is_held_by(&me, Instant::now()) {
@@ -326,7 +340,7 @@ impl Elected {
                 expires_ms: sale.expires_ms,
             };
             timed(shop.add_pending_check(&check)).await?;
-            self.registered.insert(*id, sale.md5.clone());
+            self.registered.insert(*id, sale.expires_ms);
         }
         let gone: Vec<SaleId> = self
             .registered
@@ -508,6 +522,26 @@ mod tests {
         );
         // A sale answered at its final check needs nothing more from the checker.
         assert_eq!(plan(&s, &[open(-400_000, Some(0))], 0), Plan::Idle);
+    }
+
+    #[test]
+    fn coverage_is_the_registered_sales_the_checker_still_looks_at_while_a_lease_is_live() {
+        let coverage = Coverage::default();
+        let now = 10 * HORIZON_MS;
+        let sales = BTreeMap::from([(SaleId(1), now + 60_000), (SaleId(2), now - HORIZON_MS)]);
+        let live = Instant::now() + Duration::from_secs(60);
+        assert!(!coverage.set(&sales, now, Some(live)));
+        assert!(coverage.covers(SaleId(1)));
+        // Expired an hour ago: the checker leaves it, so its own watcher keeps it.
+        assert!(!coverage.covers(SaleId(2)));
+        assert!(!coverage.covers(SaleId(3)));
+        // The lease lapses: the watcher is told to plan its sales again, once.
+        assert!(coverage.set(&sales, now, None));
+        assert!(!coverage.covers(SaleId(1)));
+        assert!(!coverage.set(&sales, now, None));
+        // A lease known to have ended covers nothing either.
+        assert!(!coverage.set(&sales, now, Some(Instant::now())));
+        assert!(!coverage.covers(SaleId(1)));
     }
 
     #[test]
