@@ -153,6 +153,7 @@ pub fn run() -> ExitCode {
         config,
         options: StartOptions {
             daily_backups: true,
+            shared_checks: true,
             ..StartOptions::default()
         },
     };

@@ -5,7 +5,7 @@
 use std::process::ExitCode;
 
 use clap::Args;
-use pos_core::{CoreError, Pos, PosEvent, Verification};
+use pos_core::{CoreError, Pos, PosEvent, StartOptions, Verification};
 use tokio::sync::broadcast::error::RecvError;
 
 use crate::common::{self, CoreArgs, EXIT_CANNOT_VERIFY, EXIT_OK};
@@ -50,7 +50,12 @@ async fn watch(args: WatchArgs) -> Result<u8, CoreError> {
     let timeout = common::duration_flag(args.timeout.as_deref(), "--timeout")?;
     let config = args.core.load(None)?;
     let tz = config.time_zone;
-    let pos = Pos::start(config).await?;
+    // A watcher that keeps running takes part in the shop's shared checks (with `[shop_db]`).
+    let options = StartOptions {
+        shared_checks: true,
+        ..StartOptions::default()
+    };
+    let pos = Pos::start_with(config, options).await?;
     let mut events = pos.subscribe();
     let idle = {
         let pos = pos.clone();

@@ -54,6 +54,11 @@ pub struct StartOptions {
     /// Back the ledger up once a day from a background task (the app); off by default so
     /// a short CLI command does not start one. Shift closes back up either way.
     pub daily_backups: bool,
+    /// With `[shop_db]`: take part in the shop's shared checks (register pending sales, hear
+    /// their results, and check every counter's sales while elected). For a process that
+    /// keeps running (the app, `watch`); off by default so a short CLI command never becomes
+    /// the shop's checker.
+    pub shared_checks: bool,
 }
 
 impl Default for StartOptions {
@@ -65,6 +70,7 @@ impl Default for StartOptions {
             clock: Arc::new(SystemClock),
             volume: None,
             daily_backups: false,
+            shared_checks: false,
         }
     }
 }
@@ -80,6 +86,8 @@ struct Inner {
     ledger: Ledger,
     commands: Mutex<Option<mpsc::UnboundedSender<Command>>>,
     watcher: Mutex<Option<tokio::task::JoinHandle<()>>>,
+    /// The shop's shared checks, with `[shop_db]` and [`StartOptions::shared_checks`].
+    elected: Option<tokio::task::JoinHandle<()>>,
     demo: Option<Demo>,
     min_lifetime: Duration,
     /// The next bill sequence number per shop day, so a charge needs no extra query.
@@ -152,6 +160,7 @@ impl Pos {
             }),
             pending: pending_tx,
             gate,
+            coverage: watcher::Coverage::default(),
         });
         if let Some(demo) = &demo {
             demo.register_unresolved(&shared.store, &shared.config, shared.now_ms())
@@ -164,6 +173,11 @@ impl Pos {
             shared.events.subscribe(),
         )?;
         let (commands, receiver) = mpsc::unbounded_channel();
+        let elected = if options.shared_checks {
+            watcher::spawn_elected(Arc::clone(&shared), options.schedule.clone(), &commands)?
+        } else {
+            None
+        };
         let task = watcher::spawn(
             Arc::clone(&shared),
             options.schedule,
@@ -177,6 +191,7 @@ impl Pos {
                 ledger,
                 commands: Mutex::new(Some(commands)),
                 watcher: Mutex::new(Some(task)),
+                elected,
                 demo,
                 min_lifetime: options.min_lifetime,
                 next_bill: Mutex::new(None),
@@ -579,6 +594,10 @@ impl Pos {
     /// Other clones then answer [`CoreError::Stopped`];
     /// the demo simulator keeps serving until the last clone is dropped.
     pub async fn shutdown(&self) {
+        if let Some(elected) = &self.inner.elected {
+            // Its lease lapses within its time; another counter takes over.
+            elected.abort();
+        }
         drop(
             self.inner
                 .daily_backups

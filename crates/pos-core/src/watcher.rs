@@ -12,13 +12,17 @@
 //! This module is the task and its state; [`round`] is one round of checks, [`key`] the
 //! cashier's "customer shows paid" check, [`verdict`] the pure decision of what an answer
 //! means for a sale, and [`gate`] the budget each check is counted in: the ledger's, or the
-//! shop's one Bakong budget through the shop database.
+//! shop's one Bakong budget through the shop database. With a shop database, [`elected`] is
+//! the shop's one checker: the counter holding its lease checks every counter's pending sales,
+//! and the others' watchers leave the sales it covers to it.
 
+mod elected;
 mod gate;
 mod key;
 mod round;
 mod verdict;
 
+pub(crate) use elected::{spawn as spawn_elected, Coverage};
 pub(crate) use gate::{for_config as gate_for, CheckGate};
 pub use key::CheckNow;
 
@@ -56,6 +60,8 @@ pub(crate) struct Shared {
     pub pending: watch::Sender<usize>,
     /// Where each check is counted before it is made.
     pub gate: Box<dyn CheckGate>,
+    /// The sales the shop's elected checker covers: automatic rounds leave them to it.
+    pub coverage: Coverage,
 }
 
 /// The watcher's state as the health view shows it.
@@ -146,6 +152,10 @@ pub(crate) enum Command {
     WhenIdle(oneshot::Sender<()>),
     /// The customer shows paid: check this sale now.
     CheckNow(SaleId, oneshot::Sender<Result<CheckNow, CoreError>>),
+    /// The shop's elected checker's answer for this sale: settle it like an own check's.
+    Settle(SaleId, Box<pos_bakong::CheckOutcome>),
+    /// What the elected checker covers changed: plan again.
+    Wake,
 }
 
 /// A sale the watcher looks after.
@@ -188,6 +198,13 @@ impl Watched {
 
     fn is_pending(&self) -> bool {
         matches!(self.phase, Phase::Pending { .. })
+    }
+}
+
+impl Watcher {
+    /// Whether the shop's elected checker checks this sale, so automatic rounds leave it.
+    fn covered(&self, id: SaleId, watched: &Watched) -> bool {
+        watched.is_pending() && self.shared.coverage.covers(id)
     }
 }
 
@@ -309,6 +326,15 @@ impl Watcher {
                         let answer = self.check_now(id).await;
                         let _ = reply.send(answer);
                     }
+                    Some(Command::Settle(id, outcome)) => {
+                        // Only a sale still watched: a result read again after a restart,
+                        // or for a sale settled meanwhile, leaves nothing behind.
+                        if self.sales.contains_key(&id) {
+                            let now = self.shared.now_ms();
+                            self.settle(id, Ok(*outcome), now, Some("shop")).await;
+                        }
+                    }
+                    Some(Command::Wake) => {}
                 },
                 () = tokio::time::sleep(Duration::from_millis(sleep_ms.unsigned_abs())) => {
                     if wake.is_some_and(|at| at <= self.shared.now_ms()) {
@@ -486,7 +512,10 @@ impl Watcher {
         self.plan_pace(now, used);
         let mut earliest: Option<i64> = None;
         let mut starved = false;
-        for watched in self.sales.values() {
+        for (id, watched) in &self.sales {
+            if self.covered(*id, watched) {
+                continue;
+            }
             let next = self
                 .schedule
                 .next_check(watched.phase, watched.last_answered);

@@ -1,7 +1,8 @@
 //! Benchmarks of counters with a shop database, ignored by `cargo test`; they print their
 //! numbers for BENCHMARKS.md. Run:
 //! `cargo test --release -p pos-core --features demo --test shop_bench -- --ignored --nocapture`
-//! (`POS_BENCH_SALES=N` changes the sales per counter, default 200).
+//! (`POS_BENCH_SALES=N` changes the sales per counter, default 200; `bench_elected_checker`
+//! alone: add `bench_elected` before `--`, and `POS_BENCH_CHECKER_SALES=N`, default 40).
 //!
 //! Each counter is a demo-mode `Pos` (its own ledger and in-process simulator, the production
 //! check cadence scaled 200× faster) with `[shop_db]` set, so its watcher spends the shop's one
@@ -229,4 +230,124 @@ async fn bench_counters_selling_into_one_shop_database() {
         five.sales,
         started.elapsed()
     );
+}
+
+/// The elected checker: `counters` counters against one simulator on loopback, each selling
+/// `sales` sales one after the other (the customer paying 4–39 s after the QR, the cadence
+/// scaled 20× faster), with the shop's shared checks on or off. Returns the Bakong calls the
+/// simulator served and the sales.
+async fn elected_run(counters: usize, sales: usize, shared_checks: bool) -> (u64, usize) {
+    const SPEED: u64 = 20;
+    let sim = pos_bakong_sim::start(pos_bakong_sim::SimConfig {
+        email: "dev@example.com".into(),
+        merchant_account: "shop@devb".into(),
+        daily_quota: 1_000_000,
+        ..pos_bakong_sim::SimConfig::default()
+    })
+    .await
+    .unwrap();
+    let url = common::fresh_db();
+    let mut admin = Shop::open(&ShopDb::parse(&url).unwrap()).await.unwrap();
+    let pw = Password::new("counter-pw".into()).unwrap();
+    let terminals: Vec<String> = (1..=counters).map(|i| format!("T{i}")).collect();
+    let roles: Vec<(&str, &Password)> = terminals.iter().map(|t| (t.as_str(), &pw)).collect();
+    let rule = BudgetRule::new(DAILY, u32::try_from(counters).unwrap(), 10).unwrap();
+    admin.init_hub(rule, None, &roles).await.unwrap();
+    let db = db_name(&url).to_owned();
+    let sim = std::sync::Arc::new(sim);
+    let mut tasks = Vec::new();
+    for terminal in &terminals {
+        let dir = tempfile::tempdir().unwrap();
+        let role_url = url.replacen(
+            "postgres://pos@",
+            &format!("postgres://{db}_{terminal}:counter-pw@"),
+            1,
+        );
+        std::fs::write(dir.path().join("shop-db"), role_url).unwrap();
+        std::fs::write(dir.path().join("bakong-token"), sim.token()).unwrap();
+        let config = Config::from_toml(
+            &format!(
+                "terminal_id = \"{terminal}\"\n\
+                 [merchant]\naccount_id = \"shop@devb\"\nname = \"Bench Shop\"\n\
+                 [bakong]\nenvironment = \"custom\"\nbase_url = \"{}\"\n\
+                 email = \"dev@example.com\"\ndaily_check_budget = {DAILY}\n\
+                 [shop_db]\nurl_file = \"shop-db\"\noffline_share = 10\n",
+                sim.url()
+            ),
+            dir.path(),
+        )
+        .unwrap();
+        let pos = Pos::start_with(
+            config,
+            StartOptions {
+                schedule: Schedule::scaled(u32::try_from(SPEED).unwrap()),
+                min_lifetime: Duration::ZERO,
+                shared_checks,
+                ..StartOptions::default()
+            },
+        )
+        .await
+        .unwrap();
+        let sim = std::sync::Arc::clone(&sim);
+        tasks.push(tokio::spawn(async move {
+            let mut events = pos.subscribe();
+            for n in 0..sales {
+                let charge = pos
+                    .charge(ChargeRequest {
+                        amount: format!("{}", 1_000 + n * 100),
+                        currency: Some(Currency::Khr),
+                        ..ChargeRequest::default()
+                    })
+                    .await
+                    .unwrap();
+                sim.register_md5(
+                    &charge.md5,
+                    pos_bakong_sim::QrInfo {
+                        amount: Some(charge.amount),
+                        account: Some("shop@devb".into()),
+                        expires_ms: Some(charge.expires_at_ms),
+                    },
+                )
+                .unwrap();
+                let wait = 4_000 + (n as u64 * 7_919) % 36_000;
+                tokio::time::sleep(Duration::from_millis(wait / SPEED)).await;
+                sim.pay(pos_bakong_sim::PayOptions::new(&charge.md5))
+                    .unwrap();
+                loop {
+                    if let PosEvent::SaleUpdated { sale } = events.recv().await.unwrap() {
+                        if sale.id == charge.sale_id && sale.status == SaleStatus::Paid {
+                            break;
+                        }
+                    }
+                }
+            }
+            pos.shutdown().await;
+            drop(dir);
+        }));
+    }
+    for task in tasks {
+        task.await.unwrap();
+    }
+    let calls = sim.calls("check_transaction_by_md5") + sim.calls("check_transaction_by_md5_list");
+    (calls, counters * sales)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "benchmark: run with --ignored --nocapture"]
+async fn bench_elected_checker_checks_per_sale() {
+    let sales = std::env::var("POS_BENCH_CHECKER_SALES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(40);
+    for (counters, shared) in [(1, true), (5, true), (5, false)] {
+        let started = Instant::now();
+        let (calls, total) = elected_run(counters, sales, shared).await;
+        println!(
+            "{counters} counter(s) x {sales} sales, shared checks {}: {calls} Bakong calls = \
+             {:.2} a sale ({:.1?})",
+            if shared { "on" } else { "off" },
+            calls as f64 / total as f64,
+            started.elapsed(),
+        );
+    }
 }

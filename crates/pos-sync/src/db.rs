@@ -6,7 +6,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use tokio_postgres::config::Host;
-use tokio_postgres::{Client, Config, NoTls};
+use tokio_postgres::{AsyncMessage, Client, Config, NoTls};
 
 use crate::{Result, SyncError};
 
@@ -45,10 +45,23 @@ impl ShopDb {
     /// Opens a connection; its I/O runs on a task of the current tokio runtime and ends when
     /// the returned client is dropped.
     pub async fn connect(&self) -> Result<Client> {
-        let (client, connection) = self.config.connect(NoTls).await?;
+        self.connect_with(|_| {}).await
+    }
+
+    /// [`ShopDb::connect`], handing each message the server sends unasked (a NOTIFY, a notice)
+    /// to `on_message`, which is dropped when the link ends.
+    pub(crate) async fn connect_with(
+        &self,
+        mut on_message: impl FnMut(AsyncMessage) + Send + 'static,
+    ) -> Result<Client> {
+        let (client, mut connection) = self.config.connect(NoTls).await?;
         tokio::spawn(async move {
             // A broken link surfaces as an error on the client's next call; nothing to add here.
-            let _ = connection.await;
+            while let Some(Ok(message)) =
+                std::future::poll_fn(|cx| connection.poll_message(cx)).await
+            {
+                on_message(message);
+            }
         });
         Ok(client)
     }

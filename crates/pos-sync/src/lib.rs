@@ -10,10 +10,13 @@
 //! ([`Shop::paid_totals`], [`Shop::shop_report`]). The shop's one Bakong check budget is
 //! shared through it ([`CheckBudget`], [`Shop::reserve_checks`]), and `hub init` makes its
 //! roles: a counter may add its own terminal's rows only ([`Shop::init_hub`],
-//! [`Shop::add_counter`]).
+//! [`Shop::add_counter`]). One counter at a time, elected through a lease in it, checks every
+//! counter's pending sales and hands each result to the counter that owns the sale
+//! ([`Shop::claim_checker`], [`Shop::open_checks`], [`Shop::check_results`]).
 #![warn(missing_docs)]
 
 mod budget;
+mod checker;
 mod db;
 mod error;
 mod event;
@@ -24,6 +27,7 @@ mod schema;
 mod shop;
 
 pub use budget::{CheckBudget, Reservation, Source, Spent, RESERVE_TIMEOUT};
+pub use checker::{CheckResult, Lease, Outcome, PendingCheck};
 pub use db::ShopDb;
 pub use error::{Result, SyncError};
 pub use hub::{BudgetRule, HubRoles, Password};

@@ -46,6 +46,7 @@ impl Watcher {
         let mut due: Vec<(SaleId, CheckKind, i64)> = self
             .sales
             .iter()
+            .filter(|(id, w)| manual || !self.covered(**id, w))
             .filter_map(|(id, w)| {
                 let due = if manual {
                     // Every sale the schedule still has a check for, now, as if final.
@@ -91,7 +92,7 @@ impl Watcher {
             // Every pending sale rides along: one call costs the same whatever it holds.
             let mut batch = singles.clone();
             for (id, w) in &self.sales {
-                if w.is_pending() && !batch.contains(id) {
+                if w.is_pending() && !batch.contains(id) && (manual || !self.covered(*id, w)) {
                     batch.push(*id);
                 }
             }
@@ -330,7 +331,7 @@ impl Watcher {
     }
 
     /// Logs the answer for one sale and applies its verdict to the ledger.
-    async fn settle(&mut self, id: SaleId, answer: Answer, now: i64, via: Option<&str>) {
+    pub(super) async fn settle(&mut self, id: SaleId, answer: Answer, now: i64, via: Option<&str>) {
         let record = check_record(&answer, now, via);
         if let Err(error) = self
             .shared

@@ -53,16 +53,7 @@ fn payment_events(expected: &Expected<'_>, tx: &Transaction, now: i64) -> Verdic
         .as_deref()
         .is_none_or(|to| to.eq_ignore_ascii_case(expected.payee));
     let matches = tx.amount == expected.amount && payee_ok;
-    let details = PaymentDetails {
-        hash: tx.hash.clone(),
-        payer_account: tx.from_account_id.clone(),
-        payee_account: tx.to_account_id.clone(),
-        amount: tx.amount,
-        created_ms: tx.created_ms,
-        acknowledged_ms: tx.acknowledged_ms,
-        external_ref: tx.external_ref.clone(),
-        instruction_ref: tx.instruction_ref.clone(),
-    };
+    let details = details(tx);
     let mut events = Vec::new();
     if let Phase::Pending { expires_ms, .. } = expected.phase {
         if now > expires_ms && tx.created_ms.is_some_and(|sent| sent > expires_ms) {
@@ -71,6 +62,20 @@ fn payment_events(expected: &Expected<'_>, tx: &Transaction, now: i64) -> Verdic
     }
     events.push((SaleEvent::PaymentReported { matches }, Some(details)));
     events
+}
+
+/// The payment as the ledger (and the shop database's check results) record it.
+pub(crate) fn details(tx: &Transaction) -> PaymentDetails {
+    PaymentDetails {
+        hash: tx.hash.clone(),
+        payer_account: tx.from_account_id.clone(),
+        payee_account: tx.to_account_id.clone(),
+        amount: tx.amount,
+        created_ms: tx.created_ms,
+        acknowledged_ms: tx.acknowledged_ms,
+        external_ref: tx.external_ref.clone(),
+        instruction_ref: tx.instruction_ref.clone(),
+    }
 }
 
 /// Whether a list failure is about the list endpoint (production answers it with a bare
