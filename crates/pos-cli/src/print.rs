@@ -10,10 +10,8 @@ use std::time::Duration;
 
 use clap::{Args, Subcommand, ValueEnum};
 use pos_core::{Config, CoreError, Ledger};
-use pos_domain::{Currency, Money};
 use pos_print::{
-    render, render_report, Bitmap, DeviceTransport, JobOptions, Paid, PaperWidth, PrintError,
-    Printer, ReceiptDoc,
+    render, render_report, Bitmap, DeviceTransport, JobOptions, PaperWidth, PrintError, Printer,
 };
 
 use crate::common::{self, CoreArgs, EXIT_OK};

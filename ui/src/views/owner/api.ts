@@ -60,7 +60,7 @@ export const owner = {
   closeShift: (close: OwnerClose) => call<ZView>("owner_close_shift", { close }),
   // The printer and the customer display (src-tauri/src/printing.rs).
   printerSettings: () => call<PrinterScreen>("owner_printer_settings"),
-  savePrinter: (form: PrinterForm) => call<PrinterScreen>("owner_save_printer", { form }),
+  savePrinter: (form: PrinterForm) => call<PrinterForm>("owner_save_printer", { form }),
   printTestPage: (form: PrinterForm) => call<null>("owner_print_test_page", { form }),
   openDrawer: () => call<boolean>("printer_open_drawer"),
 };
