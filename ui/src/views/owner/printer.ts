@@ -74,7 +74,7 @@ export function mountPrinterSettings(root: HTMLElement, ctx: OwnerContext): void
             "ul",
             { class: "prn-devices", id: "prn-devices" },
             ...screen.devices.map((d) => {
-              const use = h("button", { type: "button", class: "btn btn-secondary" }, ot("prn.use"));
+              const use = h("button", { type: "button", class: "btn btn-secondary btn-small" }, ot("prn.use"));
               use.addEventListener("click", () => {
                 kind.value = d.kind;
                 address.value = d.address;
