@@ -15,8 +15,9 @@ apt_packages=(
   mold
   # Running the app headless, screenshots and WebDriver e2e
   xvfb xauth imagemagick webkit2gtk-driver xdotool fonts-dejavu-core
-  # pos-print's tests read the printed KHQR back with a real QR decoder
-  zbar-tools
+  # pos-print's tests read the printed KHQR back with a real QR decoder, and the printed text
+  # with OCR (English and Khmer)
+  zbar-tools tesseract-ocr tesseract-ocr-eng tesseract-ocr-khm
   # The shop database's tests start their own throwaway PostgreSQL cluster (pos-sync)
   postgresql
 )

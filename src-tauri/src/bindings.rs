@@ -12,8 +12,8 @@ use pos_core::owner::counter::{
     ShiftRow, ZLine, ZView,
 };
 use pos_core::owner::{
-    EndOfDay, ExportResult, FieldError, HistoryEntry, OwnerHealth, OwnerStatus, ReceiptView,
-    RecheckPreview, Settings, TokenStatus,
+    EndOfDay, ExportResult, FieldError, FoundPrinter, HistoryEntry, OwnerHealth, OwnerStatus,
+    PrinterForm, ReceiptView, RecheckPreview, Settings, TokenStatus,
 };
 use pos_core::{
     BackupAttempt, BackupStatus, BackupTrigger, DayReport, ErrorCode, ErrorDetails, ErrorView,
@@ -32,7 +32,7 @@ use crate::customer::CustomerSale;
 use crate::ipc::{
     AppInfo, CannotVerifyReason, ChargeInput, CheckReply, SaleCard, UiEvent, Verification,
 };
-use crate::printing::{PrinterFault, PrinterView};
+use crate::printing::{PrinterFault, PrinterScreen, PrinterView};
 
 /// `pos_domain::Money` has no ts-rs derive (the domain crate stays free of it); its JSON is
 /// pinned against this by [`money_serializes_as_declared`].
@@ -86,6 +86,9 @@ fn generate() -> String {
         declaration::<PrinterView>(&cfg),
         declaration::<PrinterFault>(&cfg),
         declaration::<CustomerSale>(&cfg),
+        declaration::<PrinterScreen>(&cfg),
+        declaration::<PrinterForm>(&cfg),
+        declaration::<FoundPrinter>(&cfg),
         // The till: sign-in, shifts, cash and split sales.
         declaration::<TillView>(&cfg),
         declaration::<ShiftText>(&cfg),

@@ -31,7 +31,7 @@ pub const EVENT: &str = "pos://event";
 /// in tests), so the app and its tests run the same code.
 pub fn builder<R: Runtime>(builder: tauri::Builder<R>, launch: Launch) -> tauri::Builder<R> {
     builder
-        .invoke_handler(tauri::generate_handler![
+        .invoke_handler(customer::guard(tauri::generate_handler![
             commands::app_info,
             commands::charge,
             commands::cancel_sale,
@@ -73,6 +73,9 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>, launch: Launch) -> tauri:
             printing::printer_print_now,
             printing::printer_reprint,
             printing::printer_open_drawer,
+            printing::owner_printer_settings,
+            printing::owner_save_printer,
+            printing::owner_print_test_page,
             customer::customer_open,
             customer::customer_sale,
             customer::customer_change,
@@ -87,7 +90,7 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>, launch: Launch) -> tauri:
             owner_counter::owner_z_report,
             owner_counter::owner_z_csv,
             owner_counter::owner_close_shift,
-        ])
+        ]))
         .setup(move |app| {
             let started =
                 tauri::async_runtime::block_on(state::start(launch.config, launch.options.clone()));

@@ -10,7 +10,9 @@ use pos_core::owner::{
     self, EndOfDay, ExportResult, HistoryEntry, OwnerHealth, OwnerStatus, ReceiptView,
     RecheckPreview, Settings, TokenStatus,
 };
-use pos_core::{sale_id_from_text, ErrorView, OwnerQuery, RecheckView, Restarted, SalesList};
+use pos_core::{
+    sale_id_from_text, Config, ErrorView, OwnerQuery, Pos, RecheckView, Restarted, SalesList,
+};
 use tauri::{AppHandle, Runtime, State};
 
 use crate::state::AppState;
@@ -161,12 +163,25 @@ pub async fn owner_save_settings<R: Runtime>(
 ) -> Result<Settings, ErrorView> {
     let pos = state.owner_pos()?;
     let config = settings.save(pos.config())?;
+    let pos = restart(&app, &state, &pos, config).await?;
+    Ok(Settings::load(pos.config())?)
+}
+
+/// Restarts the POS with a saved configuration and swaps it in for later commands (the
+/// spooler, the watcher and the events start again with it). A saved file that cannot start
+/// leaves the shop running on what it had.
+pub(crate) async fn restart<R: Runtime>(
+    app: &AppHandle<R>,
+    state: &AppState,
+    pos: &Pos,
+    config: Config,
+) -> Result<Pos, ErrorView> {
     let Restarted { pos, refused } = pos.restart_with(config, state.options()).await?;
-    crate::serve(&app, &pos);
+    crate::serve(app, &pos);
     state.replace(pos.clone());
     match refused {
         Some(err) => Err(err.into()),
-        None => Ok(Settings::load(pos.config())?),
+        None => Ok(pos),
     }
 }
 

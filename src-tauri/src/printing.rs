@@ -6,6 +6,7 @@
 use std::sync::Mutex;
 
 use pos_core::counter::Actor;
+use pos_core::owner::{FoundPrinter, PrinterForm};
 use pos_core::{sale_id_from_text, ErrorView, Pos, PosEvent};
 use pos_print::{Fault, PrintError};
 use serde::Serialize;
@@ -149,6 +150,70 @@ pub async fn printer_open_drawer(state: State<'_, AppState>) -> Result<bool, Err
     Ok(state.owner_pos()?.open_drawer(Actor::Owner).await?)
 }
 
+/// The owner's printer settings screen: the form as configured, the printers found on this
+/// machine and the monitors the customer display can open on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PrinterScreen {
+    pub form: PrinterForm,
+    /// USB printers and serial ports found in `/dev`.
+    pub devices: Vec<FoundPrinter>,
+    /// The monitors, numbered from 1 as `customer_display.monitor` counts them.
+    pub monitors: Vec<String>,
+}
+
+fn screen<R: Runtime>(app: &AppHandle<R>, pos: &Pos) -> PrinterScreen {
+    let monitors = app.available_monitors().unwrap_or_default();
+    PrinterScreen {
+        form: PrinterForm::load(pos.config()),
+        devices: pos_core::owner::found_printers(std::path::Path::new("/dev")),
+        monitors: monitors
+            .iter()
+            .map(|m| {
+                let size = m.size();
+                let name = m.name().map_or("", String::as_str);
+                format!("{name} {}×{}", size.width, size.height)
+                    .trim()
+                    .to_owned()
+            })
+            .collect(),
+    }
+}
+
+/// The printer settings screen.
+#[tauri::command]
+pub fn owner_printer_settings<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<PrinterScreen, ErrorView> {
+    Ok(screen(&app, &state.owner_pos()?))
+}
+
+/// Validates and saves the printer settings, then restarts the POS with them: the spooler
+/// prints to the new printer from the next receipt, without restarting the app.
+#[tauri::command]
+pub async fn owner_save_printer<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    form: PrinterForm,
+) -> Result<PrinterForm, ErrorView> {
+    let pos = state.owner_pos()?;
+    let config = form.save(pos.config())?;
+    let pos = crate::owner::restart(&app, &state, &pos, config).await?;
+    Ok(PrinterForm::load(pos.config()))
+}
+
+/// Prints the test page on the printer the form names, saved or not (try before saving).
+#[tauri::command]
+pub async fn owner_print_test_page(
+    state: State<'_, AppState>,
+    form: PrinterForm,
+) -> Result<(), ErrorView> {
+    let pos = state.owner_pos()?;
+    let printer = form.printer(pos.config())?;
+    Ok(pos_core::printing::print_test_page(printer).await?)
+}
+
 #[cfg(test)]
 mod tests {
     use pos_print::{Fault, PrintError};
@@ -215,5 +280,26 @@ mod tests {
         );
         let err = invoke(&app, "printer_reprint", json!({"saleId": "x"})).unwrap_err();
         assert_eq!(err["code"], "sale_not_found");
+    }
+
+    #[test]
+    fn a_saved_printer_is_the_counters_at_once_and_a_bad_one_is_named() {
+        let app = demo_app();
+        invoke(&app, "owner_set_pin", json!({"pin": "2580"})).unwrap();
+        // (The mock runtime has no monitors, so the screen itself is the e2e test's.)
+        let mut form = json!({"kind": "network", "address": "127.0.0.1:0", "widthMm": 80,
+                              "drawerPin": null, "autoPrint": true, "customerMonitor": "auto"});
+        let err = invoke(&app, "owner_save_printer", json!({"form": form})).unwrap_err();
+        assert_eq!(err["code"], "settings_invalid");
+        assert_eq!(err["field"], "printer.address");
+        assert_eq!(err["details"]["fields"][0]["code"], "config_invalid");
+        let err = invoke(&app, "owner_print_test_page", json!({"form": form})).unwrap_err();
+        assert_eq!(err["field"], "printer.address");
+        form["address"] = json!("127.0.0.1:9100");
+        form["customerMonitor"] = json!("2");
+        let saved = invoke(&app, "owner_save_printer", json!({"form": form})).unwrap();
+        assert_eq!(saved, form);
+        let state = invoke(&app, "printer_state", json!({})).unwrap();
+        assert_eq!(state["configured"], true);
     }
 }

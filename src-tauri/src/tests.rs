@@ -46,8 +46,26 @@ pub(crate) fn demo_app() -> TestApp {
     start_with(|dir| Config::demo(dir))
 }
 
-/// Invokes a command as the web view would; `Err` carries the rejection's JSON.
+impl TestApp {
+    /// Another window of the app, such as the customer display's.
+    pub(crate) fn window(&self, label: &str) -> WebviewWindow<MockRuntime> {
+        WebviewWindowBuilder::new(&self.app, label, Default::default())
+            .build()
+            .unwrap()
+    }
+}
+
+/// Invokes a command as the main web view would; `Err` carries the rejection's JSON.
 pub(crate) fn invoke(app: &TestApp, cmd: &str, body: Value) -> Result<Value, Value> {
+    invoke_from(&app.window, cmd, body)
+}
+
+/// Invokes a command as `window`'s web view would.
+pub(crate) fn invoke_from(
+    window: &WebviewWindow<MockRuntime>,
+    cmd: &str,
+    body: Value,
+) -> Result<Value, Value> {
     let request = tauri::webview::InvokeRequest {
         cmd: cmd.into(),
         callback: tauri::ipc::CallbackFn(0),
@@ -57,7 +75,7 @@ pub(crate) fn invoke(app: &TestApp, cmd: &str, body: Value) -> Result<Value, Val
         headers: Default::default(),
         invoke_key: INVOKE_KEY.to_string(),
     };
-    get_ipc_response(&app.window, request).map(|r| r.deserialize::<Value>().unwrap())
+    get_ipc_response(window, request).map(|r| r.deserialize::<Value>().unwrap())
 }
 
 pub(crate) fn charge(app: &TestApp, amount: &str, currency: &str) -> Result<Value, Value> {

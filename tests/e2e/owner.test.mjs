@@ -2,11 +2,14 @@
 // PIN gate, a day with paid, cancelled and paid-late sales and its totals, re-check, the
 // end-of-day report, CSV export read back from disk, settings validation and saving, and the
 // Bakong token that never appears in the page, with renewal, backups, diagnostics and the
-// owner PIN change on the Bakong tab. Screenshots go to E2E_SCREENSHOT_DIR.
+// owner PIN change on the Bakong tab, and the printer settings (a bad port refused under its
+// field, the test page printed to a fake printer on loopback). Screenshots go to
+// E2E_SCREENSHOT_DIR.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { keys, shot, sim, startApp, waitAttr, waitShown } from "./harness.mjs";
@@ -305,4 +308,64 @@ test("a pasted Bakong token is saved but never shown again, in the page or in an
   await changePin("1357", PIN);
   await browser.waitUntil(async () => /PIN changed/.test(await text(browser, "#pin-notice")), { timeout: 10_000 });
   await closeOwner(browser);
+});
+
+/**
+ * A receipt printer on loopback: answers "ready" (0x12) to each status query (DLE EOT n) sent
+ * before a job starts, and keeps every byte it is sent.
+ */
+function fakePrinter() {
+  const received = [];
+  const server = createServer((socket) => {
+    let answered = 0;
+    let head = Buffer.alloc(0);
+    socket.on("data", (data) => {
+      received.push(data);
+      head = Buffer.concat([head, data]);
+      while (head.length >= 3 * (answered + 1) && head[3 * answered] === 0x10 && head[3 * answered + 1] === 0x04) {
+        socket.write(Buffer.from([0x12]));
+        answered += 1;
+      }
+    });
+    socket.on("error", () => undefined);
+  });
+  return new Promise((resolve) => {
+    server.listen(0, "127.0.0.1", () => resolve({ port: server.address().port, bytes: () => Buffer.concat(received), close: () => server.close() }));
+  });
+}
+
+test("printer settings name a bad port under its field and write nothing; the test page reaches the printer", async () => {
+  const { browser, dataDir } = app;
+  const printer = await fakePrinter();
+  try {
+    await openOwner(browser);
+    await tab(browser, "printer");
+    await waitShown(browser, "#printer-form");
+    await (await browser.$("#prn-printer-kind")).selectByAttribute("value", "network");
+    await type(browser, "#prn-printer-address", "127.0.0.1:99999");
+    await (await browser.$("#printer-save")).click();
+    const problem = '[data-field="printer.address"] .field-error';
+    await browser.waitUntil(async () => (await text(browser, problem)) !== "", { timeout: 10_000 });
+    assert.match(await text(browser, problem), /port "99999"/);
+    assert.equal(await (await browser.$("#prn-printer-address")).getAttribute("aria-invalid"), "true");
+    assert.ok(!existsSync(join(dataDir, "config.toml")) || !readFileSync(join(dataDir, "config.toml"), "utf8").includes("[printer]"));
+    await type(browser, "#prn-printer-address", `127.0.0.1:${printer.port}`);
+    await (await browser.$("#printer-test")).click();
+    await waitShown(browser, "#printer-done", 20_000);
+    await browser.waitUntil(async () => printer.bytes().includes(Buffer.from([0x1d, 0x56])), { timeout: 10_000 });
+    const bytes = printer.bytes();
+    // Status first, then the job: ESC @, raster bands (GS v 0), the cut.
+    assert.deepEqual([...bytes.subarray(0, 3)], [0x10, 0x04, 1]);
+    assert.ok(bytes.includes(Buffer.from([0x1b, 0x40])) && bytes.includes(Buffer.from([0x1d, 0x76, 0x30])), `${bytes.length} bytes`);
+    assert.equal(await text(browser, problem), "");
+    await shot(browser, "owner-printer");
+    // Saved, it is the counter's printer at once: the top bar's chip appears.
+    await (await browser.$("#printer-save")).click();
+    await browser.waitUntil(async () => /Saved/.test(await text(browser, "#printer-status")), { timeout: 20_000 });
+    assert.match(readFileSync(join(dataDir, "config.toml"), "utf8"), new RegExp(`address = "127.0.0.1:${printer.port}"`));
+    await closeOwner(browser);
+    await waitShown(browser, "#printer-chip", 10_000);
+  } finally {
+    printer.close();
+  }
 });

@@ -10,10 +10,8 @@ use std::time::Duration;
 
 use clap::{Args, Subcommand, ValueEnum};
 use pos_core::{Config, CoreError, Ledger};
-use pos_domain::{Currency, Money};
 use pos_print::{
-    render, render_report, Bitmap, DeviceTransport, JobOptions, Paid, PaperWidth, PrintError,
-    Printer, ReceiptDoc,
+    render, render_report, Bitmap, DeviceTransport, JobOptions, PaperWidth, PrintError, Printer,
 };
 
 use crate::common::{self, CoreArgs, EXIT_OK};
@@ -315,36 +313,10 @@ fn print_queue(queue: &pos_print::QueueReport) {
     }
 }
 
-fn sample(copy: bool) -> Result<ReceiptDoc, CoreError> {
-    // A fixed creation time keeps the test page the same from run to run.
-    let now_ms = 1_796_000_000_000;
-    let amount = Money::new(1250, Currency::Usd);
-    let payment = pos_khqr::Payment::Dynamic {
-        amount,
-        expires_at_ms: now_ms + 300_000,
-    };
-    let input = pos_khqr::KhqrInput::individual("sokha_coffee@aclb", "Sokha Coffee", payment);
-    let khqr = pos_khqr::encode(&input, now_ms).map_err(|e| CoreError::Task(e.to_string()))?;
-    Ok(ReceiptDoc {
-        shop: "ហាងកាហ្វេ សុខា Sokha Coffee".into(),
-        bill: "B-20261201-0042".into(),
-        receipt: Some("T1-000123".into()),
-        issued_at: "01/12/2026 14:05".into(),
-        amount,
-        riel_per_usd: Some(4100),
-        paid: Some(Paid::Khqr {
-            payer: Some("SOK DARA".into()),
-            short_hash: "a1b2c3d4".into(),
-        }),
-        copy,
-        khqr: Some(khqr.qr),
-    })
-}
-
 /// The test page: to a file without reading the configuration (a file needs no printer),
 /// else to the configured printer or the one `--printer` names.
 fn test_page(args: &TestArgs) -> Result<u8, CoreError> {
-    let doc = sample(args.copy)?;
+    let doc = pos_core::printing::test_page(args.copy)?;
     let width = args.width.map(|w| match w {
         Width::Mm58 => PaperWidth::Mm58,
         Width::Mm80 => PaperWidth::Mm80,

@@ -217,6 +217,51 @@ pub struct Config {
     pub shop_db: Option<ShopDbConfig>,
     /// Where automatic backups go and how many days they are kept (`[backup]`).
     pub backup: crate::backup::BackupPolicy,
+    /// The monitor the customer display opens on (`[customer_display] monitor`).
+    pub customer_monitor: DisplayMonitor,
+}
+
+/// The monitor the customer-facing display opens on: `"auto"` (the first one that is not the
+/// primary; none: a normal window) or a monitor's number as the system lists them, from 1.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum DisplayMonitor {
+    /// A monitor other than the primary one, if there is one.
+    #[default]
+    Auto,
+    /// The monitor with this number (from 1) while it is connected, else as `Auto`.
+    Number(u32),
+}
+
+impl DisplayMonitor {
+    /// The highest monitor number accepted.
+    pub const MAX: u32 = 16;
+
+    /// `auto` or a number from 1 to [`DisplayMonitor::MAX`]; the error names what is wrong.
+    pub fn parse(text: &str) -> Result<DisplayMonitor, String> {
+        match text.trim() {
+            "auto" => Ok(DisplayMonitor::Auto),
+            t => t
+                .parse::<u32>()
+                .ok()
+                .filter(|n| (1..=Self::MAX).contains(n) && t.bytes().all(|b| b.is_ascii_digit()))
+                .map(DisplayMonitor::Number)
+                .ok_or_else(|| {
+                    format!(
+                        "{t:?} is not \"auto\" or a monitor number from 1 to {}",
+                        Self::MAX
+                    )
+                }),
+        }
+    }
+
+    /// As written in the settings form and the file: `auto` or the number.
+    pub fn text(self) -> String {
+        match self {
+            DisplayMonitor::Auto => "auto".to_owned(),
+            DisplayMonitor::Number(n) => n.to_string(),
+        }
+    }
 }
 
 /// Where the shop database is (`[shop_db]` in the file). Like the Bakong token, the
@@ -346,6 +391,31 @@ struct FileConfig {
     shop_db: Option<FileShopDb>,
     #[serde(default)]
     backup: FileBackup,
+    #[serde(default)]
+    customer_display: FileCustomerDisplay,
+}
+
+/// `[customer_display]`: `monitor = "auto"` or a monitor's number.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileCustomerDisplay {
+    monitor: Option<toml::Value>,
+}
+
+/// `[customer_display] monitor` checked: the string `auto` or a number from 1.
+fn build_monitor(file: &FileCustomerDisplay) -> Result<DisplayMonitor, CoreError> {
+    let field = "customer_display.monitor";
+    match &file.monitor {
+        None => Ok(DisplayMonitor::Auto),
+        Some(toml::Value::String(text)) if text.trim() == "auto" => Ok(DisplayMonitor::Auto),
+        Some(toml::Value::Integer(n)) => {
+            DisplayMonitor::parse(&n.to_string()).map_err(|e| invalid(field, e))
+        }
+        Some(other) => Err(invalid(
+            field,
+            format!("{other} is not \"auto\" or a monitor number"),
+        )),
+    }
 }
 
 /// `[backup]`: `dir` (relative to the configuration file's folder; default `backups` in the
@@ -718,6 +788,7 @@ impl Config {
         }
         let cash = build_cash(file.cash)?;
         let printer = build_printer(&file.printer)?;
+        let customer_monitor = build_monitor(&file.customer_display)?;
         let shop_db = file
             .shop_db
             .map(|section| build_shop_db(section, &base_dir, &data_dir, daily_check_budget))
@@ -758,6 +829,7 @@ impl Config {
             printer,
             shop_db,
             backup,
+            customer_monitor,
         })
     }
 
@@ -1199,6 +1271,32 @@ mod tests {
         assert_eq!(config.printer.width, pos_print::PaperWidth::Mm58);
         assert_eq!(config.printer.drawer, Some(pos_print::DrawerPin::Pin2));
         assert!(!config.printer.auto_print);
+    }
+
+    #[test]
+    fn the_customer_display_monitor_is_auto_or_a_number_from_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let monitor = |text: &str| load(dir.path(), text, &[]).map(|c| c.customer_monitor);
+        assert_eq!(monitor("").unwrap(), DisplayMonitor::Auto);
+        assert_eq!(
+            monitor("[customer_display]\nmonitor = \"auto\"").unwrap(),
+            DisplayMonitor::Auto
+        );
+        assert_eq!(
+            monitor("[customer_display]\nmonitor = 2").unwrap(),
+            DisplayMonitor::Number(2)
+        );
+        for bad in ["0", "17", "-1", "\"second\"", "\"2\"", "1.5", "true"] {
+            match monitor(&format!("[customer_display]\nmonitor = {bad}")) {
+                Err(CoreError::ConfigInvalid { field, .. }) => {
+                    assert_eq!(field, "customer_display.monitor", "{bad}");
+                }
+                other => panic!("{bad}: {other:?}"),
+            }
+        }
+        assert_eq!(DisplayMonitor::parse(" 3 "), Ok(DisplayMonitor::Number(3)));
+        assert!(DisplayMonitor::parse("+3").is_err());
+        assert_eq!(DisplayMonitor::Number(3).text(), "3");
     }
 
     #[test]

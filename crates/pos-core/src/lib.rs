@@ -58,8 +58,9 @@ mod watcher;
 pub use auto_backup::{BackupAttempt, BackupStatus, BackupTrigger};
 pub use clock::{Clock, SystemClock};
 pub use config::{
-    BakongConfig, CashConfig, Config, EnvOverride, Environment, LoadOptions, MerchantKind,
-    MerchantProfile, ShopDbConfig, TokenInfo, ENV_CONFIG, ENV_DATA_DIR, QR_LIFETIME_RANGE,
+    BakongConfig, CashConfig, Config, DisplayMonitor, EnvOverride, Environment, LoadOptions,
+    MerchantKind, MerchantProfile, ShopDbConfig, TokenInfo, ENV_CONFIG, ENV_DATA_DIR,
+    QR_LIFETIME_RANGE,
 };
 pub use duration::{format_duration, parse_duration};
 pub use error::{CoreError, ErrorCode, ErrorDetails, ErrorView};

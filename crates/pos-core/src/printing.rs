@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use pos_cash::PerCurrency;
 use pos_domain::{Currency, Money};
-use pos_print::{JobState, Printed, QueueReport, ReceiptDoc, ReportDoc, ReportLine, Shop};
+use pos_print::{JobState, Paid, Printed, QueueReport, ReceiptDoc, ReportDoc, ReportLine, Shop};
 use pos_store::{Actor, SaleId, Store, ZReport};
 use tokio::sync::{broadcast, oneshot, Notify};
 use tokio::task::JoinHandle;
@@ -194,6 +194,34 @@ impl Pos {
     }
 }
 
+/// The test page: a sample receipt (12.50 USD paid by KHQR, with a KHQR to scan), the
+/// same for the CLI's `print test` and the owner's "print test page".
+pub fn test_page(copy: bool) -> Result<ReceiptDoc, CoreError> {
+    // A fixed creation time keeps the test page the same from run to run.
+    let now_ms = 1_796_000_000_000;
+    let amount = Money::new(1250, Currency::Usd);
+    let payment = pos_khqr::Payment::Dynamic {
+        amount,
+        expires_at_ms: now_ms + 300_000,
+    };
+    let input = pos_khqr::KhqrInput::individual("sokha_coffee@aclb", "Sokha Coffee", payment);
+    let khqr = pos_khqr::encode(&input, now_ms).map_err(|e| CoreError::Task(e.to_string()))?;
+    Ok(ReceiptDoc {
+        shop: "ហាងកាហ្វេ សុខា Sokha Coffee".into(),
+        bill: "B-20261201-0042".into(),
+        receipt: Some("T1-000123".into()),
+        issued_at: "01/12/2026 14:05".into(),
+        amount,
+        riel_per_usd: Some(4100),
+        paid: Some(Paid::Khqr {
+            payer: Some("SOK DARA".into()),
+            short_hash: "a1b2c3d4".into(),
+        }),
+        copy,
+        khqr: Some(khqr.qr),
+    })
+}
+
 /// A drain that failed as a whole (the ledger could not be read): reported as the fault.
 fn failed(e: pos_print::PrintError) -> QueueReport {
     QueueReport {
@@ -277,6 +305,12 @@ pub(crate) async fn print_receipt(
         pos_print::print_receipt(&mut store, &settings, &shop, sale, copy, now_ms)
     })
     .await
+}
+
+/// Prints the test page on `settings`' printer (the owner's form, before it is saved).
+pub async fn print_test_page(settings: pos_print::PrinterSettings) -> Result<(), CoreError> {
+    let page = pos_print::render(&test_page(false)?, settings.width)?;
+    blocking(move || pos_print::print_page(&settings, &page)).await
 }
 
 /// Prints a page now (a report, a slip) laid out by `pos_print`.

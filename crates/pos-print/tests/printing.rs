@@ -1,7 +1,8 @@
 //! End to end without a printer: receipts rendered, encoded and sent over real TCP on
 //! loopback (and a plain file standing in for `/dev/usb/lp0`) to a fake printer that
 //! answers status queries from a script; the captured ESC/POS is decoded back into an
-//! image, compared with committed goldens, and its QR read back by zbar.
+//! image, compared with committed goldens, its QR read back by zbar and its text by
+//! tesseract.
 //!
 //! `POS_PRINT_BLESS=1 cargo test -p pos-print` rewrites the goldens after a deliberate
 //! layout change (look at them before committing).
@@ -163,6 +164,72 @@ fn the_printed_khqr_slip_scans_back_to_the_same_khqr_at_both_widths() {
         let printed = to_png(&print_over_tcp(&slip(qr.clone()), width));
         assert_eq!(zbar(&printed, name), std::slice::from_ref(&qr), "{name}");
         check_golden(name, &printed);
+    }
+}
+
+/// The text `tesseract` reads in `image` with `lang` and page segmentation `psm`. Fails
+/// with what to install when tesseract or its language data is missing: a machine without
+/// them must not pass the OCR check by skipping it.
+fn ocr(image: &image::GrayImage, lang: &str, psm: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("page.png");
+    image.save(&path).unwrap();
+    let out = Command::new("tesseract")
+        .arg(&path)
+        .args(["-", "-l", lang, "--psm", psm])
+        // One thread each: the two readings already run side by side.
+        .env("OMP_THREAD_LIMIT", "1")
+        .output()
+        .unwrap_or_else(|e| {
+            panic!(
+                "tesseract: {e} (apt-get install tesseract-ocr tesseract-ocr-eng \
+                 tesseract-ocr-khm; scripts/setup.sh installs them)"
+            )
+        });
+    assert!(
+        out.status.success(),
+        "tesseract -l {lang}: {} (is tesseract-ocr-{lang} installed? scripts/setup.sh installs it)",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// OCR text made comparable: no white space, and the letters OCR takes for digits as digits.
+fn normalised(text: &str) -> String {
+    text.chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c {
+            'O' | 'o' => '0',
+            'l' | 'I' | '|' => '1',
+            c => c,
+        })
+        .collect()
+}
+
+/// The printed receipt, read back by OCR at both widths: the amount, its riel equivalent
+/// and the bill number in English, and the bill's Khmer label shaped well enough for
+/// tesseract's Khmer model to read it. Sparse-text mode (`--psm 11`) for the Latin: the page
+/// layout mode skips the large amount line at 80 mm.
+#[test]
+fn the_printed_receipt_reads_back_by_ocr_in_english_and_khmer_at_both_widths() {
+    for width in [PaperWidth::Mm58, PaperWidth::Mm80] {
+        let printed = to_png(&print_over_tcp(&usd_receipt(), width));
+        let (latin, khmer) = std::thread::scope(|s| {
+            let latin = s.spawn(|| ocr(&printed, "eng", "11"));
+            let khmer = s.spawn(|| ocr(&printed, "khm", "3"));
+            (latin.join().unwrap(), khmer.join().unwrap())
+        });
+        let read = normalised(&latin);
+        for expected in ["12.50USD", "51,250KHR", "B-20261201-0042"] {
+            assert!(
+                read.contains(&normalised(expected)),
+                "{width:?}: {expected:?} not in the OCR text:\n{latin}"
+            );
+        }
+        assert!(
+            khmer.contains("វិក្កយបត្រ"),
+            "{width:?}: the Khmer label for the bill is not in the OCR text:\n{khmer}"
+        );
     }
 }
 

@@ -247,6 +247,62 @@ khrText: string,
 usdText: string, };
 
 /**
+ * The owner's printer settings screen: the form as configured, the printers found on this
+ * machine and the monitors the customer display can open on.
+ */
+export type PrinterScreen = { form: PrinterForm, 
+/**
+ * USB printers and serial ports found in `/dev`.
+ */
+devices: Array<FoundPrinter>, 
+/**
+ * The monitors, numbered from 1 as `customer_display.monitor` counts them.
+ */
+monitors: Array<string>, };
+
+/**
+ * The printer settings form.
+ */
+export type PrinterForm = { 
+/**
+ * `none`, `network`, `device` (a USB printer's device file) or `serial`.
+ */
+kind: string, 
+/**
+ * `host:port`, a device path, or `PATH@BAUD` for a serial port; ignored for `none`.
+ */
+address: string, 
+/**
+ * 58 or 80.
+ */
+widthMm: number, 
+/**
+ * The cash drawer's pin, 2 or 5; `None`: no drawer.
+ */
+drawerPin: number | null, 
+/**
+ * Print each receipt as it is issued; off: only on "print now".
+ */
+autoPrint: boolean, 
+/**
+ * `auto` or a monitor number from 1, for the customer display.
+ */
+customerMonitor: string, };
+
+/**
+ * A printer found on this machine, as the form would take it.
+ */
+export type FoundPrinter = { 
+/**
+ * `device` or `serial`.
+ */
+kind: string, 
+/**
+ * The address to fill in (a serial port with 9600 baud, the usual default).
+ */
+address: string, };
+
+/**
  * The till bar: who is signed in and the open shift.
  */
 export type TillView = { 

@@ -9,6 +9,7 @@ mod export;
 mod files;
 mod health;
 pub(crate) mod pin;
+mod printer;
 mod review;
 mod session;
 mod settings;
@@ -17,6 +18,7 @@ mod token;
 pub use export::{export_csv, export_dir, ExportResult, ENV_EXPORT_DIR};
 pub use health::{health, recheck_preview, OwnerHealth, RecheckPreview};
 pub use pin::{OwnerPin, PIN_LENGTH, PIN_LOCKOUT};
+pub use printer::{found_printers, FoundPrinter, PrinterForm};
 pub use review::{
     receipt, sale_history, summary, unresolved_count, EndOfDay, HistoryEntry, ReceiptView,
 };

@@ -25,7 +25,7 @@ pub struct FieldError {
     pub field: String,
 }
 
-fn field_error(field: &str, code: &str, message: impl Into<String>) -> FieldError {
+pub(super) fn field_error(field: &str, code: &str, message: impl Into<String>) -> FieldError {
     FieldError {
         code: code.to_owned(),
         message: message.into(),
@@ -271,25 +271,15 @@ impl Settings {
         if !errors.is_empty() {
             return Err(CoreError::SettingsInvalid { errors });
         }
-        let path = config_path(current);
-        let mut table = read_table(&path)?;
-        self.merge_into(&mut table);
-        let text = toml::to_string(&table).map_err(|e| CoreError::OwnerFile {
-            path: path.clone(),
-            reason: e.to_string(),
-        })?;
-        // The core's own validation is the last word (limits the form does not know).
-        if let Err(err) = Config::from_toml(&text, current.data_dir.clone()) {
-            let field = match &err {
+        let path = write_config(
+            current,
+            |table| self.merge_into(table),
+            |err| match err {
                 CoreError::ConfigInvalid { field, .. } => form_field(field),
                 CoreError::LifetimeOutOfRange { .. } => "qrLifetimeMinutes",
                 _ => "form",
-            };
-            return Err(CoreError::SettingsInvalid {
-                errors: vec![field_error(field, &err.code().to_string(), err.to_string())],
-            });
-        }
-        write_atomic(&path, text.as_bytes())?;
+            },
+        )?;
         let owner_path = owner_file(&current.data_dir);
         let mut owner = read_table(&owner_path)?;
         owner.insert(
@@ -297,11 +287,7 @@ impl Settings {
             toml::Value::String(self.language.clone()),
         );
         write_table(&owner_path, &owner)?;
-        Config::load(LoadOptions {
-            config_file: Some(path),
-            data_dir: Some(current.data_dir.clone()),
-            demo_autopay: current.bakong.demo_autopay,
-        })
+        reload(current, path)
     }
 
     fn merge_into(&self, table: &mut toml::Table) {
@@ -377,7 +363,44 @@ impl Settings {
     }
 }
 
-fn take_table(table: &mut toml::Table, key: &str) -> toml::Table {
+/// Merges a form into the configuration file with `merge` and saves it atomically, once the
+/// core's own validation (the last word: limits a form does not know) accepts the result; a
+/// refusal names the form field `field_of` gives and writes nothing. Returns the file's path.
+pub(super) fn write_config(
+    current: &Config,
+    merge: impl FnOnce(&mut toml::Table),
+    field_of: impl Fn(&CoreError) -> &str,
+) -> Result<PathBuf, CoreError> {
+    let path = config_path(current);
+    let mut table = read_table(&path)?;
+    merge(&mut table);
+    let text = toml::to_string(&table).map_err(|e| CoreError::OwnerFile {
+        path: path.clone(),
+        reason: e.to_string(),
+    })?;
+    if let Err(err) = Config::from_toml(&text, current.data_dir.clone()) {
+        return Err(CoreError::SettingsInvalid {
+            errors: vec![field_error(
+                field_of(&err),
+                &err.code().to_string(),
+                err.to_string(),
+            )],
+        });
+    }
+    write_atomic(&path, text.as_bytes())?;
+    Ok(path)
+}
+
+/// The configuration as the app loads it from the file just saved.
+pub(super) fn reload(current: &Config, path: PathBuf) -> Result<Config, CoreError> {
+    Config::load(LoadOptions {
+        config_file: Some(path),
+        data_dir: Some(current.data_dir.clone()),
+        demo_autopay: current.bakong.demo_autopay,
+    })
+}
+
+pub(super) fn take_table(table: &mut toml::Table, key: &str) -> toml::Table {
     match table.remove(key) {
         Some(toml::Value::Table(t)) => t,
         _ => toml::Table::new(),

@@ -11,6 +11,8 @@ import type {
   OwnerHealth,
   OwnerQuery,
   OwnerStatus,
+  PrinterForm,
+  PrinterScreen,
   ReceiptView,
   RecheckPreview,
   RecheckView,
@@ -56,4 +58,9 @@ export const owner = {
   zReport: (number: number) => call<ZView>("owner_z_report", { number }),
   zCsv: (number: number) => call<ExportResult>("owner_z_csv", { number }),
   closeShift: (close: OwnerClose) => call<ZView>("owner_close_shift", { close }),
+  // The printer and the customer display (src-tauri/src/printing.rs).
+  printerSettings: () => call<PrinterScreen>("owner_printer_settings"),
+  savePrinter: (form: PrinterForm) => call<PrinterForm>("owner_save_printer", { form }),
+  printTestPage: (form: PrinterForm) => call<null>("owner_print_test_page", { form }),
+  openDrawer: () => call<boolean>("printer_open_drawer"),
 };

@@ -9,6 +9,7 @@ import { owner } from "./api";
 import { mountBakong } from "./bakong";
 import { mountCashiers } from "./cashiers";
 import { alertLine, errorBox } from "./common";
+import { mountPrinterSettings } from "./printer";
 import { mountRate } from "./rate";
 import { mountRefunds } from "./refunds";
 import { mountReport } from "./report";
@@ -36,6 +37,7 @@ const SCREENS: readonly Screen[] = [
   { id: "rate", title: "owner.tabRate", mount: mountRate },
   { id: "cashiers", title: "owner.tabCashiers", mount: mountCashiers },
   { id: "settings", title: "owner.tabSettings", mount: mountSettings },
+  { id: "printer", title: "owner.tabPrinter", mount: mountPrinterSettings },
   { id: "bakong", title: "owner.tabBakong", mount: mountBakong },
 ];
 /** The key that opens the owner area (F2 and F9 belong to the counter). */
