@@ -217,6 +217,9 @@ pub struct Config {
     pub shop_db: Option<ShopDbConfig>,
     /// Where automatic backups go and how many days they are kept (`[backup]`).
     pub backup: crate::backup::BackupPolicy,
+    /// The ledger file (`ledger_file`, relative to the data directory; default
+    /// `ledger.sqlite3`). A shop set up for Bakong gets its own, apart from the demo sales.
+    pub ledger_file: PathBuf,
 }
 
 /// Where the shop database is (`[shop_db]` in the file). Like the Bakong token, the
@@ -335,6 +338,7 @@ struct FileConfig {
     terminal_id: Option<String>,
     time_zone: Option<String>,
     accept_unverified: Option<bool>,
+    ledger_file: Option<PathBuf>,
     #[serde(default)]
     merchant: FileMerchant,
     #[serde(default)]
@@ -529,6 +533,8 @@ impl Config {
                     Some(dir) => dir.clone(),
                     None => default_data_dir()?,
                 };
+                // An interrupted first-run setup is rolled back before the file is looked for.
+                crate::setup::recover(&dir)?;
                 let path = dir.join("config.toml");
                 if path.exists() {
                     (read_file(&path)?, Some(path))
@@ -722,7 +728,14 @@ impl Config {
             .shop_db
             .map(|section| build_shop_db(section, &base_dir, &data_dir, daily_check_budget))
             .transpose()?;
-        let mut backup = crate::backup::BackupPolicy::beside(&data_dir.join("ledger.sqlite3"));
+        let ledger_file = match file.ledger_file {
+            Some(name) if name.as_os_str().is_empty() => {
+                return Err(invalid("ledger_file", "must name a file"))
+            }
+            Some(name) => data_dir.join(name),
+            None => data_dir.join("ledger.sqlite3"),
+        };
+        let mut backup = crate::backup::BackupPolicy::beside(&ledger_file);
         match file.backup.dir {
             Some(dir) if dir.as_os_str().is_empty() => {
                 return Err(invalid("backup.dir", "must name a folder"))
@@ -758,6 +771,7 @@ impl Config {
             printer,
             shop_db,
             backup,
+            ledger_file,
         })
     }
 
@@ -768,7 +782,7 @@ impl Config {
 
     /// The ledger file.
     pub fn ledger_path(&self) -> PathBuf {
-        self.data_dir.join("ledger.sqlite3")
+        self.ledger_file.clone()
     }
 
     /// Whether the token file holds a token and how long it has left, without revealing it.

@@ -114,7 +114,7 @@ fn text_error(error: TextError) -> FieldError {
 }
 
 /// `name@bank`: letters, digits, `_`, `.` or `-` before the `@`, letters and digits after.
-fn is_account_id(text: &str) -> bool {
+pub(crate) fn is_account_id(text: &str) -> bool {
     let Some((name, bank)) = text.split_once('@') else {
         return false;
     };
