@@ -7,6 +7,7 @@
 use std::path::PathBuf;
 
 use pos_core::diagnostics::DiagnosticsExport;
+use pos_core::setup::{SetupForm, TokenPreview};
 use pos_core::owner::counter::{
     CashierRow, NewCashier, OwnerClose, RateEntry, RateInfo, RefundInput, RefundKind, Refundable,
     ShiftRow, ZLine, ZView,
@@ -139,6 +140,9 @@ fn generate() -> String {
         declaration::<ZLine>(&cfg),
         declaration::<ZView>(&cfg),
         declaration::<OwnerClose>(&cfg),
+        // First-run setup.
+        declaration::<SetupForm>(&cfg),
+        declaration::<TokenPreview>(&cfg),
     ] {
         out.push('\n');
         out.push_str(&decl);

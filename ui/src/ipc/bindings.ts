@@ -1575,3 +1575,10 @@ countedUsd: string,
  * Why the variance, when above the threshold.
  */
 reason: string | null, };
+
+/**
+ * TEMP
+ */
+export type SetupForm = { language: string, shopName: string, city: string, terminalId: string, defaultCurrency: Currency, rielPerUsd: string, pin: string, pinAgain: string, bakong: boolean, accountId: string, token: string, email: string, };
+
+export type TokenPreview = { expiresOn: string, daysLeft: number, };
