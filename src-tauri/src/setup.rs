@@ -51,3 +51,47 @@ pub async fn setup_save<R: Runtime>(
     state.replace(pos);
     refused.map_or(Ok(()), |err| Err(err.into()))
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{json, Value};
+
+    use crate::tests::{charge, demo_app, invoke};
+
+    fn form(pin_again: &str) -> Value {
+        json!({
+            "language": "en", "shopName": "Sokha Coffee", "city": "Kampot", "terminalId": "K1",
+            "defaultCurrency": "KHR", "rielPerUsd": "4100", "pin": "2468", "pinAgain": pin_again,
+            "bakong": false, "accountId": "", "token": "", "email": ""
+        })
+    }
+
+    #[test]
+    fn a_first_run_offers_setup_and_a_finished_one_does_not() {
+        let app = demo_app();
+        assert_eq!(invoke(&app, "setup_needed", json!({})).unwrap(), true);
+        let errors = invoke(&app, "setup_check", json!({"form": form("2469")})).unwrap();
+        assert_eq!(errors[0]["field"], "pinAgain", "{errors}");
+        let err = invoke(&app, "setup_save", json!({"form": form("2469")})).unwrap_err();
+        assert_eq!(err["code"], "settings_invalid");
+        assert_eq!(invoke(&app, "setup_needed", json!({})).unwrap(), true);
+        invoke(&app, "setup_save", json!({"form": form("2468")})).unwrap();
+        assert_eq!(invoke(&app, "setup_needed", json!({})).unwrap(), false);
+        // The POS runs on the new configuration.
+        let card = charge(&app, "5000", "KHR").unwrap();
+        assert_eq!(card["merchantName"], "Sokha Coffee");
+        invoke(&app, "owner_unlock", json!({"pin": "2468"})).unwrap();
+    }
+
+    #[test]
+    fn a_pasted_token_comes_back_as_its_expiry_only() {
+        let app = demo_app();
+        let secret = "eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjQxMDI0NDQ4MDB9.c2VjcmV0LXNpZ25hdHVyZQ";
+        let preview = invoke(&app, "setup_token", json!({"token": secret})).unwrap();
+        assert_eq!(preview["expiresOn"], "2100-01-01");
+        assert!(!preview.to_string().contains("c2VjcmV0"), "{preview}");
+        let err = invoke(&app, "setup_token", json!({"token": "not a token"})).unwrap_err();
+        assert_eq!(err["field"], "token");
+        assert!(!err.to_string().contains("not a token"), "{err}");
+    }
+}

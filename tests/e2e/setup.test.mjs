@@ -85,5 +85,5 @@ test("first run: demo counter with the setup chip; setup checks each field and f
   await keys(browser, "Escape", "5", "0", "0", "0", "Enter");
   const qr = await waitAttr(browser, "#card-qr", "data-qr", (v) => typeof v === "string" && v.length > 0);
   assert.match(qr, /Sokha Coffee/);
-  assert.match(await (await browser.$("#card")).getText(), /T7/);
+  assert.match(await (await browser.$("#bill")).getText(), /T7/);
 });

@@ -115,7 +115,12 @@ async fn a_setup_killed_midway_leaves_a_clean_first_run() {
         // The shop tried the demo first: an owner file with the language it chose.
         std::fs::write(dir.join("owner.toml"), "language = \"en\"\n").unwrap();
         let mut child = Command::new(std::env::current_exe().unwrap())
-            .args(["--exact", "child_runs_setup_and_stops", "--ignored", "--nocapture"])
+            .args([
+                "--exact",
+                "child_runs_setup_and_stops",
+                "--ignored",
+                "--nocapture",
+            ])
             .env(CHILD_DIR, &dir)
             .env(CHILD_STAGE, format!("{stage:?}"))
             .env(CHILD_SIM, format!("{} {token}", sim.url()))
@@ -123,14 +128,24 @@ async fn a_setup_killed_midway_leaves_a_clean_first_run() {
             .unwrap();
         let started = Instant::now();
         while !dir.join("child-ready").exists() {
-            assert!(started.elapsed() < Duration::from_secs(60), "{stage:?}: child never got there");
-            assert!(child.try_wait().unwrap().is_none(), "{stage:?}: child ended early");
+            assert!(
+                started.elapsed() < Duration::from_secs(60),
+                "{stage:?}: child never got there"
+            );
+            assert!(
+                child.try_wait().unwrap().is_none(),
+                "{stage:?}: child ended early"
+            );
             std::thread::sleep(Duration::from_millis(20));
         }
         child.kill().unwrap(); // SIGKILL
         child.wait().unwrap();
         std::fs::remove_file(dir.join("child-ready")).unwrap();
-        assert!(dir.join(".setup").is_dir(), "{stage:?}: {:?}", listing(&dir));
+        assert!(
+            dir.join(".setup").is_dir(),
+            "{stage:?}: {:?}",
+            listing(&dir)
+        );
         assert!(!setup::is_configured(&dir));
         if stage == Stage::Placed {
             // The token and the new PIN were in place when the process died.
@@ -152,7 +167,10 @@ async fn a_setup_killed_midway_leaves_a_clean_first_run() {
         let config = setup::run(&form(Some(token)), &current, now_secs())
             .await
             .unwrap();
-        assert_eq!(config.bakong.environment, Environment::Custom(sim.url().to_owned()));
+        assert_eq!(
+            config.bakong.environment,
+            Environment::Custom(sim.url().to_owned())
+        );
         assert_eq!(config.merchant.account_id, ACCOUNT);
         assert_eq!(
             listing(&dir),
@@ -180,7 +198,9 @@ async fn bakong_setup_checks_the_account_and_keeps_real_sales_apart_from_the_dem
 
     let current = first_run(dir.path(), Some(sim.url()));
     let before = listing(dir.path());
-    let broken = sim.issue_token(Some(Duration::from_secs(86_400))).replace('.', ".x");
+    let broken = sim
+        .issue_token(Some(Duration::from_secs(86_400)))
+        .replace('.', ".x");
     // An account Bakong does not know, and a token it refuses: field errors, nothing written.
     let mut unknown = form(Some(sim.token()));
     unknown.account_id = "nobody@devb".into();
@@ -193,7 +213,10 @@ async fn bakong_setup_checks_the_account_and_keeps_real_sales_apart_from_the_dem
             panic!("{err:?}")
         };
         assert_eq!(
-            errors.iter().map(|e| (e.field.as_str(), e.code.as_str())).collect::<Vec<_>>(),
+            errors
+                .iter()
+                .map(|e| (e.field.as_str(), e.code.as_str()))
+                .collect::<Vec<_>>(),
             [(field, code)],
             "{err:?}"
         );
@@ -208,10 +231,21 @@ async fn bakong_setup_checks_the_account_and_keeps_real_sales_apart_from_the_dem
     assert!(!text.contains(sim.token()), "{text}");
     let real = Pos::start(config).await.unwrap();
     let sales = real.sales(SalesQuery::default()).await.unwrap();
-    assert!(sales.sales.is_empty(), "demo sales leaked into the shop's ledger");
+    assert!(
+        sales.sales.is_empty(),
+        "demo sales leaked into the shop's ledger"
+    );
     real.shutdown().await;
     // The demo sale is still in the demo ledger, untouched.
     let again = Pos::start(Config::demo(dir.path()).unwrap()).await.unwrap();
-    assert_eq!(again.sales(SalesQuery::default()).await.unwrap().sales.len(), 1);
+    assert_eq!(
+        again
+            .sales(SalesQuery::default())
+            .await
+            .unwrap()
+            .sales
+            .len(),
+        1
+    );
     again.shutdown().await;
 }

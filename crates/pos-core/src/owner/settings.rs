@@ -274,6 +274,13 @@ impl Settings {
         let path = config_path(current);
         let mut table = read_table(&path)?;
         self.merge_into(&mut table);
+        // Leaving demo mode: real sales start in a ledger of their own, apart from the demo's.
+        if current.is_demo() && self.environment != "demo" && !table.contains_key("ledger_file") {
+            table.insert(
+                "ledger_file".into(),
+                toml::Value::String(crate::setup::SHOP_LEDGER.into()),
+            );
+        }
         let text = toml::to_string(&table).map_err(|e| CoreError::OwnerFile {
             path: path.clone(),
             reason: e.to_string(),
