@@ -7,7 +7,6 @@
 use std::path::PathBuf;
 
 use pos_core::diagnostics::DiagnosticsExport;
-use pos_core::setup::{SetupForm, TokenPreview};
 use pos_core::owner::counter::{
     CashierRow, NewCashier, OwnerClose, RateEntry, RateInfo, RefundInput, RefundKind, Refundable,
     ShiftRow, ZLine, ZView,
@@ -16,6 +15,7 @@ use pos_core::owner::{
     EndOfDay, ExportResult, FieldError, HistoryEntry, OwnerHealth, OwnerStatus, ReceiptView,
     RecheckPreview, Settings, TokenStatus,
 };
+use pos_core::setup::{SetupForm, TokenPreview};
 use pos_core::{
     BackupAttempt, BackupStatus, BackupTrigger, DayReport, ErrorCode, ErrorDetails, ErrorView,
     MerchantKind, OwnerQuery, PaymentView, RecheckView, RefundView, SaleView, SalesList,

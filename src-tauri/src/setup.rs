@@ -32,9 +32,8 @@ pub fn setup_check(
 #[tauri::command]
 pub fn setup_token(state: State<'_, AppState>, token: String) -> Result<TokenPreview, ErrorView> {
     let zone = state.pos()?.config().time_zone;
-    setup::token_preview(&token, zone, now_secs()).map_err(|e| {
-        pos_core::CoreError::SettingsInvalid { errors: vec![e] }.into()
-    })
+    setup::token_preview(&token, zone, now_secs())
+        .map_err(|e| pos_core::CoreError::SettingsInvalid { errors: vec![e] }.into())
 }
 
 /// Checks and writes the setup, then restarts the POS on it.
@@ -45,7 +44,8 @@ pub async fn setup_save<R: Runtime>(
     form: SetupForm,
 ) -> Result<(), ErrorView> {
     let pos = state.pos()?;
-    let config = setup::run(&form, pos.config(), now_secs()).await?;
+    let bakong = setup::bakong_environment(|name| std::env::var(name).ok());
+    let config = setup::run(&form, pos.config(), &bakong, now_secs()).await?;
     let Restarted { pos, refused } = pos.restart_with(config, state.options()).await?;
     crate::serve(&app, &pos);
     state.replace(pos);

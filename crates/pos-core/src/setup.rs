@@ -256,12 +256,12 @@ impl SetupForm {
     }
 }
 
-/// Where a shop set up for Bakong connects: the environment the app already names (a custom
-/// base URL, e.g. the simulator in tests, or the sandbox), else NBC's production API.
-pub fn bakong_environment(current: &Config) -> Environment {
-    match &current.bakong.environment {
-        Environment::Demo => Environment::Production,
-        other => other.clone(),
+/// Where a shop set up for Bakong connects: the base URL `KHQR_POS_BAKONG_URL` names (a relay,
+/// or the simulator in tests), else NBC's production API. `env` looks a variable up.
+pub fn bakong_environment(env: impl Fn(&str) -> Option<String>) -> Environment {
+    match env(crate::EnvOverride::BakongUrl.var()) {
+        Some(url) if !url.trim().is_empty() => Environment::Custom(url.trim().to_owned()),
+        _ => Environment::Production,
     }
 }
 
@@ -315,14 +315,21 @@ pub enum Stage {
 
 /// Checks the form (Bakong's account check included), then writes the setup and returns the
 /// configuration it makes. Nothing is written unless every field is good.
-pub async fn run(form: &SetupForm, current: &Config, now_secs: i64) -> Result<Config, CoreError> {
-    run_with(form, current, now_secs, |_| {}).await
+/// `bakong` is where a Bakong shop connects (see [`bakong_environment`]).
+pub async fn run(
+    form: &SetupForm,
+    current: &Config,
+    bakong: &Environment,
+    now_secs: i64,
+) -> Result<Config, CoreError> {
+    run_with(form, current, bakong, now_secs, |_| {}).await
 }
 
 /// [`run`], calling `at` at each [`Stage`] of the commit.
 pub async fn run_with(
     form: &SetupForm,
     current: &Config,
+    bakong: &Environment,
     now_secs: i64,
     at: impl FnMut(Stage),
 ) -> Result<Config, CoreError> {
@@ -338,13 +345,12 @@ pub async fn run_with(
     if !errors.is_empty() {
         return Err(invalid(errors));
     }
-    let environment = bakong_environment(current);
     if form.bakong {
-        check_account(form, &environment, current)
+        check_account(form, bakong, current)
             .await
             .map_err(|e| invalid(vec![e]))?;
     }
-    let text = form.config_text(&environment);
+    let text = form.config_text(bakong);
     // The core's own validation is the last word.
     Config::from_toml(&text, dir.clone())?;
     commit(form, &text, dir, at)?;
@@ -638,7 +644,9 @@ mod tests {
         let mut form = good_form();
         form.pin_again = "1111".into();
         form.riel_per_usd = "abc".into();
-        let err = run(&form, &current, NOW).await.unwrap_err();
+        let err = run(&form, &current, &Environment::Production, NOW)
+            .await
+            .unwrap_err();
         let CoreError::SettingsInvalid { errors } = &err else {
             panic!("{err:?}")
         };
@@ -651,7 +659,9 @@ mod tests {
     async fn the_demo_path_writes_the_shop_and_the_pin_and_keeps_the_demo_ledger() {
         let dir = tempfile::tempdir().unwrap();
         let current = Config::demo(dir.path()).unwrap();
-        let config = run(&good_form(), &current, NOW).await.unwrap();
+        let config = run(&good_form(), &current, &Environment::Production, NOW)
+            .await
+            .unwrap();
         assert!(config.is_demo());
         assert_eq!(config.merchant.name, "Sokha Coffee");
         assert_eq!(config.terminal_id, "T2");
@@ -664,7 +674,9 @@ mod tests {
             .unwrap();
         assert_eq!(listing(dir.path()), ["config.toml", "owner.toml"]);
         // Once set up, setup is refused: changes belong to the owner area.
-        let err = run(&good_form(), &current, NOW).await.unwrap_err();
+        let err = run(&good_form(), &current, &Environment::Production, NOW)
+            .await
+            .unwrap_err();
         assert!(err.to_string().contains("set up already"), "{err}");
     }
 }

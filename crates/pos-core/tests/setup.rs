@@ -53,20 +53,21 @@ fn form(token: Option<&str>) -> SetupForm {
     }
 }
 
-/// The configuration the app starts with: nothing set up, the Bakong URL from the
-/// environment (here the simulator's, as `KHQR_POS_BAKONG_URL` gives it).
-fn first_run(dir: &Path, bakong_url: Option<&str>) -> Config {
+/// The configuration the app starts with (and rolls an interrupted setup back).
+fn first_run(dir: &Path) -> Config {
     Config::load_with_env(
         LoadOptions {
             data_dir: Some(dir.to_owned()),
             ..LoadOptions::default()
         },
-        |name| match name {
-            "KHQR_POS_BAKONG_URL" => bakong_url.map(str::to_owned),
-            _ => None,
-        },
+        |_| None,
     )
     .unwrap()
+}
+
+/// Where setup connects a Bakong shop: the simulator, as `KHQR_POS_BAKONG_URL` names it.
+fn at_sim(sim: &RunningSim) -> Environment {
+    setup::bakong_environment(|name| (name == "KHQR_POS_BAKONG_URL").then(|| sim.url().to_owned()))
 }
 
 fn listing(dir: &Path) -> Vec<String> {
@@ -92,9 +93,10 @@ async fn child_runs_setup_and_stops() {
     };
     let dir = PathBuf::from(dir);
     let (url, token) = sim.split_once(' ').unwrap();
-    let current = first_run(&dir, Some(url));
+    let current = first_run(&dir);
+    let bakong = Environment::Custom(url.to_owned());
     let ready = dir.join("child-ready");
-    setup::run_with(&form(Some(token)), &current, now_secs(), |at| {
+    setup::run_with(&form(Some(token)), &current, &bakong, now_secs(), |at| {
         if format!("{at:?}") == stage {
             std::fs::write(&ready, "").unwrap();
             std::thread::sleep(Duration::from_secs(600));
@@ -153,7 +155,7 @@ async fn a_setup_killed_midway_leaves_a_clean_first_run() {
         }
 
         // The next start: rolled back to exactly what was there, demo mode, no PIN.
-        let config = first_run(&dir, None);
+        let config = first_run(&dir);
         assert!(config.is_demo(), "{stage:?}");
         assert_eq!(listing(&dir), ["owner.toml"], "{stage:?}");
         assert_eq!(
@@ -163,8 +165,8 @@ async fn a_setup_killed_midway_leaves_a_clean_first_run() {
         assert!(!pos_core::owner::OwnerPin::new(&dir).is_set().unwrap());
 
         // And setup can be completed from there.
-        let current = first_run(&dir, Some(sim.url()));
-        let config = setup::run(&form(Some(token)), &current, now_secs())
+        let current = first_run(&dir);
+        let config = setup::run(&form(Some(token)), &current, &at_sim(&sim), now_secs())
             .await
             .unwrap();
         assert_eq!(
@@ -186,7 +188,7 @@ async fn bakong_setup_checks_the_account_and_keeps_real_sales_apart_from_the_dem
     let sim = sim().await;
     let dir = tempfile::tempdir().unwrap();
     // Demo sales rung up before setup.
-    let demo = Pos::start(first_run(dir.path(), None)).await.unwrap();
+    let demo = Pos::start(first_run(dir.path())).await.unwrap();
     demo.charge(ChargeRequest {
         amount: "5000".into(),
         currency: Some(Currency::Khr),
@@ -196,7 +198,7 @@ async fn bakong_setup_checks_the_account_and_keeps_real_sales_apart_from_the_dem
     .unwrap();
     demo.shutdown().await;
 
-    let current = first_run(dir.path(), Some(sim.url()));
+    let current = first_run(dir.path());
     let before = listing(dir.path());
     let broken = sim
         .issue_token(Some(Duration::from_secs(86_400)))
@@ -208,7 +210,9 @@ async fn bakong_setup_checks_the_account_and_keeps_real_sales_apart_from_the_dem
         (unknown, "accountId", "not_found"),
         (form(Some(broken.as_str())), "token", "format"),
     ] {
-        let err = setup::run(&bad, &current, now_secs()).await.unwrap_err();
+        let err = setup::run(&bad, &current, &at_sim(&sim), now_secs())
+            .await
+            .unwrap_err();
         let CoreError::SettingsInvalid { errors } = &err else {
             panic!("{err:?}")
         };
@@ -223,9 +227,14 @@ async fn bakong_setup_checks_the_account_and_keeps_real_sales_apart_from_the_dem
         assert_eq!(listing(dir.path()), before);
     }
 
-    let config = setup::run(&form(Some(sim.token())), &current, now_secs())
-        .await
-        .unwrap();
+    let config = setup::run(
+        &form(Some(sim.token())),
+        &current,
+        &at_sim(&sim),
+        now_secs(),
+    )
+    .await
+    .unwrap();
     assert_eq!(config.ledger_path(), dir.path().join(setup::SHOP_LEDGER));
     let text = std::fs::read_to_string(dir.path().join("config.toml")).unwrap();
     assert!(!text.contains(sim.token()), "{text}");

@@ -62,6 +62,7 @@ export async function mountSetup(topbar: HTMLElement, before: Element | null): P
   const layer = mountLayer("setup");
   const chip = keyButton("setup-open", st("setup.chip"), OPEN_KEY, "setup-chip");
   topbar.insertBefore(chip, before);
+  document.body.classList.add("needs-setup");
   const form = emptyForm();
   let index = 0;
   let errors: FieldError[] = [];
