@@ -531,7 +531,8 @@ mod tests {
     #[test]
     fn a_good_form_has_no_errors_and_each_bad_value_names_its_field() {
         assert_eq!(errors_of(&good_form()), []);
-        let cases: Vec<(&str, &str, Box<dyn Fn(&mut SetupForm)>)> = vec![
+        type Change = Box<dyn Fn(&mut SetupForm)>;
+        let cases: Vec<(&str, &str, Change)> = vec![
             (
                 "shopName",
                 "required",
