@@ -217,8 +217,8 @@ pub struct Config {
     pub shop_db: Option<ShopDbConfig>,
     /// Where automatic backups go and how many days they are kept (`[backup]`).
     pub backup: crate::backup::BackupPolicy,
-    /// The ledger file (`ledger_file`, relative to the data directory; default
-    /// `ledger.sqlite3`). A shop set up for Bakong gets its own, apart from the demo sales.
+    /// The ledger file's name in the data directory (`ledger_file`; default `ledger.sqlite3`).
+    /// A shop set up for Bakong gets its own, apart from the demo sales.
     pub ledger_file: PathBuf,
 }
 
@@ -732,10 +732,10 @@ impl Config {
             Some(name) if name.as_os_str().is_empty() => {
                 return Err(invalid("ledger_file", "must name a file"))
             }
-            Some(name) => data_dir.join(name),
-            None => data_dir.join("ledger.sqlite3"),
+            Some(name) => name,
+            None => PathBuf::from("ledger.sqlite3"),
         };
-        let mut backup = crate::backup::BackupPolicy::beside(&ledger_file);
+        let mut backup = crate::backup::BackupPolicy::beside(&data_dir.join(&ledger_file));
         match file.backup.dir {
             Some(dir) if dir.as_os_str().is_empty() => {
                 return Err(invalid("backup.dir", "must name a folder"))
@@ -782,7 +782,7 @@ impl Config {
 
     /// The ledger file.
     pub fn ledger_path(&self) -> PathBuf {
-        self.ledger_file.clone()
+        self.data_dir.join(&self.ledger_file)
     }
 
     /// Whether the token file holds a token and how long it has left, without revealing it.
