@@ -15,6 +15,7 @@ use pos_core::owner::{
     EndOfDay, ExportResult, FieldError, FoundPrinter, HistoryEntry, OwnerHealth, OwnerStatus,
     PrinterForm, ReceiptView, RecheckPreview, Settings, TokenStatus,
 };
+use pos_core::setup::{SetupForm, TokenPreview};
 use pos_core::{
     BackupAttempt, BackupStatus, BackupTrigger, DayReport, ErrorCode, ErrorDetails, ErrorView,
     MerchantKind, OwnerQuery, PaymentView, RecheckView, RefundView, SaleView, SalesList,
@@ -142,6 +143,9 @@ fn generate() -> String {
         declaration::<ZLine>(&cfg),
         declaration::<ZView>(&cfg),
         declaration::<OwnerClose>(&cfg),
+        // First-run setup.
+        declaration::<SetupForm>(&cfg),
+        declaration::<TokenPreview>(&cfg),
     ] {
         out.push('\n');
         out.push_str(&decl);

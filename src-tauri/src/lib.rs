@@ -13,6 +13,7 @@ mod ipc;
 mod owner;
 mod owner_counter;
 mod printing;
+mod setup;
 mod state;
 #[cfg(test)]
 mod tests;
@@ -90,6 +91,10 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>, launch: Launch) -> tauri:
             owner_counter::owner_z_report,
             owner_counter::owner_z_csv,
             owner_counter::owner_close_shift,
+            setup::setup_needed,
+            setup::setup_check,
+            setup::setup_token,
+            setup::setup_save,
         ]))
         .setup(move |app| {
             let started =

@@ -16,6 +16,7 @@ import { mountCustomerKey } from "./customer/open";
 import { mountPrinter } from "./views/printer";
 import { owner } from "./views/owner/api";
 import { mountOwner } from "./views/owner/index";
+import { mountSetup } from "./views/setup/index";
 import { mountTillBar } from "./views/shift";
 
 async function start(): Promise<void> {
@@ -34,6 +35,7 @@ async function start(): Promise<void> {
     mountPrinter(byId("topbar"));
     mountCustomerKey();
     mountTillBar(byId("topbar"), byId("demo-banner"));
+    await mountSetup(byId("topbar"), byId("demo-banner"));
     document.body.dataset.ready = "true";
   } catch (err) {
     const e = err as IpcError;

@@ -219,6 +219,9 @@ pub struct Config {
     pub backup: crate::backup::BackupPolicy,
     /// The monitor the customer display opens on (`[customer_display] monitor`).
     pub customer_monitor: DisplayMonitor,
+    /// The ledger file's name in the data directory (`ledger_file`; default `ledger.sqlite3`).
+    /// A shop set up for Bakong gets its own, apart from the demo sales.
+    pub ledger_file: PathBuf,
 }
 
 /// The monitor the customer-facing display opens on: `"auto"` (the first one that is not the
@@ -380,6 +383,7 @@ struct FileConfig {
     terminal_id: Option<String>,
     time_zone: Option<String>,
     accept_unverified: Option<bool>,
+    ledger_file: Option<PathBuf>,
     #[serde(default)]
     merchant: FileMerchant,
     #[serde(default)]
@@ -599,6 +603,8 @@ impl Config {
                     Some(dir) => dir.clone(),
                     None => default_data_dir()?,
                 };
+                // An interrupted first-run setup is rolled back before the file is looked for.
+                crate::setup::recover(&dir)?;
                 let path = dir.join("config.toml");
                 if path.exists() {
                     (read_file(&path)?, Some(path))
@@ -793,7 +799,14 @@ impl Config {
             .shop_db
             .map(|section| build_shop_db(section, &base_dir, &data_dir, daily_check_budget))
             .transpose()?;
-        let mut backup = crate::backup::BackupPolicy::beside(&data_dir.join("ledger.sqlite3"));
+        let ledger_file = match file.ledger_file {
+            Some(name) if name.as_os_str().is_empty() => {
+                return Err(invalid("ledger_file", "must name a file"))
+            }
+            Some(name) => name,
+            None => PathBuf::from("ledger.sqlite3"),
+        };
+        let mut backup = crate::backup::BackupPolicy::beside(&data_dir.join(&ledger_file));
         match file.backup.dir {
             Some(dir) if dir.as_os_str().is_empty() => {
                 return Err(invalid("backup.dir", "must name a folder"))
@@ -830,6 +843,7 @@ impl Config {
             shop_db,
             backup,
             customer_monitor,
+            ledger_file,
         })
     }
 
@@ -840,7 +854,7 @@ impl Config {
 
     /// The ledger file.
     pub fn ledger_path(&self) -> PathBuf {
-        self.data_dir.join("ledger.sqlite3")
+        self.data_dir.join(&self.ledger_file)
     }
 
     /// Whether the token file holds a token and how long it has left, without revealing it.

@@ -49,6 +49,7 @@ pub mod printing;
 mod private_file;
 mod restart;
 pub mod schedule;
+pub mod setup;
 mod shop_sync;
 mod store;
 mod token_file;

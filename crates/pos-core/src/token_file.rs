@@ -109,8 +109,23 @@ pub fn read_with(path: &Path, keyring: &dyn Keyring) -> Result<Option<Token>, Co
     }
 }
 
+/// Writes to `file` what the token file `path` will hold once `file` is renamed to it (first-run
+/// setup stages it so); the keyring entry is named by `path` at once.
+pub(crate) fn write_as(file: &Path, path: &Path, token: &Token) -> Result<TokenStore, CoreError> {
+    write_file_as(file, path, token, &OsKeyring)
+}
+
 /// [`write`] with a given keyring.
 pub fn write_with(
+    path: &Path,
+    token: &Token,
+    keyring: &dyn Keyring,
+) -> Result<TokenStore, CoreError> {
+    write_file_as(path, path, token, keyring)
+}
+
+fn write_file_as(
+    file: &Path,
     path: &Path,
     token: &Token,
     keyring: &dyn Keyring,
@@ -124,8 +139,8 @@ pub fn write_with(
     };
     let mut bytes = body.as_bytes().to_vec();
     bytes.push(b'\n');
-    crate::private_file::replace(path, &bytes).map_err(|e| CoreError::TokenFile {
-        path: path.to_owned(),
+    crate::private_file::replace(file, &bytes).map_err(|e| CoreError::TokenFile {
+        path: file.to_owned(),
         reason: e.to_string(),
     })?;
     Ok(store)

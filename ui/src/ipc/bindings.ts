@@ -1631,3 +1631,70 @@ countedUsd: string,
  * Why the variance, when above the threshold.
  */
 reason: string | null, };
+
+/**
+ * The setup form, as the screen fills it. The rate is text so that "abc" is the core's
+ * error to word, like every other value.
+ */
+export type SetupForm = { 
+/**
+ * `en` or `km`.
+ */
+language: string, 
+/**
+ * Shown in the customer's bank app, at most 25 characters.
+ */
+shopName: string, 
+/**
+ * At most 15 characters.
+ */
+city: string, 
+/**
+ * 1–8 letters or digits.
+ */
+terminalId: string, 
+/**
+ * The currency the keypad starts in.
+ */
+defaultCurrency: Currency, 
+/**
+ * Riel per US dollar, as typed.
+ */
+rielPerUsd: string, 
+/**
+ * The owner PIN, typed twice.
+ */
+pin: string, 
+/**
+ * The owner PIN again.
+ */
+pinAgain: string, 
+/**
+ * Connect to Bakong (else: keep using demo mode).
+ */
+bakong: boolean, 
+/**
+ * The Bakong account id, `name@bank` (Bakong only).
+ */
+accountId: string, 
+/**
+ * The token pasted from the Bakong developer portal (Bakong only); never sent back.
+ */
+token: string, 
+/**
+ * The email registered with Bakong, for renewing the token (optional).
+ */
+email: string, };
+
+/**
+ * What the screen may know about a pasted token: when it expires.
+ */
+export type TokenPreview = { 
+/**
+ * Its expiry day, `YYYY-MM-DD` in the shop's time zone.
+ */
+expiresOn: string, 
+/**
+ * Whole days left.
+ */
+daysLeft: number, };

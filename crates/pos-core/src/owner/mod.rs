@@ -23,5 +23,13 @@ pub use review::{
     receipt, sale_history, summary, unresolved_count, EndOfDay, HistoryEntry, ReceiptView,
 };
 pub use session::{OwnerGate, OwnerSession, OwnerStatus, IDLE_LOCK};
+pub(crate) use settings::is_account_id;
 pub use settings::{FieldError, Settings};
+
+/// The owner's file in `data_dir` as a table (empty when there is none yet).
+pub(crate) fn read_owner_table(
+    data_dir: &std::path::Path,
+) -> Result<toml::Table, crate::CoreError> {
+    files::read_table(&files::owner_file(data_dir))
+}
 pub use token::{save_token, TokenStatus};

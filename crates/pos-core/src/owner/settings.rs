@@ -114,7 +114,7 @@ fn text_error(error: TextError) -> FieldError {
 }
 
 /// `name@bank`: letters, digits, `_`, `.` or `-` before the `@`, letters and digits after.
-fn is_account_id(text: &str) -> bool {
+pub(crate) fn is_account_id(text: &str) -> bool {
     let Some((name, bank)) = text.split_once('@') else {
         return false;
     };
@@ -271,9 +271,19 @@ impl Settings {
         if !errors.is_empty() {
             return Err(CoreError::SettingsInvalid { errors });
         }
+        // Leaving demo mode: real sales start in a ledger of their own, apart from the demo's.
+        let leaving_demo = current.is_demo() && self.environment != "demo";
         let path = write_config(
             current,
-            |table| self.merge_into(table),
+            |table| {
+                self.merge_into(table);
+                if leaving_demo && !table.contains_key("ledger_file") {
+                    table.insert(
+                        "ledger_file".into(),
+                        toml::Value::String(crate::setup::SHOP_LEDGER.into()),
+                    );
+                }
+            },
             |err| match err {
                 CoreError::ConfigInvalid { field, .. } => form_field(field),
                 CoreError::LifetimeOutOfRange { .. } => "qrLifetimeMinutes",
