@@ -36,6 +36,15 @@ impl ShopDb {
         Ok(ShopDb { config })
     }
 
+    /// Wraps a configuration built here (a cluster's private socket, say), with the same
+    /// defaults as [`ShopDb::parse`].
+    pub(crate) fn from_config(config: Config) -> ShopDb {
+        let mut db = ShopDb { config };
+        db.config.connect_timeout(CONNECT_TIMEOUT);
+        db.config.application_name("khqr-pos");
+        db
+    }
+
     /// Sets the name the connection shows in `pg_stat_activity` (a terminal id, say).
     pub fn with_application_name(mut self, name: &str) -> ShopDb {
         self.config.application_name(name);

@@ -7,13 +7,15 @@
 //! repeated event is a no-op, a different event under a used number is a divergence alarm
 //! ([`SyncError::Divergence`]), never an overwrite, and receipts must continue their
 //! terminal's hash chain as stored. The owner's shop-wide totals are read back from it
-//! ([`Shop::paid_totals`], [`Shop::shop_report`]). The shop's one Bakong check budget is
+//! ([`Shop::paid_totals`], [`Shop::shop_report`], [`Shop::shop_sales`]). The shop's one Bakong check budget is
 //! shared through it ([`CheckBudget`], [`Shop::reserve_checks`]), and `hub init` makes its
 //! roles: a counter may add its own terminal's rows only ([`Shop::init_hub`],
-//! [`Shop::add_counter`]).
+//! [`Shop::add_counter`]); for a shop without a database server, [`LocalCluster`] makes and
+//! starts one with the system's PostgreSQL programs.
 #![warn(missing_docs)]
 
 mod budget;
+mod cluster;
 mod db;
 mod error;
 mod event;
@@ -24,10 +26,11 @@ mod schema;
 mod shop;
 
 pub use budget::{CheckBudget, Reservation, Source, Spent, RESERVE_TIMEOUT};
+pub use cluster::{LocalCluster, DEFAULT_LISTEN, DEFAULT_PORT, SUPERUSER};
 pub use db::ShopDb;
 pub use error::{Result, SyncError};
 pub use hub::{BudgetRule, HubRoles, Password};
 pub use push::{BatchOutcome, PushReport};
-pub use report::{PaidTotal, ShopTotal, Tender};
+pub use report::{PaidTotal, ShopSale, ShopTotal, Tender};
 pub use schema::SCHEMA_VERSION;
 pub use shop::Shop;

@@ -22,7 +22,6 @@ pub mod proxy;
 /// A running (or stopped, between [`Cluster::crash`] and [`Cluster::restart`]) cluster.
 pub struct Cluster {
     dir: TempDir,
-    bin: PathBuf,
     as_postgres: bool,
     port: Mutex<u16>,
     /// Stops the server and removes the directory once the test binary is gone: the shared
@@ -54,7 +53,6 @@ impl Cluster {
         }
         let cluster = Cluster {
             dir,
-            bin: bin_dir(),
             as_postgres,
             port: Mutex::new(0),
             watchdog: Mutex::new(None),
@@ -192,14 +190,7 @@ impl Cluster {
 
     /// A PostgreSQL program, run as `postgres` when we are root.
     fn pg(&self, program: &str) -> Command {
-        let program = self.bin.join(program);
-        if self.as_postgres {
-            let mut cmd = Command::new("runuser");
-            cmd.args(["-u", "postgres", "--"]).arg(program);
-            cmd
-        } else {
-            Command::new(program)
-        }
+        pg_program(program)
     }
 
     fn spawn_watchdog(&self) {
@@ -236,6 +227,20 @@ impl Drop for Cluster {
             let _ = watchdog.kill();
             let _ = watchdog.wait();
         }
+    }
+}
+
+/// PostgreSQL's `program`, run as `postgres` when we are root (for a cluster a test did not
+/// make with [`Cluster::start`]).
+pub fn pg_program(program: &str) -> Command {
+    let as_postgres = run(Command::new("id").arg("-u")).stdout.trim_ascii() == b"0";
+    let program = bin_dir().join(program);
+    if as_postgres {
+        let mut cmd = Command::new("runuser");
+        cmd.args(["-u", "postgres", "--"]).arg(program);
+        cmd
+    } else {
+        Command::new(program)
     }
 }
 
