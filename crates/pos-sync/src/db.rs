@@ -8,6 +8,7 @@ use std::time::Duration;
 use tokio_postgres::config::Host;
 use tokio_postgres::{Client, Config, NoTls};
 
+use crate::tls::{self, Tls};
 use crate::{Result, SyncError};
 
 /// How long a connection attempt may take: the counter keeps selling meanwhile, and a shop LAN
@@ -19,12 +20,15 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 #[derive(Clone)]
 pub struct ShopDb {
     config: Config,
+    /// TLS as `sslmode` asked (`None`: a plain link).
+    tls: Option<Tls>,
 }
 
 impl ShopDb {
     /// Parses a connection string. A parse failure names the problem, never the text.
     pub fn parse(url: &str) -> Result<ShopDb> {
-        let mut config = Config::from_str(url).map_err(|e| SyncError::BadUrl {
+        let (url, tls) = tls::split(url);
+        let mut config = Config::from_str(&url).map_err(|e| SyncError::BadUrl {
             reason: e.to_string(),
         })?;
         if config.get_connect_timeout().is_none() {
@@ -33,13 +37,13 @@ impl ShopDb {
         if config.get_application_name().is_none() {
             config.application_name("khqr-pos");
         }
-        Ok(ShopDb { config })
+        Ok(ShopDb { config, tls })
     }
 
     /// Wraps a configuration built here (a cluster's private socket, say), with the same
     /// defaults as [`ShopDb::parse`].
     pub(crate) fn from_config(config: Config) -> ShopDb {
-        let mut db = ShopDb { config };
+        let mut db = ShopDb { config, tls: None };
         db.config.connect_timeout(CONNECT_TIMEOUT);
         db.config.application_name("khqr-pos");
         db
@@ -54,12 +58,19 @@ impl ShopDb {
     /// Opens a connection; its I/O runs on a task of the current tokio runtime and ends when
     /// the returned client is dropped.
     pub async fn connect(&self) -> Result<Client> {
-        let (client, connection) = self.config.connect(NoTls).await?;
-        tokio::spawn(async move {
-            // A broken link surfaces as an error on the client's next call; nothing to add here.
-            let _ = connection.await;
-        });
-        Ok(client)
+        // A broken link surfaces as an error on the client's next call; nothing to add here.
+        match &self.tls {
+            None => {
+                let (client, connection) = self.config.connect(NoTls).await?;
+                tokio::spawn(async move { drop(connection.await) });
+                Ok(client)
+            }
+            Some(tls) => {
+                let (client, connection) = self.config.connect(tls::connector(tls)?).await?;
+                tokio::spawn(async move { drop(connection.await) });
+                Ok(client)
+            }
+        }
     }
 }
 
@@ -79,6 +90,7 @@ impl fmt::Debug for ShopDb {
             .field("ports", &self.config.get_ports())
             .field("dbname", &self.config.get_dbname())
             .field("user", &self.config.get_user())
+            .field("tls", &self.tls)
             .field(
                 "password",
                 &self.config.get_password().map(|_| "<redacted>"),

@@ -24,6 +24,7 @@ mod push;
 mod report;
 mod schema;
 mod shop;
+mod tls;
 
 pub use budget::{CheckBudget, Reservation, Source, Spent, RESERVE_TIMEOUT};
 pub use cluster::{LocalCluster, DEFAULT_LISTEN, DEFAULT_PORT, SUPERUSER};
