@@ -11,6 +11,7 @@ use pos_core::owner::counter::{
     CashierRow, NewCashier, OwnerClose, RateEntry, RateInfo, RefundInput, RefundKind, Refundable,
     ShiftRow, ZLine, ZView,
 };
+use pos_core::owner::{CounterPush, ShopDay, ShopLine};
 use pos_core::owner::{
     EndOfDay, ExportResult, FieldError, HistoryEntry, OwnerHealth, OwnerStatus, ReceiptView,
     RecheckPreview, Settings, TokenStatus,
@@ -139,6 +140,10 @@ fn generate() -> String {
         declaration::<ZLine>(&cfg),
         declaration::<ZView>(&cfg),
         declaration::<OwnerClose>(&cfg),
+        // The whole shop's day (issue 15).
+        declaration::<ShopDay>(&cfg),
+        declaration::<ShopLine>(&cfg),
+        declaration::<CounterPush>(&cfg),
     ] {
         out.push('\n');
         out.push_str(&decl);

@@ -87,6 +87,8 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>, launch: Launch) -> tauri:
             owner_counter::owner_z_report,
             owner_counter::owner_z_csv,
             owner_counter::owner_close_shift,
+            // The whole shop (issue 15).
+            owner::owner_shop_day,
         ])
         .setup(move |app| {
             let started =

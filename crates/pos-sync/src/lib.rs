@@ -32,6 +32,6 @@ pub use db::ShopDb;
 pub use error::{Result, SyncError};
 pub use hub::{BudgetRule, HubRoles, Password};
 pub use push::{BatchOutcome, PushReport};
-pub use report::{PaidTotal, ShopSale, ShopTotal, Tender};
+pub use report::{PaidTotal, PushState, ShopSale, ShopTotal, Tender};
 pub use schema::SCHEMA_VERSION;
 pub use shop::Shop;

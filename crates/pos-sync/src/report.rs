@@ -220,3 +220,41 @@ fn currency(code: String) -> Result<Currency> {
         value: code,
     })
 }
+
+/// How far a counter's events reached the shop database.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PushState {
+    /// The counter.
+    pub terminal_id: String,
+    /// Its last event stored (0: none yet).
+    pub pushed_up_to: i64,
+    /// When the last of its events arrived (epoch ms), if any did.
+    pub last_pushed_ms: Option<i64>,
+}
+
+impl Shop {
+    /// Every counter's push as the shop database sees it: the registered counters and those
+    /// that pushed, by terminal id.
+    pub async fn push_states(&self) -> Result<Vec<PushState>> {
+        let rows = self
+            .client
+            .query(
+                "SELECT coalesce(t.terminal_id, e.terminal_id), coalesce(e.high, 0), e.last_ms \
+                 FROM terminals t FULL JOIN (SELECT terminal_id, max(seq) AS high, \
+                 (extract(epoch FROM max(pushed_at)) * 1000)::bigint AS last_ms \
+                 FROM ledger_events GROUP BY terminal_id) e ON e.terminal_id = t.terminal_id \
+                 ORDER BY 1",
+                &[],
+            )
+            .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(PushState {
+                    terminal_id: row.try_get(0)?,
+                    pushed_up_to: row.try_get(1)?,
+                    last_pushed_ms: row.try_get(2)?,
+                })
+            })
+            .collect()
+    }
+}
