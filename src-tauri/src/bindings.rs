@@ -11,6 +11,7 @@ use pos_core::owner::counter::{
     CashierRow, NewCashier, OwnerClose, RateEntry, RateInfo, RefundInput, RefundKind, Refundable,
     ShiftRow, ZLine, ZView,
 };
+use pos_core::owner::{CounterPush, ShopDay, ShopLine};
 use pos_core::owner::{
     EndOfDay, ExportResult, FieldError, FoundPrinter, HistoryEntry, OwnerHealth, OwnerStatus,
     PrinterForm, ReceiptView, RecheckPreview, Settings, TokenStatus,
@@ -146,6 +147,10 @@ fn generate() -> String {
         // First-run setup.
         declaration::<SetupForm>(&cfg),
         declaration::<TokenPreview>(&cfg),
+        // The whole shop's day (issue 15).
+        declaration::<ShopDay>(&cfg),
+        declaration::<ShopLine>(&cfg),
+        declaration::<CounterPush>(&cfg),
     ] {
         out.push('\n');
         out.push_str(&decl);

@@ -95,6 +95,8 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>, launch: Launch) -> tauri:
             setup::setup_check,
             setup::setup_token,
             setup::setup_save,
+            // The whole shop (issue 15).
+            owner::owner_shop_day,
         ]))
         .setup(move |app| {
             let started =

@@ -8,7 +8,7 @@
 use pos_core::diagnostics::DiagnosticsExport;
 use pos_core::owner::{
     self, EndOfDay, ExportResult, HistoryEntry, OwnerHealth, OwnerStatus, ReceiptView,
-    RecheckPreview, Settings, TokenStatus,
+    RecheckPreview, Settings, ShopDay, TokenStatus,
 };
 use pos_core::{
     sale_id_from_text, Config, ErrorView, OwnerQuery, Pos, RecheckView, Restarted, SalesList,
@@ -89,6 +89,17 @@ pub async fn owner_report(
 ) -> Result<EndOfDay, ErrorView> {
     let pos = state.owner_pos()?;
     Ok(owner::summary(&pos, date.filter(|d| !d.trim().is_empty())).await?)
+}
+
+/// The whole shop's day from the shop database (default today): every counter's takings and
+/// push; `None` when this counter has joined no shop.
+#[tauri::command]
+pub async fn owner_shop_day(
+    state: State<'_, AppState>,
+    date: Option<String>,
+) -> Result<Option<ShopDay>, ErrorView> {
+    let pos = state.owner_pos()?;
+    Ok(owner::shop_day(&pos, date).await?)
 }
 
 /// Writes the matching sales as CSV into the export folder and says where.
@@ -216,6 +227,7 @@ mod tests {
             ("owner_export_diagnostics", json!({})),
             ("owner_sale_history", json!({"saleId": "1"})),
             ("owner_receipt", json!({"saleId": "1"})),
+            ("owner_shop_day", json!({"date": null})),
         ] {
             let err = invoke(&app, cmd, body).unwrap_err();
             assert_eq!(err["code"], "owner_locked", "{cmd}: {err}");
@@ -250,6 +262,14 @@ mod tests {
         invoke(&app, "owner_unlock", json!({"pin": "2580"})).unwrap();
         let list = invoke(&app, "owner_sales", json!({"query": {}})).unwrap();
         assert!(list["sales"].as_array().unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_counter_that_joined_no_shop_has_no_shop_day() {
+        let app = demo_app();
+        invoke(&app, "owner_set_pin", json!({"pin": "2580"})).unwrap();
+        let day = invoke(&app, "owner_shop_day", json!({"date": null})).unwrap();
+        assert_eq!(day, Value::Null);
     }
 
     #[test]

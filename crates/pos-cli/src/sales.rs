@@ -42,6 +42,10 @@ pub struct SalesArgs {
     /// With --csv: start with a UTF-8 byte order mark, for spreadsheet programs.
     #[arg(long, requires = "csv")]
     bom: bool,
+    /// Every counter's sales of the day from the shop database (KHQR_POS_SHOP_DB), with the
+    /// paid totals per counter and for the shop.
+    #[arg(long, conflicts_with_all = ["from", "to", "status", "search", "csv"])]
+    shop: bool,
 }
 
 /// Options of `khqr-pos report`.
@@ -62,6 +66,13 @@ pub struct ReportArgs {
 
 /// Runs `khqr-pos sales`.
 pub fn run_sales(args: SalesArgs) -> ExitCode {
+    if args.shop {
+        return crate::sync::run_shop_sales(crate::sync::ShopReportArgs {
+            core: args.core,
+            date: args.date,
+            json: args.json,
+        });
+    }
     common::block_on(sales(args))
 }
 

@@ -10,13 +10,18 @@ use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
 use pos_store::Store;
-use pos_sync::{BudgetRule, PaidTotal, Password, PushReport, Shop, ShopDb, ShopTotal};
+use pos_sync::{
+    BudgetRule, LocalCluster, PaidTotal, Password, PushReport, Shop, ShopDb, ShopTotal,
+};
 use serde::Serialize;
 
 use crate::common::{self, CoreArgs, EXIT_ERROR, EXIT_OK};
 
 /// The environment variable holding the shop database's connection string.
 const ENV_SHOP_DB: &str = "KHQR_POS_SHOP_DB";
+/// The environment variable holding the superuser password of the cluster `hub init --pgdata`
+/// makes (and logs in with when run again).
+const ENV_ADMIN_PASSWORD: &str = "KHQR_POS_HUB_ADMIN_PASSWORD";
 
 /// The `sync` subcommands.
 #[derive(Debug, Subcommand)]
@@ -30,6 +35,9 @@ pub enum SyncCommand {
     /// The owner's view of a day across counters: per counter and for the shop, per tender
     /// and currency, read from the shop database (same as `report --shop`).
     Report(ShopReportArgs),
+    /// Every counter's sales of a day from the shop database, with the paid totals per
+    /// counter and for the shop (same as `sales --shop`).
+    Sales(ShopReportArgs),
 }
 
 /// Options of `khqr-pos sync report` (and `report --shop`).
@@ -49,7 +57,9 @@ pub struct ShopReportArgs {
 #[derive(Debug, Subcommand)]
 pub enum HubCommand {
     /// Prepare the shop database at KHQR_POS_SHOP_DB (connect as its owner, a role that may
-    /// create roles): migrate it, set the shop's daily Bakong check budget, make the owner's
+    /// create roles), or with --pgdata in a PostgreSQL cluster of this machine made and started
+    /// with the system's PostgreSQL programs (its superuser's password from
+    /// KHQR_POS_HUB_ADMIN_PASSWORD): migrate it, set the shop's daily Bakong check budget, make the owner's
     /// read-only role and one login role per counter. Each counter's password is read from
     /// KHQR_POS_HUB_PASSWORD_<TERMINAL>, the owner role's from KHQR_POS_HUB_OWNER_PASSWORD
     /// (without it the owner role cannot log in). Running it again updates.
@@ -72,6 +82,20 @@ pub struct HubInitArgs {
     /// a tenth of the day, split between the counters).
     #[arg(long)]
     offline_share: Option<u32>,
+    /// Make (or find) and start a PostgreSQL cluster in this directory, and the shop database
+    /// in it, instead of using KHQR_POS_SHOP_DB.
+    #[arg(long, value_name = "DIR")]
+    pgdata: Option<std::path::PathBuf>,
+    /// With --pgdata: the TCP port (default 5432, or the one set before).
+    #[arg(long, requires = "pgdata")]
+    port: Option<u16>,
+    /// With --pgdata: the addresses to listen on, e.g. the shop LAN address or '*' (default
+    /// localhost, or the one set before).
+    #[arg(long, requires = "pgdata")]
+    listen: Option<String>,
+    /// With --pgdata: the shop database's name.
+    #[arg(long, requires = "pgdata", default_value = "shop")]
+    db: String,
     /// Print JSON.
     #[arg(long)]
     json: bool,
@@ -132,6 +156,7 @@ pub fn run(command: SyncCommand) -> ExitCode {
         SyncCommand::Push(args) => runtime.block_on(push(args)),
         SyncCommand::Status(args) => runtime.block_on(status(args)),
         SyncCommand::Report(args) => runtime.block_on(report(args)),
+        SyncCommand::Sales(args) => runtime.block_on(sales(args)),
     };
     finish(done)
 }
@@ -139,6 +164,11 @@ pub fn run(command: SyncCommand) -> ExitCode {
 /// Runs `khqr-pos report --shop`.
 pub fn run_report(args: ShopReportArgs) -> ExitCode {
     run(SyncCommand::Report(args))
+}
+
+/// Runs `khqr-pos sales --shop`.
+pub fn run_shop_sales(args: ShopReportArgs) -> ExitCode {
+    run(SyncCommand::Sales(args))
 }
 
 /// Runs one `hub` subcommand.
@@ -238,16 +268,22 @@ async fn status(args: StatusArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-async fn report(args: ShopReportArgs) -> Result<(), Failure> {
-    // The owner's view needs no ledger: the owner's read-only role is enough.
-    let config = args.core.load(None)?;
-    let tz = config.time_zone;
+/// The shop day `--date` names (default: today), its time zone and the shop database, for the
+/// owner's views. They need no ledger: the owner's read-only role is enough.
+async fn owner_view(
+    args: &ShopReportArgs,
+) -> Result<(pos_store::NaiveDate, chrono_tz::Tz, Shop), Failure> {
+    let tz = args.core.load(None)?.time_zone;
     let day = match &args.date {
         Some(text) => pos_store::NaiveDate::parse_from_str(text, "%Y-%m-%d")
             .map_err(|_| format!("--date {text:?} is not a date (YYYY-MM-DD)"))?,
         None => pos_store::shop_day(chrono::Utc::now().timestamp_millis(), tz),
     };
-    let shop = Shop::open(&shop_db()?).await?;
+    Ok((day, tz, Shop::open(&shop_db()?).await?))
+}
+
+async fn report(args: ShopReportArgs) -> Result<(), Failure> {
+    let (day, tz, shop) = owner_view(&args).await?;
     let report = ShopReport {
         day: day.to_string(),
         time_zone: tz.name().to_owned(),
@@ -272,6 +308,50 @@ async fn report(args: ShopReportArgs) -> Result<(), Failure> {
             "  {who:<8} {tender:<6} {:>5} sale(s)  {}",
             total.count, total.paid
         );
+    }
+    Ok(())
+}
+
+/// What `sales --shop` prints.
+#[derive(Debug, Serialize)]
+struct ShopSales {
+    day: String,
+    time_zone: String,
+    sales: Vec<pos_sync::ShopSale>,
+    totals: Vec<PaidTotal>,
+}
+
+async fn sales(args: ShopReportArgs) -> Result<(), Failure> {
+    let (day, tz, shop) = owner_view(&args).await?;
+    let range = pos_store::day_range(day, tz)?;
+    let list = ShopSales {
+        day: day.to_string(),
+        time_zone: tz.name().to_owned(),
+        sales: shop.shop_sales(range).await?,
+        totals: shop.paid_totals(range).await?,
+    };
+    if args.json {
+        common::print_json(&list)?;
+        return Ok(());
+    }
+    println!("shop sales of {} ({})", list.day, list.time_zone);
+    if list.sales.is_empty() {
+        println!("  (no sales in the shop database)");
+    }
+    for sale in &list.sales {
+        let time = chrono::DateTime::from_timestamp_millis(sale.created_ms)
+            .map(|t| t.with_timezone(&tz).format("%H:%M:%S").to_string())
+            .unwrap_or_default();
+        let receipt = sale.receipt.map(|n| format!("#{n}")).unwrap_or_default();
+        println!(
+            "  {:<8} {time}  {:<14} {:>16}  {:<20} {receipt}",
+            sale.terminal_id, sale.bill_number, sale.amount, sale.status
+        );
+    }
+    println!("paid:");
+    for total in &list.totals {
+        let who = total.terminal_id.as_deref().unwrap_or("SHOP");
+        println!("  {who:<8} {:>5} sale(s)  {}", total.count, total.paid);
     }
     Ok(())
 }
@@ -301,7 +381,19 @@ async fn hub_init(args: HubInitArgs) -> Result<(), Failure> {
         Err(_) => None,
     };
     let logins: Vec<(&str, &Password)> = logins.iter().map(|(t, p)| (t.as_str(), p)).collect();
-    let mut shop = Shop::open(&shop_db()?).await?;
+    let (db, cluster) = match &args.pgdata {
+        Some(pgdata) => {
+            let admin = std::env::var(ENV_ADMIN_PASSWORD).map_err(|_| {
+                format!("set {ENV_ADMIN_PASSWORD} to the cluster's superuser password")
+            })?;
+            let admin = Password::new(admin)?;
+            let cluster = LocalCluster::prepare(pgdata, args.port, args.listen.as_deref(), &admin)?;
+            cluster.create_database(&args.db, &admin).await?;
+            (cluster.superuser_db(&args.db, &admin), Some(cluster))
+        }
+        None => (shop_db()?, None),
+    };
+    let mut shop = Shop::open(&db).await?;
     let roles = shop.init_hub(rule, owner.as_ref(), &logins).await?;
     #[derive(Serialize)]
     struct Hub {
@@ -309,16 +401,39 @@ async fn hub_init(args: HubInitArgs) -> Result<(), Failure> {
         budget: BudgetRule,
         pool: u32,
         roles: pos_sync::HubRoles,
+        /// With --pgdata: each counter's connection string (its password left out) and
+        /// `[shop_db]` section.
+        counters: Vec<CounterSetup>,
     }
+    let counters = match &cluster {
+        Some(cluster) => roles
+            .counters
+            .iter()
+            .map(|(terminal, role)| counter_setup(cluster, &args.db, terminal, role, rule))
+            .collect(),
+        None => Vec::new(),
+    };
     let hub = Hub {
         schema_version: shop.schema_version().await?,
         pool: rule.hub_limit(),
         budget: rule,
         roles,
+        counters,
     };
     if args.json {
         common::print_json(&hub)?;
         return Ok(());
+    }
+    if let Some(cluster) = &cluster {
+        println!(
+            "PostgreSQL cluster {} and running in {}, listening on {} port {} (stop it: pg_ctl \
+             -D DIR stop; start it: hub init --pgdata DIR again, or pg_ctl -D DIR -l DIR/log \
+             start, as its owner)",
+            if cluster.created { "made" } else { "found" },
+            cluster.pgdata().display(),
+            cluster.listen,
+            cluster.port,
+        );
     }
     println!(
         "shop database ready (schema v{}): {} Bakong checks a day, {} shared through it, {} \
@@ -329,5 +444,49 @@ async fn hub_init(args: HubInitArgs) -> Result<(), Failure> {
     for (terminal, role) in &hub.roles.counters {
         println!("counter {terminal}: role {role}");
     }
+    for counter in &hub.counters {
+        println!(
+            "\ncounter {}: in its data directory, write this line to the file shop-db (chmod \
+             600), with {} in place of <password>:\n  {}\nand add to its config.toml:\n{}",
+            counter.terminal, counter.password_from, counter.url, counter.shop_db_section
+        );
+    }
     Ok(())
+}
+
+/// How one counter joins the shop database made with --pgdata.
+#[derive(Debug, Serialize)]
+struct CounterSetup {
+    terminal: String,
+    /// The connection string with `<password>` in place of the password.
+    url: String,
+    /// Where its password was read from.
+    password_from: String,
+    /// The lines of its `config.toml`.
+    shop_db_section: String,
+}
+
+fn counter_setup(
+    cluster: &LocalCluster,
+    db: &str,
+    terminal: &str,
+    role: &str,
+    rule: BudgetRule,
+) -> CounterSetup {
+    // A counter reaches the one address listened on; with several or all ('*'), the owner
+    // knows which one is the shop LAN's.
+    let host = match cluster.listen.as_str() {
+        "localhost" => "127.0.0.1",
+        one if !one.contains([',', '*']) && one != "0.0.0.0" && one != "::" => one,
+        _ => "<this machine's LAN address>",
+    };
+    CounterSetup {
+        terminal: terminal.to_owned(),
+        url: format!("postgres://{role}:<password>@{host}:{}/{db}", cluster.port),
+        password_from: password_env(terminal),
+        shop_db_section: format!(
+            "  [shop_db]\n  url_file = \"shop-db\"\n  offline_share = {}",
+            rule.offline_share
+        ),
+    }
 }

@@ -245,6 +245,46 @@ fn hub_init_makes_a_role_per_counter_and_the_owner_reports_both_counters_from_po
     );
     assert_eq!(line(None, None)["paid"]["minor"], 12_000, "{report}");
     assert_eq!(line(None, None)["count"], 2, "{report}");
+    // The day's sales across the counters, each with its receipt, and the paid totals.
+    let sales = ok(
+        scratch.path(),
+        Some(&role_url("owner")),
+        &["sales", "--shop", "--json"],
+    );
+    let listed: Vec<(&str, i64, &str, i64)> = sales["sales"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["terminal_id"].as_str().unwrap(),
+                s["amount"]["minor"].as_i64().unwrap(),
+                s["status"].as_str().unwrap(),
+                s["receipt"].as_i64().unwrap_or(0),
+            )
+        })
+        .collect();
+    let mut sorted = listed.clone();
+    sorted.sort_unstable();
+    assert_eq!(
+        sorted,
+        [("T1", 5_000, "paid", 1), ("T2", 7_000, "paid", 1)],
+        "{sales}"
+    );
+    let shop_total = sales["totals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["terminal_id"].is_null())
+        .unwrap_or_else(|| panic!("no shop total in {sales}"));
+    assert_eq!(shop_total["paid"]["minor"], 12_000, "{sales}");
+    let text = khqr_pos(
+        scratch.path(),
+        Some(&role_url("owner")),
+        &["sales", "--shop"],
+    );
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("T1-") && text.contains("T2-"), "{text}");
     // Another day is empty; a malformed date is a clear error.
     let empty = ok(
         scratch.path(),
@@ -259,4 +299,119 @@ fn hub_init_makes_a_role_per_counter_and_the_owner_reports_both_counters_from_po
     );
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("YYYY-MM-DD"));
+}
+
+/// Stops the cluster `hub init --pgdata` started, even when the test fails.
+struct StopCluster(std::path::PathBuf);
+
+impl Drop for StopCluster {
+    fn drop(&mut self) {
+        let _ = common::pg_program("pg_ctl")
+            .arg("-D")
+            .arg(&self.0)
+            .args(["-m", "fast", "-w", "stop"])
+            .output();
+    }
+}
+
+#[test]
+fn hub_init_pgdata_makes_and_starts_a_password_only_cluster_a_counter_joins_with_the_printed_lines()
+{
+    let scratch = tempfile::tempdir().unwrap();
+    // Run as root, the cluster runs as `postgres`, which must reach its directory.
+    if String::from_utf8_lossy(&Command::new("id").arg("-u").output().unwrap().stdout).trim() == "0"
+    {
+        let chown = Command::new("chown")
+            .arg("postgres")
+            .arg(scratch.path())
+            .status();
+        assert!(chown.unwrap().success());
+    }
+    let pgdata = scratch.path().join("pg");
+    let pgdata_arg = pgdata.to_str().unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+        .to_string();
+    let secrets = [
+        ("KHQR_POS_HUB_PASSWORD_T1", "t1-hunter2secret"),
+        ("KHQR_POS_HUB_ADMIN_PASSWORD", "admin-hunter2secret"),
+    ];
+    let init = |dir: &str, json: bool| {
+        let mut args = vec!["hub", "init", "--pgdata", dir, "--counter", "T1"];
+        args.extend(["--port", &port, "--listen", "127.0.0.1"]);
+        if json {
+            args.push("--json");
+        }
+        khqr_pos_env(scratch.path(), None, &secrets, &args)
+    };
+
+    // A directory holding something else is refused, and left as it was.
+    let junk = scratch.path().join("junk");
+    std::fs::create_dir(&junk).unwrap();
+    std::fs::write(junk.join("notes.txt"), "mine").unwrap();
+    let out = init(junk.to_str().unwrap(), false);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("holds no PostgreSQL cluster"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(std::fs::read_dir(&junk).unwrap().count(), 1);
+
+    let _stop = StopCluster(pgdata.clone());
+    let out = init(pgdata_arg, true);
+    let printed = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success(), "{printed}");
+    assert!(!printed.contains("hunter2"), "{printed}");
+    let hub: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let counter = &hub["counters"][0];
+    let url = counter["url"].as_str().unwrap();
+    assert_eq!(
+        url,
+        format!("postgres://shop_T1:<password>@127.0.0.1:{port}/shop")
+    );
+    // No line of pg_hba.conf trusts anyone: every login needs its password.
+    let hba = std::fs::read_to_string(pgdata.join("pg_hba.conf")).unwrap();
+    let trusting: Vec<&str> = hba
+        .lines()
+        .filter(|l| !l.trim_start().starts_with('#') && l.contains("trust"))
+        .collect();
+    assert!(trusting.is_empty(), "{trusting:?}");
+
+    // The counter joins with the printed lines and its password.
+    let till = tempfile::tempdir().unwrap();
+    let with_password = url.replace("<password>", "t1-hunter2secret");
+    std::fs::write(till.path().join("shop-db"), &with_password).unwrap();
+    let section = counter["shop_db_section"]
+        .as_str()
+        .unwrap()
+        .replace("  ", "");
+    std::fs::write(till.path().join("config.toml"), section).unwrap();
+    let env = [("KHQR_POS_TERMINAL_ID", "T1")];
+    let status = ok_env(till.path(), None, &env, &["sync", "status", "--json"]);
+    assert_eq!(status["terminal_id"], "T1", "{status}");
+    assert_eq!(status["waiting"], 0, "{status}");
+    // A wrong password is refused by the server.
+    let wrong = url.replace("<password>", "guess");
+    let out = khqr_pos_env(till.path(), Some(&wrong), &env, &["sync", "status"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("password authentication failed"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // Running it again finds the cluster, running, and changes nothing the counter needs.
+    let again = init(pgdata_arg, false);
+    let printed = String::from_utf8_lossy(&again.stdout);
+    assert!(again.status.success(), "{printed}");
+    assert!(printed.contains("cluster found and running"), "{printed}");
+    ok_env(till.path(), None, &env, &["sync", "status", "--json"]);
 }

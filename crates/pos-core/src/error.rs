@@ -221,6 +221,10 @@ pub enum CoreError {
     /// No payer's reference was typed.
     #[error("type the payer's reference shown on the customer's screen (or its last digits)")]
     PayerRefMissing,
+    /// The shop database could not be read (out of reach, refused the login, …); nothing on
+    /// this counter depends on it.
+    #[error("shop database: {0}")]
+    ShopDb(#[from] pos_sync::SyncError),
 }
 
 /// The field name a payer's reference error points at.
@@ -313,6 +317,8 @@ pub enum ErrorCode {
     /// The receipt printer could not print: none configured, unreachable, out of paper,
     /// cover open, offline; `message` says which.
     PrinterFailed,
+    /// The shop database could not be read; `message` says why.
+    ShopDbFailed,
     /// Not a POS error at all (an IPC failure before the core was reached); made by the UI.
     Unexpected,
 }
@@ -479,6 +485,7 @@ impl CoreError {
             CoreError::PayerRefMissing => ErrorCode::TextInvalid,
             CoreError::Print(pos_print::PrintError::NoReceipt { .. }) => ErrorCode::NoReceipt,
             CoreError::Print(_) => ErrorCode::PrinterFailed,
+            CoreError::ShopDb(_) => ErrorCode::ShopDbFailed,
         }
     }
 }

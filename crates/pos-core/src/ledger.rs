@@ -344,7 +344,7 @@ pub(crate) fn net_in_riel(
     ))
 }
 
-fn parse_date(text: &str) -> Result<NaiveDate, CoreError> {
+pub(crate) fn parse_date(text: &str) -> Result<NaiveDate, CoreError> {
     NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|e| CoreError::DateInvalid {
         text: text.to_owned(),
         reason: format!("expected YYYY-MM-DD ({e})"),

@@ -347,6 +347,46 @@ async fn a_paid_sale_reaches_the_shop_database_by_itself() {
     assert!(newer > last);
     until_pushed(&pos, newer).await;
     assert_eq!(stored_events(&url, "T1"), i64::try_from(local + 1).unwrap());
+    // The owner's Shop tab: the day's takings per counter and for the shop, and each
+    // registered counter's push (T2 never pushed), read back through this counter's role.
+    let day = pos_core::owner::shop_day(&pos, None)
+        .await
+        .unwrap()
+        .unwrap();
+    let paid = |terminal: Option<&str>| {
+        day.lines
+            .iter()
+            .find(|l| l.terminal_id.as_deref() == terminal && l.tender.is_none())
+            .map(|l| (l.count, l.paid))
+    };
+    let riel = Some((1, pos_core::Money::new(5_000, Currency::Khr)));
+    assert_eq!(paid(Some("T1")), riel, "{day:?}");
+    assert_eq!(paid(None), riel, "{day:?}");
+    let pushes: Vec<_> = day
+        .counters
+        .iter()
+        .map(|c| {
+            (
+                c.terminal_id.as_str(),
+                c.this_counter,
+                c.pushed_up_to,
+                c.waiting,
+            )
+        })
+        .collect();
+    assert_eq!(
+        pushes,
+        [("T1", true, newer, Some(0)), ("T2", false, 0, None)],
+        "{day:?}"
+    );
+    assert!(!day.counters[0].last_pushed_text.is_empty());
+    let err = pos_core::owner::shop_day(&pos, Some("1/2/2026".into()))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, pos_core::CoreError::DateInvalid { .. }),
+        "{err:?}"
+    );
     pos.shutdown().await;
 }
 

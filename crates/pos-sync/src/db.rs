@@ -8,7 +8,27 @@ use std::time::Duration;
 use tokio_postgres::config::Host;
 use tokio_postgres::{AsyncMessage, Client, Config, NoTls};
 
+use crate::tls::{self, Tls};
 use crate::{Result, SyncError};
+
+/// Runs a connection's I/O on a task of the current runtime, handing unasked messages to
+/// `on_message`. A broken link surfaces as an error on the client's next call; nothing to add
+/// here.
+fn relay_messages<S, T>(
+    mut connection: tokio_postgres::Connection<S, T>,
+    mut on_message: impl FnMut(AsyncMessage) + Send + 'static,
+) where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+    T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    tokio::spawn(async move {
+        while let Some(Ok(message)) =
+            std::future::poll_fn(|cx| connection.poll_message(cx)).await
+        {
+            on_message(message);
+        }
+    });
+}
 
 /// How long a connection attempt may take: the counter keeps selling meanwhile, and a shop LAN
 /// answers in milliseconds when it answers at all.
@@ -19,12 +39,15 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 #[derive(Clone)]
 pub struct ShopDb {
     config: Config,
+    /// TLS as `sslmode` asked (`None`: a plain link).
+    tls: Option<Tls>,
 }
 
 impl ShopDb {
     /// Parses a connection string. A parse failure names the problem, never the text.
     pub fn parse(url: &str) -> Result<ShopDb> {
-        let mut config = Config::from_str(url).map_err(|e| SyncError::BadUrl {
+        let (url, tls) = tls::split(url);
+        let mut config = Config::from_str(&url).map_err(|e| SyncError::BadUrl {
             reason: e.to_string(),
         })?;
         if config.get_connect_timeout().is_none() {
@@ -33,7 +56,16 @@ impl ShopDb {
         if config.get_application_name().is_none() {
             config.application_name("khqr-pos");
         }
-        Ok(ShopDb { config })
+        Ok(ShopDb { config, tls })
+    }
+
+    /// Wraps a configuration built here (a cluster's private socket, say), with the same
+    /// defaults as [`ShopDb::parse`].
+    pub(crate) fn from_config(config: Config) -> ShopDb {
+        let mut db = ShopDb { config, tls: None };
+        db.config.connect_timeout(CONNECT_TIMEOUT);
+        db.config.application_name("khqr-pos");
+        db
     }
 
     /// Sets the name the connection shows in `pg_stat_activity` (a terminal id, say).
@@ -52,18 +84,20 @@ impl ShopDb {
     /// to `on_message`, which is dropped when the link ends.
     pub(crate) async fn connect_with(
         &self,
-        mut on_message: impl FnMut(AsyncMessage) + Send + 'static,
+        on_message: impl FnMut(AsyncMessage) + Send + 'static,
     ) -> Result<Client> {
-        let (client, mut connection) = self.config.connect(NoTls).await?;
-        tokio::spawn(async move {
-            // A broken link surfaces as an error on the client's next call; nothing to add here.
-            while let Some(Ok(message)) =
-                std::future::poll_fn(|cx| connection.poll_message(cx)).await
-            {
-                on_message(message);
+        match &self.tls {
+            None => {
+                let (client, connection) = self.config.connect(NoTls).await?;
+                relay_messages(connection, on_message);
+                Ok(client)
             }
-        });
-        Ok(client)
+            Some(tls) => {
+                let (client, connection) = self.config.connect(tls::connector(tls)?).await?;
+                relay_messages(connection, on_message);
+                Ok(client)
+            }
+        }
     }
 }
 
@@ -83,6 +117,7 @@ impl fmt::Debug for ShopDb {
             .field("ports", &self.config.get_ports())
             .field("dbname", &self.config.get_dbname())
             .field("user", &self.config.get_user())
+            .field("tls", &self.tls)
             .field(
                 "password",
                 &self.config.get_password().map(|_| "<redacted>"),

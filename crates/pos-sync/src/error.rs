@@ -122,6 +122,12 @@ pub enum SyncError {
         /// How long was waited.
         ms: u64,
     },
+    /// The shop's own PostgreSQL cluster could not be made, started or stopped.
+    #[error("the shop database's cluster: {reason}")]
+    Cluster {
+        /// What went wrong (what the PostgreSQL program said), never a password.
+        reason: String,
+    },
     /// Reading the counter's own ledger failed.
     #[error("{0}")]
     Store(#[from] pos_store::StoreError),

@@ -27,6 +27,11 @@ impl Password {
         Ok(Password(secret))
     }
 
+    /// The password itself, for a login or `initdb --pwfile`.
+    pub(crate) fn expose(&self) -> &str {
+        &self.0
+    }
+
     /// The SCRAM-SHA-256 verifier PostgreSQL stores: what is sent instead of the password.
     fn verifier(&self) -> String {
         postgres_protocol::password::scram_sha_256(self.0.as_bytes())

@@ -7,16 +7,18 @@
 //! repeated event is a no-op, a different event under a used number is a divergence alarm
 //! ([`SyncError::Divergence`]), never an overwrite, and receipts must continue their
 //! terminal's hash chain as stored. The owner's shop-wide totals are read back from it
-//! ([`Shop::paid_totals`], [`Shop::shop_report`]). The shop's one Bakong check budget is
+//! ([`Shop::paid_totals`], [`Shop::shop_report`], [`Shop::shop_sales`]). The shop's one Bakong check budget is
 //! shared through it ([`CheckBudget`], [`Shop::reserve_checks`]), and `hub init` makes its
 //! roles: a counter may add its own terminal's rows only ([`Shop::init_hub`],
-//! [`Shop::add_counter`]). One counter at a time, elected through a lease in it, checks every
-//! counter's pending sales and hands each result to the counter that owns the sale
-//! ([`Shop::claim_checker`], [`Shop::open_checks`], [`Shop::check_results`]).
+//! [`Shop::add_counter`]); for a shop without a database server, [`LocalCluster`] makes and
+//! starts one with the system's PostgreSQL programs. One counter at a time, elected through a
+//! lease in it, checks every counter's pending sales and hands each result to the counter that
+//! owns the sale ([`Shop::claim_checker`], [`Shop::open_checks`], [`Shop::check_results`]).
 #![warn(missing_docs)]
 
 mod budget;
 mod checker;
+mod cluster;
 mod db;
 mod error;
 mod event;
@@ -25,13 +27,15 @@ mod push;
 mod report;
 mod schema;
 mod shop;
+mod tls;
 
 pub use budget::{CheckBudget, Reservation, Source, Spent, RESERVE_TIMEOUT};
 pub use checker::{CheckResult, Lease, Outcome, PendingCheck};
+pub use cluster::{LocalCluster, DEFAULT_LISTEN, DEFAULT_PORT, SUPERUSER};
 pub use db::ShopDb;
 pub use error::{Result, SyncError};
 pub use hub::{BudgetRule, HubRoles, Password};
 pub use push::{BatchOutcome, PushReport};
-pub use report::{PaidTotal, ShopTotal, Tender};
+pub use report::{PaidTotal, PushState, ShopSale, ShopTotal, Tender};
 pub use schema::SCHEMA_VERSION;
 pub use shop::Shop;

@@ -1,7 +1,7 @@
 //! The owner's shop-wide view read from the shop database: what was paid in a time range, per
-//! terminal and in total, per currency.
+//! terminal and in total, per currency, and every counter's sales of the range.
 
-use pos_domain::{Currency, Money};
+use pos_domain::{Currency, Money, SaleStatus};
 use pos_store::Range;
 use serde::Serialize;
 
@@ -141,6 +141,118 @@ impl Shop {
                     tender,
                     count: row.try_get(3)?,
                     paid: Money::new(row.try_get(4)?, currency),
+                })
+            })
+            .collect()
+    }
+}
+
+/// One sale of a counter as the shop database knows it: its facts, its latest status, and its
+/// receipt once paid.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ShopSale {
+    /// The counter.
+    pub terminal_id: String,
+    /// The sale's id in that counter's ledger.
+    pub sale_id: i64,
+    /// The bill number printed for it.
+    pub bill_number: String,
+    /// When it was made (epoch ms).
+    pub created_ms: i64,
+    /// What was charged.
+    pub amount: Money,
+    /// Its status after the last event pushed.
+    pub status: SaleStatus,
+    /// Its receipt's number on its counter, once paid.
+    pub receipt: Option<i64>,
+    /// What was paid, once paid.
+    pub paid: Option<Money>,
+}
+
+impl Shop {
+    /// Every counter's sales made in `range`, each with its latest pushed status and its
+    /// receipt, in the order they were made (counter by counter at the same millisecond).
+    pub async fn shop_sales(&self, range: Range) -> Result<Vec<ShopSale>> {
+        let rows = self
+            .client
+            .query(
+                "SELECT * FROM (SELECT DISTINCT ON (e.terminal_id, e.sale_id) e.terminal_id, \
+                 e.sale_id, e.bill_number, e.sale_created_ms, e.amount_minor, e.currency, \
+                 e.to_status, r.number, r.paid_minor, r.paid_currency \
+                 FROM ledger_events e LEFT JOIN receipts r \
+                 ON r.terminal_id = e.terminal_id AND r.sale_id = e.sale_id \
+                 WHERE e.kind = 'status' AND e.sale_created_ms >= $1 AND e.sale_created_ms < $2 \
+                 ORDER BY e.terminal_id, e.sale_id, e.seq DESC) latest \
+                 ORDER BY sale_created_ms, terminal_id, sale_id",
+                &[&range.from_ms, &range.to_ms],
+            )
+            .await?;
+        rows.iter()
+            .map(|row| {
+                let status: String = row.try_get(6)?;
+                let status = status.parse().map_err(|_| SyncError::Corrupt {
+                    column: "ledger_events.to_status",
+                    value: status.clone(),
+                })?;
+                let paid = match row.try_get::<_, Option<i64>>(8)? {
+                    Some(minor) => Some(Money::new(minor, currency(row.try_get(9)?)?)),
+                    None => None,
+                };
+                Ok(ShopSale {
+                    terminal_id: row.try_get(0)?,
+                    sale_id: row.try_get(1)?,
+                    bill_number: row.try_get(2)?,
+                    created_ms: row.try_get(3)?,
+                    amount: Money::new(row.try_get(4)?, currency(row.try_get(5)?)?),
+                    status,
+                    receipt: row.try_get(7)?,
+                    paid,
+                })
+            })
+            .collect()
+    }
+}
+
+/// A currency code read back from the shop database.
+fn currency(code: String) -> Result<Currency> {
+    code.parse().map_err(|_| SyncError::Corrupt {
+        column: "currency",
+        value: code,
+    })
+}
+
+/// How far a counter's events reached the shop database.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PushState {
+    /// The counter.
+    pub terminal_id: String,
+    /// Its last event stored (0: none yet).
+    pub pushed_up_to: i64,
+    /// When the last of its events arrived (epoch ms), if any did.
+    pub last_pushed_ms: Option<i64>,
+}
+
+impl Shop {
+    /// Every counter's push as the shop database sees it: the registered counters and those
+    /// that pushed, by terminal id.
+    pub async fn push_states(&self) -> Result<Vec<PushState>> {
+        let rows = self
+            .client
+            .query(
+                "SELECT coalesce(t.terminal_id, e.terminal_id), coalesce(e.high, 0), e.last_ms \
+                 FROM terminals t FULL JOIN (SELECT terminal_id, max(seq) AS high, \
+                 (extract(epoch FROM max(pushed_at)) * 1000)::bigint AS last_ms \
+                 FROM ledger_events GROUP BY terminal_id) e ON e.terminal_id = t.terminal_id \
+                 ORDER BY 1",
+                &[],
+            )
+            .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(PushState {
+                    terminal_id: row.try_get(0)?,
+                    pushed_up_to: row.try_get(1)?,
+                    last_pushed_ms: row.try_get(2)?,
                 })
             })
             .collect()

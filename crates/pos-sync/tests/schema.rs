@@ -101,3 +101,51 @@ async fn a_role_that_may_not_migrate_an_older_database_is_told_to_run_hub_init()
         "t"
     );
 }
+
+/// Whether the session of `db` runs over TLS, as the server sees it.
+async fn encrypted(db: &ShopDb) -> Result<bool, SyncError> {
+    let client = db.connect().await?;
+    let row = client
+        .query_one(
+            "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
+            &[],
+        )
+        .await?;
+    Ok(row.get(0))
+}
+
+#[tokio::test]
+async fn tls_verify_full_trusts_the_named_ca_only_and_plain_links_still_work() {
+    let ca = common::shared().enable_tls();
+    let url = common::fresh_db();
+    let with = |params: &str| ShopDb::parse(&format!("{url}?{params}")).unwrap();
+    let ca = ca.display();
+
+    // verify-full against the shop's CA: the chain and the name (127.0.0.1) check out.
+    let full = with(&format!("sslmode=verify-full&sslrootcert={ca}"));
+    assert!(encrypted(&full).await.unwrap());
+    Shop::open(&full).await.unwrap();
+    // The same in key=value form, to localhost.
+    let port = url.split(':').nth(2).unwrap().split('/').next().unwrap();
+    let db = url.rsplit('/').next().unwrap();
+    let kv = format!(
+        "host=localhost port={port} user=pos dbname={db} sslmode=verify-full sslrootcert={ca}"
+    );
+    assert!(encrypted(&ShopDb::parse(&kv).unwrap()).await.unwrap());
+
+    // Without the CA, the system's roots do not know the server's certificate: refused,
+    // saying why.
+    let err = encrypted(&with("sslmode=verify-full")).await.unwrap_err();
+    assert!(matches!(err, SyncError::Db(_)), "{err:?}");
+    assert!(err.to_string().contains("certificate"), "{err}");
+    // A CA file that is not there is named.
+    let err = encrypted(&with("sslmode=verify-full&sslrootcert=/nonexistent/ca.pem"))
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("/nonexistent/ca.pem"), "{err}");
+
+    // require encrypts without checking, as libpq does; disable and no sslmode stay plain.
+    assert!(encrypted(&with("sslmode=require")).await.unwrap());
+    assert!(!encrypted(&with("sslmode=disable")).await.unwrap());
+    assert!(!encrypted(&ShopDb::parse(&url).unwrap()).await.unwrap());
+}

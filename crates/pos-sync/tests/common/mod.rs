@@ -22,7 +22,6 @@ pub mod proxy;
 /// A running (or stopped, between [`Cluster::crash`] and [`Cluster::restart`]) cluster.
 pub struct Cluster {
     dir: TempDir,
-    bin: PathBuf,
     as_postgres: bool,
     port: Mutex<u16>,
     /// Stops the server and removes the directory once the test binary is gone: the shared
@@ -54,7 +53,6 @@ impl Cluster {
         }
         let cluster = Cluster {
             dir,
-            bin: bin_dir(),
             as_postgres,
             port: Mutex::new(0),
             watchdog: Mutex::new(None),
@@ -117,6 +115,57 @@ impl Cluster {
             .arg(self.port().to_string())
             .args(["-d", db, "-c", sql]));
         String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    }
+
+    /// Turns TLS on (a reload, no restart: plain links go on as before) with a server
+    /// certificate for 127.0.0.1 and localhost signed by a CA made here; returns the CA's
+    /// certificate file. Once per cluster.
+    pub fn enable_tls(&self) -> PathBuf {
+        let tls = self.dir.path().join("tls");
+        std::fs::create_dir_all(&tls).unwrap();
+        std::fs::write(
+            tls.join("san"),
+            "subjectAltName=IP:127.0.0.1,DNS:localhost\n",
+        )
+        .unwrap();
+        let ec = "-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes";
+        for line in [
+            format!("req -x509 {ec} -keyout ca.key -out ca.crt -days 2 -subj /CN=khqr-pos-test-CA"),
+            format!("req {ec} -keyout server.key -out server.csr -subj /CN=localhost"),
+            "x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -out server.crt \
+             -days 2 -extfile san"
+                .to_owned(),
+        ] {
+            run(Command::new("openssl")
+                .current_dir(&tls)
+                .args(line.split_whitespace()));
+        }
+        if self.as_postgres {
+            run(Command::new("chown").args(["-R", "postgres"]).arg(&tls));
+        }
+        for (key, file) in [
+            ("ssl_cert_file", "server.crt"),
+            ("ssl_key_file", "server.key"),
+        ] {
+            let path = tls.join(file);
+            self.psql(
+                "postgres",
+                &format!("ALTER SYSTEM SET {key} = '{}'", path.display()),
+            );
+        }
+        self.psql("postgres", "ALTER SYSTEM SET ssl = on");
+        self.psql("postgres", "SELECT pg_reload_conf()");
+        // The reload is a signal: wait until a new session sees it.
+        for _ in 0..100 {
+            if self.psql("postgres", "SHOW ssl") == "on" {
+                return tls.join("ca.crt");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        panic!(
+            "ssl did not turn on: see {}",
+            self.dir.path().join("log").display()
+        );
     }
 
     /// Makes every event insert in database `db` take 3 ms more, so that a push of a few
@@ -192,14 +241,7 @@ impl Cluster {
 
     /// A PostgreSQL program, run as `postgres` when we are root.
     fn pg(&self, program: &str) -> Command {
-        let program = self.bin.join(program);
-        if self.as_postgres {
-            let mut cmd = Command::new("runuser");
-            cmd.args(["-u", "postgres", "--"]).arg(program);
-            cmd
-        } else {
-            Command::new(program)
-        }
+        pg_program(program)
     }
 
     fn spawn_watchdog(&self) {
@@ -236,6 +278,20 @@ impl Drop for Cluster {
             let _ = watchdog.kill();
             let _ = watchdog.wait();
         }
+    }
+}
+
+/// PostgreSQL's `program`, run as `postgres` when we are root (for a cluster a test did not
+/// make with [`Cluster::start`]).
+pub fn pg_program(program: &str) -> Command {
+    let as_postgres = run(Command::new("id").arg("-u")).stdout.trim_ascii() == b"0";
+    let program = bin_dir().join(program);
+    if as_postgres {
+        let mut cmd = Command::new("runuser");
+        cmd.args(["-u", "postgres", "--"]).arg(program);
+        cmd
+    } else {
+        Command::new(program)
     }
 }
 

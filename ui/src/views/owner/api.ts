@@ -23,6 +23,7 @@ import type {
   SalesList,
   ShiftRow,
   Settings,
+  ShopDay,
   TokenStatus,
   ZView,
 } from "../../ipc/bindings";
@@ -37,6 +38,7 @@ export const owner = {
   history: (saleId: string) => call<HistoryEntry[]>("owner_sale_history", { saleId }),
   receipt: (saleId: string) => call<ReceiptView>("owner_receipt", { saleId }),
   report: (date: string | null) => call<EndOfDay>("owner_report", { date }),
+  shopDay: (date: string | null) => call<ShopDay | null>("owner_shop_day", { date }),
   exportCsv: (query: OwnerQuery) => call<ExportResult>("owner_export_csv", { query }),
   recheckPreview: () => call<RecheckPreview>("owner_recheck_preview"),
   recheck: () => call<RecheckView>("owner_recheck"),

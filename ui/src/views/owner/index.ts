@@ -16,6 +16,7 @@ import { mountReport } from "./report";
 import { mountSales } from "./sales";
 import { mountSettings } from "./settings";
 import { mountShifts } from "./shifts";
+import { mountShop } from "./shop";
 import { ot, type OwnerKey } from "./text";
 
 /** One owner screen: a tab of the owner area, shown only after the PIN. */
@@ -39,6 +40,7 @@ const SCREENS: readonly Screen[] = [
   { id: "settings", title: "owner.tabSettings", mount: mountSettings },
   { id: "printer", title: "owner.tabPrinter", mount: mountPrinterSettings },
   { id: "bakong", title: "owner.tabBakong", mount: mountBakong },
+  { id: "shop", title: "owner.tabShop", mount: mountShop },
 ];
 /** The key that opens the owner area (F2 and F9 belong to the counter). */
 const OPEN_KEY = "F4";
