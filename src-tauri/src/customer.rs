@@ -81,6 +81,8 @@ pub fn open<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
         .title("KHQR POS — customer")
         .inner_size(800.0, 600.0)
         .build()?;
+    #[cfg(target_os = "linux")]
+    crate::webkit::tune(&window);
     let primary = app.primary_monitor()?.map(|m| *m.position());
     let second = app
         .available_monitors()?
