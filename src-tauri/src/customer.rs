@@ -116,6 +116,8 @@ pub fn open<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
         .title("KHQR POS — customer")
         .inner_size(800.0, 600.0)
         .build()?;
+    #[cfg(target_os = "linux")]
+    crate::webkit::tune(&window);
     let monitors = app.available_monitors()?;
     let numbered = match wanted {
         DisplayMonitor::Auto => None,

@@ -17,6 +17,8 @@ mod setup;
 mod state;
 #[cfg(test)]
 mod tests;
+#[cfg(target_os = "linux")]
+mod webkit;
 
 use std::process::ExitCode;
 
@@ -99,6 +101,10 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>, launch: Launch) -> tauri:
             owner::owner_shop_day,
         ]))
         .setup(move |app| {
+            #[cfg(target_os = "linux")]
+            if let Some(window) = app.get_webview_window("main") {
+                webkit::tune(&window);
+            }
             let started =
                 tauri::async_runtime::block_on(state::start(launch.config, launch.options.clone()));
             if let Ok(pos) = &started {
@@ -152,6 +158,8 @@ fn forward_events<R: Runtime>(
 /// Runs the app until its window closes: configuration from the usual places (file,
 /// environment), demo mode when no Bakong token is configured.
 pub fn run() -> ExitCode {
+    #[cfg(target_os = "linux")]
+    webkit::configure();
     let config = Config::load(LoadOptions::default());
     if let Ok(config) = &config {
         // A log that cannot be written must not keep the counter closed.
