@@ -555,7 +555,7 @@ details: ErrorDetails | null, };
  * The stable, machine-readable code of a failure. The UI keys its English and Khmer texts on
  * it; a code, once released, keeps its meaning.
  */
-export type ErrorCode = "config_invalid" | "amount_invalid" | "text_invalid" | "currency_invalid" | "expiry_invalid" | "sale_not_found" | "invalid_transition" | "not_demo" | "token_missing" | "token_file" | "qr_failed" | "ledger_failed" | "bakong_failed" | "simulator_failed" | "date_invalid" | "internal" | "stopped" | "pin_invalid" | "pin_not_set" | "pin_already_set" | "pin_wrong" | "pin_locked" | "settings_invalid" | "owner_file" | "no_receipt" | "owner_locked" | "export_failed" | "rate_invalid" | "cash_invalid" | "cash_short" | "reason_needed" | "shift_open" | "no_open_shift" | "shift_closed" | "not_allowed" | "cashier_invalid" | "refund_invalid" | "accept_disabled" | "accept_not_needed" | "printer_failed" | "unexpected";
+export type ErrorCode = "config_invalid" | "amount_invalid" | "text_invalid" | "currency_invalid" | "expiry_invalid" | "sale_not_found" | "invalid_transition" | "not_demo" | "token_missing" | "token_file" | "qr_failed" | "ledger_failed" | "bakong_failed" | "simulator_failed" | "date_invalid" | "internal" | "stopped" | "pin_invalid" | "pin_not_set" | "pin_already_set" | "pin_wrong" | "pin_locked" | "settings_invalid" | "owner_file" | "no_receipt" | "owner_locked" | "export_failed" | "rate_invalid" | "cash_invalid" | "cash_short" | "reason_needed" | "shift_open" | "no_open_shift" | "shift_closed" | "not_allowed" | "cashier_invalid" | "refund_invalid" | "accept_disabled" | "accept_not_needed" | "printer_failed" | "shop_db_failed" | "unexpected";
 
 /**
  * The numbers and lists a failure carries, for clients to build their own words from.
@@ -1698,3 +1698,74 @@ expiresOn: string,
  * Whole days left.
  */
 daysLeft: number, };
+
+/**
+ * The shop's day as the owner sees it.
+ */
+export type ShopDay = { 
+/**
+ * The day, `YYYY-MM-DD`.
+ */
+day: string, 
+/**
+ * Per counter (by id) then the shop, each tender before its total, by currency.
+ */
+lines: Array<ShopLine>, 
+/**
+ * Every counter the shop database knows.
+ */
+counters: Array<CounterPush>, };
+
+/**
+ * One line of the shop's day: a counter (or the shop), a tender (or all), one currency.
+ */
+export type ShopLine = { 
+/**
+ * The counter, or `None` for the whole shop.
+ */
+terminalId: string | null, 
+/**
+ * `cash`, `khqr`, or `None` for every tender.
+ */
+tender: string | null, 
+/**
+ * Receipts counted.
+ */
+count: number, 
+/**
+ * What came in.
+ */
+paid: Money, 
+/**
+ * Its display text.
+ */
+paidText: string, };
+
+/**
+ * How far a counter's ledger reached the shop database.
+ */
+export type CounterPush = { 
+/**
+ * The counter.
+ */
+terminalId: string, 
+/**
+ * Whether it is this counter.
+ */
+thisCounter: boolean, 
+/**
+ * Its last event in the shop database (0: none yet).
+ */
+pushedUpTo: number, 
+/**
+ * When the last one arrived, in the shop's time (empty: never).
+ */
+lastPushedText: string, 
+/**
+ * This counter only: its events not yet in the shop database.
+ */
+waiting: number | null, 
+/**
+ * This counter only: why its last push failed, until one succeeds.
+ */
+lastError: string | null, };
