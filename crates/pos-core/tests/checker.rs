@@ -8,20 +8,21 @@
 
 #[path = "../../pos-sync/tests/common/mod.rs"]
 mod common;
+mod shop_counter;
 
 use std::path::Path;
 use std::time::{Duration, Instant};
 
 use common::ledger::db_name;
 use common::proxy::Proxy;
-use pos_bakong_sim::{PayOptions, QrInfo, RunningSim, SimConfig};
+use pos_bakong_sim::{PayOptions, RunningSim};
+
 use pos_core::schedule::Schedule;
-use pos_core::{ChargeRequest, ChargeView, Config, Currency, Money, Pos, SaleStatus, StartOptions};
+use pos_core::{ChargeView, Currency, Money, Pos, SaleStatus, StartOptions};
 use pos_sync::{BudgetRule, Password, Shop, ShopDb};
+use shop_counter::{counter_config, sim};
 use tempfile::TempDir;
 
-const MERCHANT: &str = "shop@devb";
-const EMAIL: &str = "dev@example.com";
 /// The production cadence ÷ 5: a sale's first check 1.2 s after its QR.
 const SPEED: u32 = 5;
 
@@ -41,42 +42,11 @@ async fn hub() -> String {
     url
 }
 
-async fn sim() -> RunningSim {
-    pos_bakong_sim::start(SimConfig {
-        email: EMAIL.into(),
-        merchant_account: MERCHANT.into(),
-        daily_quota: 10_000,
-        ..SimConfig::default()
-    })
-    .await
-    .unwrap()
-}
-
 /// `terminal`'s counter in `dir`, reaching the shop database at `url` with its own role,
 /// taking part in the shared checks.
 async fn counter(dir: &Path, sim: &RunningSim, url: &str, terminal: &str) -> Pos {
-    let role = format!("{}_{terminal}", db_name(url));
-    let url = url.replacen(
-        "postgres://pos@",
-        &format!("postgres://{role}:counter-pw@"),
-        1,
-    );
-    std::fs::write(dir.join("shop-db"), url).unwrap();
-    std::fs::write(dir.join("bakong-token"), sim.token()).unwrap();
-    let config = Config::from_toml(
-        &format!(
-            "terminal_id = \"{terminal}\"\n\
-             [merchant]\naccount_id = \"{MERCHANT}\"\nname = \"Test Shop\"\n\
-             [bakong]\nenvironment = \"custom\"\nbase_url = \"{}\"\nemail = \"{EMAIL}\"\n\
-             daily_check_budget = 1000\ncheck_reserve = 2\nrequest_timeout = \"2s\"\n\
-             [shop_db]\nurl_file = \"shop-db\"\noffline_share = 20\n",
-            sim.url()
-        ),
-        dir,
-    )
-    .unwrap();
     Pos::start_with(
-        config,
+        counter_config(dir, sim, url, terminal, 20),
         StartOptions {
             min_lifetime: Duration::ZERO,
             schedule: Schedule::scaled(SPEED),
@@ -88,27 +58,9 @@ async fn counter(dir: &Path, sim: &RunningSim, url: &str, terminal: &str) -> Pos
     .unwrap()
 }
 
-/// Charges 5,000 riel for a minute and registers the QR with the simulator.
+/// A 5,000-riel QR waiting for a minute.
 async fn waiting_sale(pos: &Pos, sim: &RunningSim) -> ChargeView {
-    let charge = pos
-        .charge(ChargeRequest {
-            amount: "5,000".into(),
-            currency: Some(Currency::Khr),
-            expires_in_ms: Some(60_000),
-            note: None,
-        })
-        .await
-        .unwrap();
-    sim.register_md5(
-        &charge.md5,
-        QrInfo {
-            amount: Some(charge.amount),
-            account: Some(MERCHANT.into()),
-            expires_ms: Some(charge.expires_at_ms),
-        },
-    )
-    .unwrap();
-    charge
+    shop_counter::waiting_sale(pos, sim, 60_000).await
 }
 
 fn sql(url: &str, query: &str) -> String {

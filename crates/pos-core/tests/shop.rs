@@ -8,23 +8,22 @@
 
 #[path = "../../pos-sync/tests/common/mod.rs"]
 mod common;
+mod shop_counter;
 
 use std::path::Path;
 use std::time::Duration;
 
 use common::ledger::db_name;
 use common::proxy::Proxy;
-use pos_bakong_sim::PayOptions;
-use pos_bakong_sim::{QrInfo, RunningSim, SimConfig};
+use pos_bakong_sim::{PayOptions, RunningSim};
+
 use pos_core::{
-    CannotVerifyReason, ChargeRequest, ChargeView, Config, Currency, Pos, PosEvent, SaleStatus,
-    StartOptions, Verification,
+    CannotVerifyReason, ChargeView, Currency, Pos, PosEvent, SaleStatus, StartOptions, Verification,
 };
 use pos_sync::{BudgetRule, Password, Shop, ShopDb};
+use shop_counter::{counter_config, sim};
 use tempfile::TempDir;
 
-const MERCHANT: &str = "shop@devb";
-const EMAIL: &str = "dev@example.com";
 /// 12 checks a day for the shop, each of 2 counters owning 2: the pool holds 8.
 const DAILY: u32 = 12;
 const OWN: u32 = 2;
@@ -44,78 +43,6 @@ async fn hub() -> String {
         .await
         .unwrap();
     url
-}
-
-/// `terminal`'s counter: its own data dir, its role's connection string in a private file
-/// named by `[shop_db]`, a local budget far above the shop's, and the production cadence, so
-/// within the test only the rechecks it asks for spend checks.
-async fn counter(dir: &Path, sim: &RunningSim, url: &str, terminal: &str) -> Pos {
-    let role = format!("{}_{terminal}", db_name(url));
-    let url = url.replacen(
-        "postgres://pos@",
-        &format!("postgres://{role}:counter-pw@"),
-        1,
-    );
-    std::fs::write(dir.join("shop-db"), url).unwrap();
-    std::fs::write(dir.join("bakong-token"), sim.token()).unwrap();
-    let config = Config::from_toml(
-        &format!(
-            "terminal_id = \"{terminal}\"\n\
-             [merchant]\naccount_id = \"{MERCHANT}\"\nname = \"Test Shop\"\n\
-             [bakong]\nenvironment = \"custom\"\nbase_url = \"{}\"\nemail = \"{EMAIL}\"\n\
-             daily_check_budget = 1000\ncheck_reserve = 2\nrequest_timeout = \"2s\"\n\
-             [shop_db]\nurl_file = \"shop-db\"\noffline_share = {OWN}\n",
-            sim.url()
-        ),
-        dir,
-    )
-    .unwrap();
-    let pos = Pos::start_with(
-        config,
-        StartOptions {
-            min_lifetime: Duration::ZERO,
-            ..StartOptions::default()
-        },
-    )
-    .await
-    .unwrap();
-    // One sale waiting for payment, for the rechecks to check.
-    waiting_sale(&pos, sim).await;
-    pos
-}
-
-/// Charges 5,000 riel and registers the QR with the simulator, as a bank app would scan it.
-async fn waiting_sale(pos: &Pos, sim: &RunningSim) -> ChargeView {
-    let charge = pos
-        .charge(ChargeRequest {
-            amount: "5,000".into(),
-            currency: Some(Currency::Khr),
-            expires_in_ms: Some(600_000),
-            note: None,
-        })
-        .await
-        .unwrap();
-    sim.register_md5(
-        &charge.md5,
-        QrInfo {
-            amount: Some(charge.amount),
-            account: Some(MERCHANT.into()),
-            expires_ms: Some(charge.expires_at_ms),
-        },
-    )
-    .unwrap();
-    charge
-}
-
-async fn sim() -> RunningSim {
-    pos_bakong_sim::start(SimConfig {
-        email: EMAIL.into(),
-        merchant_account: MERCHANT.into(),
-        daily_quota: 10_000,
-        ..SimConfig::default()
-    })
-    .await
-    .unwrap()
 }
 
 /// Rechecks until a recheck may spend no check; returns the checks spent.
@@ -167,6 +94,29 @@ fn pool_granted(url: &str, terminal: &str) -> u32 {
         )
         .parse()
         .unwrap()
+}
+
+/// `terminal`'s counter: its own data dir, its role's connection string in a private file
+/// named by `[shop_db]`, a local budget far above the shop's, and the production cadence, so
+/// within the test only the rechecks it asks for spend checks.
+async fn counter(dir: &Path, sim: &RunningSim, url: &str, terminal: &str) -> Pos {
+    let pos = Pos::start_with(
+        counter_config(dir, sim, url, terminal, OWN),
+        StartOptions {
+            min_lifetime: Duration::ZERO,
+            ..StartOptions::default()
+        },
+    )
+    .await
+    .unwrap();
+    // One sale waiting for payment, for the rechecks to check.
+    waiting_sale(&pos, sim).await;
+    pos
+}
+
+/// A 5,000-riel QR waiting for ten minutes.
+async fn waiting_sale(pos: &Pos, sim: &RunningSim) -> ChargeView {
+    shop_counter::waiting_sale(pos, sim, 600_000).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

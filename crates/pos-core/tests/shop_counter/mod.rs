@@ -1,0 +1,80 @@
+//! What the shop-database tests of pos-core share: a counter's configuration joining the shop
+//! with its own role, and a QR waiting for payment that the simulator knows.
+
+use std::path::Path;
+
+use pos_bakong_sim::{QrInfo, RunningSim, SimConfig};
+use pos_core::{ChargeRequest, ChargeView, Config, Currency, Pos};
+
+use crate::common::ledger::db_name;
+
+pub const MERCHANT: &str = "shop@devb";
+pub const EMAIL: &str = "dev@example.com";
+
+/// One simulator with a quota no test reaches.
+pub async fn sim() -> RunningSim {
+    pos_bakong_sim::start(SimConfig {
+        email: EMAIL.into(),
+        merchant_account: MERCHANT.into(),
+        daily_quota: 10_000,
+        ..SimConfig::default()
+    })
+    .await
+    .unwrap()
+}
+
+/// `terminal`'s configuration in `dir`: its role's connection string to the shop database at
+/// `url` in a private file named by `[shop_db]` with `offline_share` checks of its own, the
+/// simulator's token, and a local budget far above the shop's.
+pub fn counter_config(
+    dir: &Path,
+    sim: &RunningSim,
+    url: &str,
+    terminal: &str,
+    offline_share: u32,
+) -> Config {
+    let role = format!("{}_{terminal}", db_name(url));
+    let url = url.replacen(
+        "postgres://pos@",
+        &format!("postgres://{role}:counter-pw@"),
+        1,
+    );
+    std::fs::write(dir.join("shop-db"), url).unwrap();
+    std::fs::write(dir.join("bakong-token"), sim.token()).unwrap();
+    Config::from_toml(
+        &format!(
+            "terminal_id = \"{terminal}\"\n\
+             [merchant]\naccount_id = \"{MERCHANT}\"\nname = \"Test Shop\"\n\
+             [bakong]\nenvironment = \"custom\"\nbase_url = \"{}\"\nemail = \"{EMAIL}\"\n\
+             daily_check_budget = 1000\ncheck_reserve = 2\nrequest_timeout = \"2s\"\n\
+             [shop_db]\nurl_file = \"shop-db\"\noffline_share = {offline_share}\n",
+            sim.url()
+        ),
+        dir,
+    )
+    .unwrap()
+}
+
+/// Charges 5,000 riel for `lifetime_ms` and registers the QR with the simulator, as a bank app
+/// would scan it.
+pub async fn waiting_sale(pos: &Pos, sim: &RunningSim, lifetime_ms: u64) -> ChargeView {
+    let charge = pos
+        .charge(ChargeRequest {
+            amount: "5,000".into(),
+            currency: Some(Currency::Khr),
+            expires_in_ms: Some(lifetime_ms),
+            note: None,
+        })
+        .await
+        .unwrap();
+    sim.register_md5(
+        &charge.md5,
+        QrInfo {
+            amount: Some(charge.amount),
+            account: Some(MERCHANT.into()),
+            expires_ms: Some(charge.expires_at_ms),
+        },
+    )
+    .unwrap();
+    charge
+}
