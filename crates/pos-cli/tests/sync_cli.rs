@@ -437,7 +437,7 @@ fn the_owner_sets_the_shop_rate_once_and_each_counter_caches_it_when_it_pushes()
     let out = khqr_pos(
         scratch.path(),
         Some(&role_url("T1")),
-        &["sync", "rate", "--set", "4,200"],
+        &["sync", "rate", "--set", "4,300"],
     );
     assert_eq!(out.status.code(), Some(1));
     assert!(
@@ -458,9 +458,9 @@ fn the_owner_sets_the_shop_rate_once_and_each_counter_caches_it_when_it_pushes()
     let set = ok(
         scratch.path(),
         Some(&role_url("owner")),
-        &["rate", "--shop", "--set", "4,100", "--json"],
+        &["rate", "--shop", "--set", "4,200", "--json"],
     );
-    assert_eq!(set["riel_per_usd"], 4_100, "{set}");
+    assert_eq!(set["riel_per_usd"], 4_200, "{set}");
     assert_eq!(rows(), "1");
 
     for terminal in ["T1", "T2"] {
@@ -473,7 +473,15 @@ fn the_owner_sets_the_shop_rate_once_and_each_counter_caches_it_when_it_pushes()
             &["sync", "push", "--json"],
         );
         let rate = ok_env(dir.path(), None, &env, &["rate", "--json"]);
-        assert_eq!(rate["rielPerUsd"], 4_100, "{terminal}: {rate}");
+        assert_eq!(rate["rielPerUsd"], 4_200, "{terminal}: {rate}");
+        // The next sale freezes it (the counter's own default is 4,100).
+        let charge = ok_env(
+            dir.path(),
+            None,
+            &env,
+            &["charge", "--amount", "1", "--currency", "USD", "--json"],
+        );
+        assert_eq!(charge["khrEquivalent"]["minor"], 4_200, "{charge}");
         // Cut off from the shop database, the counter keeps the rate it cached.
         let out = khqr_pos_env(
             dir.path(),
@@ -483,6 +491,6 @@ fn the_owner_sets_the_shop_rate_once_and_each_counter_caches_it_when_it_pushes()
         );
         assert_eq!(out.status.code(), Some(1));
         let rate = ok_env(dir.path(), None, &env, &["rate", "--json"]);
-        assert_eq!(rate["rielPerUsd"], 4_100, "{terminal}: {rate}");
+        assert_eq!(rate["rielPerUsd"], 4_200, "{terminal}: {rate}");
     }
 }
