@@ -151,6 +151,10 @@ pub struct RateArgs {
     /// Set the shop rate (riel per dollar, e.g. 4,100); the owner alone may.
     #[arg(long, value_name = "RIEL")]
     set: Option<String>,
+    /// The shop's rate in the shop database instead (set once for every counter; see
+    /// `sync rate`).
+    #[arg(long)]
+    shop: bool,
 }
 
 /// The `cashier` subcommands.
@@ -406,6 +410,12 @@ async fn movement(m: Movement, cash_in: bool) -> Result<(), CoreError> {
 
 /// Runs `khqr-pos rate`.
 pub fn run_rate(args: RateArgs) -> ExitCode {
+    if args.shop {
+        return crate::sync::run_shop_rate(crate::sync::ShopRateArgs {
+            set: args.set,
+            json: args.common.json,
+        });
+    }
     common::block_on(async move {
         let common = &args.common;
         let view = with_pos(common, async |pos| match &args.set {

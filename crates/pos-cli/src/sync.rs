@@ -38,6 +38,22 @@ pub enum SyncCommand {
     /// Every counter's sales of a day from the shop database, with the paid totals per
     /// counter and for the shop (same as `sales --shop`).
     Sales(ShopReportArgs),
+    /// The shop's riel rate in the shop database, or with --set the owner sets it there once
+    /// for every counter (each caches it in its own rate log on its next push). Connects with
+    /// KHQR_POS_SHOP_DB, which must log in as the shop's owner role to set (same as
+    /// `rate --shop`).
+    Rate(ShopRateArgs),
+}
+
+/// Options of `khqr-pos sync rate` (and `rate --shop`).
+#[derive(Debug, Args)]
+pub struct ShopRateArgs {
+    /// Set the shop rate (riel per dollar, e.g. 4,100).
+    #[arg(long, value_name = "RIEL")]
+    pub set: Option<String>,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Options of `khqr-pos sync report` (and `report --shop`).
@@ -157,6 +173,7 @@ pub fn run(command: SyncCommand) -> ExitCode {
         SyncCommand::Status(args) => runtime.block_on(status(args)),
         SyncCommand::Report(args) => runtime.block_on(report(args)),
         SyncCommand::Sales(args) => runtime.block_on(sales(args)),
+        SyncCommand::Rate(args) => runtime.block_on(shop_rate(args)),
     };
     finish(done)
 }
@@ -169,6 +186,11 @@ pub fn run_report(args: ShopReportArgs) -> ExitCode {
 /// Runs `khqr-pos sales --shop`.
 pub fn run_shop_sales(args: ShopReportArgs) -> ExitCode {
     run(SyncCommand::Sales(args))
+}
+
+/// Runs `khqr-pos rate --shop`.
+pub fn run_shop_rate(args: ShopRateArgs) -> ExitCode {
+    run(SyncCommand::Rate(args))
 }
 
 /// Runs one `hub` subcommand.
@@ -215,8 +237,15 @@ async fn open(core: &CoreArgs) -> Result<(pos_core::Config, Store, Shop), Failur
 }
 
 async fn push(args: PushArgs) -> Result<(), Failure> {
-    let (config, store, mut shop) = open(&args.core).await?;
+    let (config, mut store, mut shop) = open(&args.core).await?;
     let report: PushReport = shop.push(&store, &config.terminal_id, args.batch).await?;
+    let rate = shop.shop_rate().await?;
+    if let Some(change) = pos_sync::cache_shop_rate(&mut store, rate.as_ref())? {
+        eprintln!(
+            "the shop rate {} riel per dollar is now this counter's",
+            change.rate.riel_per_usd()
+        );
+    }
     if args.json {
         common::print_json(&report)?;
     } else {
@@ -224,6 +253,27 @@ async fn push(args: PushArgs) -> Result<(), Failure> {
             "terminal {}: {} event(s) pushed in {} batch(es); the shop database holds them up to #{}",
             config.terminal_id, report.pushed, report.batches, report.high_water
         );
+    }
+    Ok(())
+}
+
+/// `sync rate`: reads, or sets as the owner's role, the shop rate.
+async fn shop_rate(args: ShopRateArgs) -> Result<(), Failure> {
+    let shop = Shop::open(&shop_db()?).await?;
+    let rate = match &args.set {
+        Some(text) => Some(shop.set_shop_rate(pos_cash::Rate::parse(text)?).await?),
+        None => shop.shop_rate().await?,
+    };
+    if args.json {
+        common::print_json(&rate)?;
+    } else {
+        match rate {
+            Some(rate) => println!(
+                "shop rate: {} riel per dollar (set by {})",
+                rate.riel_per_usd, rate.set_by
+            ),
+            None => println!("the shop has no rate yet: set it with khqr-pos sync rate --set"),
+        }
     }
     Ok(())
 }

@@ -415,3 +415,82 @@ fn hub_init_pgdata_makes_and_starts_a_password_only_cluster_a_counter_joins_with
     assert!(printed.contains("cluster found and running"), "{printed}");
     ok_env(till.path(), None, &env, &["sync", "status", "--json"]);
 }
+
+#[test]
+fn the_owner_sets_the_shop_rate_once_and_each_counter_caches_it_when_it_pushes() {
+    let url = common::fresh_db();
+    let db = url.rsplit('/').next().unwrap().to_owned();
+    let scratch = tempfile::tempdir().unwrap();
+    let secrets = [
+        ("KHQR_POS_HUB_PASSWORD_T1", "t1-hunter2secret"),
+        ("KHQR_POS_HUB_PASSWORD_T2", "t2-hunter2secret"),
+        ("KHQR_POS_HUB_OWNER_PASSWORD", "owner-hunter2secret"),
+    ];
+    let init = ["hub", "init", "--counter", "T1", "--counter", "T2"];
+    let out = khqr_pos_env(scratch.path(), Some(&url), &secrets, &init);
+    assert!(out.status.success(), "{out:?}");
+    let role_url =
+        |role: &str| url.replacen("postgres://pos@", &format!("postgres://{db}_{role}@"), 1);
+    let rows = || common::shared().psql(&db, "SELECT count(*) FROM shop_rates");
+
+    // A counter's role may not set it, and a bad rate is refused: nothing written.
+    let out = khqr_pos(
+        scratch.path(),
+        Some(&role_url("T1")),
+        &["sync", "rate", "--set", "4,300"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("permission denied for function set_shop_rate"),
+        "{out:?}"
+    );
+    for bad in ["0", "four thousand"] {
+        let out = khqr_pos(
+            scratch.path(),
+            Some(&role_url("owner")),
+            &["rate", "--shop", "--set", bad],
+        );
+        assert_eq!(out.status.code(), Some(1), "{bad}");
+    }
+    assert_eq!(rows(), "0");
+
+    let set = ok(
+        scratch.path(),
+        Some(&role_url("owner")),
+        &["rate", "--shop", "--set", "4,200", "--json"],
+    );
+    assert_eq!(set["riel_per_usd"], 4_200, "{set}");
+    assert_eq!(rows(), "1");
+
+    for terminal in ["T1", "T2"] {
+        let dir = tempfile::tempdir().unwrap();
+        let env = [("KHQR_POS_TERMINAL_ID", terminal)];
+        ok_env(
+            dir.path(),
+            Some(&role_url(terminal)),
+            &env,
+            &["sync", "push", "--json"],
+        );
+        let rate = ok_env(dir.path(), None, &env, &["rate", "--json"]);
+        assert_eq!(rate["rielPerUsd"], 4_200, "{terminal}: {rate}");
+        // The next sale freezes it (the counter's own default is 4,100).
+        let charge = ok_env(
+            dir.path(),
+            None,
+            &env,
+            &["charge", "--amount", "1", "--currency", "USD", "--json"],
+        );
+        assert_eq!(charge["khrEquivalent"]["minor"], 4_200, "{charge}");
+        // Cut off from the shop database, the counter keeps the rate it cached.
+        let out = khqr_pos_env(
+            dir.path(),
+            Some("postgres://pos@127.0.0.1:1/none?connect_timeout=2"),
+            &env,
+            &["sync", "push"],
+        );
+        assert_eq!(out.status.code(), Some(1));
+        let rate = ok_env(dir.path(), None, &env, &["rate", "--json"]);
+        assert_eq!(rate["rielPerUsd"], 4_200, "{terminal}: {rate}");
+    }
+}

@@ -73,6 +73,7 @@ impl ShopSync {
             clock,
             status: Arc::clone(&status),
             shop: None,
+            rate_cached: false,
         };
         Ok(Some(ShopSync {
             status,
@@ -102,6 +103,8 @@ struct Pusher {
     clock: Arc<dyn Clock>,
     status: Arc<Mutex<ShopSyncView>>,
     shop: Option<Shop>,
+    /// Whether the shop rate was looked at since the start.
+    rate_cached: bool,
 }
 
 impl Pusher {
@@ -141,10 +144,11 @@ impl Pusher {
         // Nothing after what the shop database is known to hold: no need to ask it. (After a
         // start that is nothing at all; the push itself re-reads its mark from PostgreSQL.)
         let known = self.status().pushed_up_to;
-        if read(self.store.clone(), self.terminal_id.clone(), known, 1)
+        let waiting = !read(self.store.clone(), self.terminal_id.clone(), known, 1)
             .await?
-            .is_empty()
-        {
+            .is_empty();
+        // The shop rate is looked at once after a start and with every push.
+        if !waiting && self.rate_cached {
             return Ok(());
         }
         if self.shop.as_ref().is_none_or(Shop::is_closed) {
@@ -155,11 +159,21 @@ impl Pusher {
         };
         let store = self.store.clone();
         let terminal_id = self.terminal_id.clone();
-        let report = shop
-            .push_from(&self.terminal_id, BATCH, move |after, n| {
+        let report = if waiting {
+            shop.push_from(&self.terminal_id, BATCH, move |after, n| {
                 read(store.clone(), terminal_id.clone(), after, n)
             })
-            .await;
+            .await
+        } else {
+            Ok(pos_sync::PushReport {
+                high_water: known,
+                ..pos_sync::PushReport::default()
+            })
+        };
+        let report = match report {
+            Ok(report) => cache_rate(shop, self.store.clone()).await.map(|()| report),
+            Err(error) => Err(error),
+        };
         let report = match report {
             Ok(report) => report,
             Err(error) => {
@@ -168,6 +182,7 @@ impl Pusher {
                 return Err(error);
             }
         };
+        self.rate_cached = true;
         if report.pushed > 0 {
             tracing::info!(
                 pushed = report.pushed,
@@ -204,6 +219,25 @@ impl Pusher {
             .saturating_mul(1 << status.failures.saturating_sub(1).min(6))
             .min(MAX_RETRY_MS)
     }
+}
+
+/// Copies the shop's rate into the ledger's rate log when it differs from the latest there,
+/// so the next sales freeze it (pos-sync's [`pos_sync::cache_shop_rate`]).
+async fn cache_rate(shop: &Shop, store: StoreHandle) -> Result<(), SyncError> {
+    let rate = shop.shop_rate().await?;
+    let logged = store
+        .run(move |s| pos_sync::cache_shop_rate(s, rate.as_ref()))
+        .await
+        .map_err(|e| SyncError::Ledger {
+            reason: e.to_string(),
+        })?;
+    if let Some(change) = logged {
+        tracing::info!(
+            riel_per_usd = change.rate.riel_per_usd(),
+            "the shop rate is cached in the ledger"
+        );
+    }
+    Ok(())
 }
 
 /// `terminal_id`'s events after `after`, at most `n`, read through the shared ledger handle.

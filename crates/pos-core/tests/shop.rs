@@ -3,7 +3,8 @@
 //! loopback. The payment watcher spends the shop's one Bakong budget: two counters racing for
 //! the pool never spend more than the shop's day together, and a counter cut off from the shop
 //! database keeps checking from its own share, and no more. A paid sale reaches the shop
-//! database by itself, and a push that fails is shown in the health view and retried.
+//! database by itself, and a push that fails is shown in the health view and retried. The
+//! shop rate the owner set reaches a counter by its own push, and its next sale freezes it.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 #[path = "../../pos-sync/tests/common/mod.rs"]
@@ -380,4 +381,40 @@ async fn a_push_that_fails_never_holds_a_sale_up_shows_in_health_and_is_retried(
     assert_eq!((sync.failures, sync.last_error), (0, None));
     assert!(stored_events(&url, "T1") > 0);
     pos.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_shops_rate_reaches_a_counter_by_its_own_push_and_its_next_sale_freezes_it() {
+    let url = hub().await;
+    let admin = Shop::open(&ShopDb::parse(&url).unwrap()).await.unwrap();
+    admin
+        .set_shop_rate(pos_cash::Rate::new(4_200).unwrap())
+        .await
+        .unwrap();
+    let sim = sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let t1 = counter(dir.path(), &sim, &url, "T1").await;
+    // The automatic push looks at the shop rate once after the start.
+    let cached = async {
+        loop {
+            if t1.rate().await.unwrap().riel_per_usd == 4_200 {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(10), cached)
+        .await
+        .expect("the shop rate did not reach the counter within 10 s");
+    let charge = t1
+        .charge(ChargeRequest {
+            amount: "1".into(),
+            currency: Some(Currency::Usd),
+            expires_in_ms: Some(600_000),
+            note: None,
+        })
+        .await
+        .unwrap();
+    assert_eq!(charge.khr_equivalent.unwrap().minor, 4_200);
+    t1.shutdown().await;
 }

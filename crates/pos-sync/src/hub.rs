@@ -187,7 +187,8 @@ impl Shop {
              GRANT SELECT ON ALL TABLES IN SCHEMA public TO {g}, {o}; \
              GRANT INSERT ON ledger_events, receipts, receipt_tenders, divergences TO {g}; \
              GRANT USAGE ON SEQUENCE divergences_id_seq TO {g}; \
-             GRANT EXECUTE ON FUNCTION reserve_checks(text, date, integer) TO {g};"
+             GRANT EXECUTE ON FUNCTION reserve_checks(text, date, integer) TO {g}; \
+             GRANT EXECUTE ON FUNCTION set_shop_rate(integer) TO {o};"
         ))
         .await?;
         for (terminal_id, password) in counters {

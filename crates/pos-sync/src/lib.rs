@@ -13,7 +13,9 @@
 //! [`Shop::add_counter`]); for a shop without a database server, [`LocalCluster`] makes and
 //! starts one with the system's PostgreSQL programs. One counter at a time, elected through a
 //! lease in it, checks every counter's pending sales and hands each result to the counter that
-//! owns the sale ([`Shop::claim_checker`], [`Shop::open_checks`], [`Shop::check_results`]).
+//! owns the sale ([`Shop::claim_checker`], [`Shop::open_checks`], [`Shop::check_results`]). The
+//! owner sets the shop's riel rate once ([`Shop::set_shop_rate`]); each counter caches it in its
+//! own rate log when it pushes ([`cache_shop_rate`]).
 #![warn(missing_docs)]
 
 mod budget;
@@ -24,6 +26,7 @@ mod error;
 mod event;
 mod hub;
 mod push;
+mod rates;
 mod report;
 mod schema;
 mod shop;
@@ -36,6 +39,7 @@ pub use db::ShopDb;
 pub use error::{Result, SyncError};
 pub use hub::{BudgetRule, HubRoles, Password};
 pub use push::{BatchOutcome, PushReport};
+pub use rates::{cache_shop_rate, ShopRate};
 pub use report::{PaidTotal, PushState, ShopSale, ShopTotal, Tender};
 pub use schema::SCHEMA_VERSION;
 pub use shop::Shop;
