@@ -19,7 +19,8 @@ use common::proxy::Proxy;
 use pos_bakong_sim::{PayOptions, RunningSim};
 
 use pos_core::{
-    CannotVerifyReason, ChargeView, Currency, Pos, PosEvent, SaleStatus, StartOptions, Verification,
+    CannotVerifyReason, ChargeRequest, ChargeView, Currency, Pos, PosEvent, SaleStatus,
+    StartOptions, Verification,
 };
 use pos_sync::{BudgetRule, Password, Shop, ShopDb};
 use shop_counter::{counter_config, sim};
