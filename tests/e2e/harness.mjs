@@ -38,6 +38,38 @@ async function waitForDriver(driver) {
   throw new Error("WebKitWebDriver did not start within 15 s");
 }
 
+/** Whether any process of the group `pgid` is still alive. */
+function groupAlive(pgid) {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Stops WebKitWebDriver and everything it started (the app, WebKit's web and network
+ * processes): SIGTERM to the group, then SIGKILL to whatever is left after five seconds.
+ */
+async function stopGroup(driver) {
+  const signalGroup = (signal) => {
+    try {
+      process.kill(-driver.pid, signal);
+    } catch {
+      // the group is already gone
+    }
+  };
+  signalGroup("SIGTERM");
+  const deadline = Date.now() + 5_000;
+  while (groupAlive(driver.pid) && Date.now() < deadline) await sleep(50);
+  if (groupAlive(driver.pid)) {
+    console.error(`harness: processes of WebKitWebDriver's group ${driver.pid} outlived SIGTERM; killing them`);
+    signalGroup("SIGKILL");
+  }
+  if (driver.exitCode === null && driver.signalCode === null) await new Promise((r) => driver.once("exit", r));
+}
+
 /**
  * Starts the app in demo mode with a fresh data directory, or with `dataDir` to restart on a
  * previous session's ledger. `env` adds variables for the app (e.g.
@@ -58,6 +90,9 @@ export async function startApp(env = {}, dataDir = mkdtempSync(join(tmpdir(), "k
       ...env,
     },
     stdio: ["ignore", "ignore", "inherit"],
+    // Its own process group, so the app and WebKit's processes it starts can be stopped with it:
+    // one left behind keeps the test runner's stderr pipe open and the run never ends.
+    detached: true,
   });
   let browser;
   try {
@@ -93,8 +128,7 @@ export async function startApp(env = {}, dataDir = mkdtempSync(join(tmpdir(), "k
         try {
           await browser.deleteSession();
         } finally {
-          driver.kill("SIGTERM");
-          await new Promise((r) => (driver.exitCode !== null ? r() : driver.once("exit", r)));
+          await stopGroup(driver);
         }
       },
       cleanup() {
@@ -103,7 +137,7 @@ export async function startApp(env = {}, dataDir = mkdtempSync(join(tmpdir(), "k
     };
   } catch (err) {
     if (browser) await browser.deleteSession().catch(() => {});
-    driver.kill("SIGTERM");
+    await stopGroup(driver);
     throw err;
   }
 }

@@ -16,5 +16,7 @@ files=("$@")
 [ ${#files[@]} -gt 0 ] || files=(app.test.mjs expiry.test.mjs owner.test.mjs layout.test.mjs restart.test.mjs accept.test.mjs counter.test.mjs customer.test.mjs owner-counter.test.mjs setup.test.mjs)
 # A hung WebKit must not eat the CI budget: the whole run is bounded (3 minutes for build and
 # run on an idle 2-core machine in a fresh-clone CI run, up to 15 under other builds' load).
+# --test-force-exit: a process a test leaves behind must not keep the runner alive after its
+# summary (harness.mjs stops each app's whole process group; this is the backstop).
 timeout --kill-after=10 1200 xvfb-run -a -s "-screen 0 1920x1080x24 -nolisten tcp" \
-  node --test --test-concurrency=1 --test-timeout=300000 "${files[@]}"
+  node --test --test-force-exit --test-concurrency=1 --test-timeout=300000 "${files[@]}"
