@@ -10,7 +10,6 @@
 
 use std::time::{Duration, Instant};
 
-use pos_core::schedule::Schedule;
 use pos_core::{ChargeRequest, Config, Currency, Pos, PosEvent, SaleStatus, StartOptions};
 use pos_print::fake::{FakePrinter, READY};
 use pos_print::{PrinterSettings, RawSettings};
@@ -36,16 +35,9 @@ async fn main() {
         ..RawSettings::default()
     })
     .unwrap();
-    let pos = Pos::start_with(
-        config,
-        StartOptions {
-            schedule: Schedule::scaled(200),
-            min_lifetime: Duration::ZERO,
-            ..StartOptions::default()
-        },
-    )
-    .await
-    .unwrap();
+    let pos = Pos::start_with(config, StartOptions::accelerated(200))
+        .await
+        .unwrap();
     let mut events = pos.subscribe();
     let mut times = Vec::with_capacity(runs);
     for n in 1..=runs {

@@ -61,6 +61,18 @@ pub struct StartOptions {
     pub shared_checks: bool,
 }
 
+impl StartOptions {
+    /// The cadence played `speed` times faster and any QR lifetime accepted, the rest as
+    /// [`StartOptions::default`]: how tests and benches run whole sales in moments.
+    pub fn accelerated(speed: u32) -> Self {
+        StartOptions {
+            schedule: Schedule::scaled(speed),
+            min_lifetime: Duration::ZERO,
+            ..StartOptions::default()
+        }
+    }
+}
+
 impl Default for StartOptions {
     fn default() -> Self {
         StartOptions {

@@ -12,7 +12,6 @@ use std::time::Duration;
 use pos_core::backup::{self, BackupPolicy};
 use pos_core::counter::{Actor, CashSaleRequest, CloseShiftRequest};
 use pos_core::owner::health;
-use pos_core::schedule::Schedule;
 use pos_core::{BackupTrigger, Clock, Config, Currency, Pos, StartOptions};
 
 /// 2026-12-02 00:00 in Phnom Penh (UTC+7), epoch ms.
@@ -37,11 +36,9 @@ async fn start(dir: &Path, clock: Arc<Manual>, daily_backups: bool) -> (Pos, Bac
     let pos = Pos::start_with(
         config,
         StartOptions {
-            schedule: Schedule::scaled(200),
-            min_lifetime: Duration::ZERO,
             clock,
             daily_backups,
-            ..StartOptions::default()
+            ..StartOptions::accelerated(200)
         },
     )
     .await

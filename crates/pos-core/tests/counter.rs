@@ -11,7 +11,6 @@ use pos_core::counter::{
     Actor, CashSaleRequest, CloseShiftRequest, MovementRequest, RefundRequest, OWNER,
 };
 use pos_core::owner::OwnerPin;
-use pos_core::schedule::Schedule;
 use pos_core::{ChargeRequest, Config, CoreError, Currency, Money, Pos, SaleStatus, StartOptions};
 
 async fn demo() -> (tempfile::TempDir, Pos) {
@@ -19,11 +18,7 @@ async fn demo() -> (tempfile::TempDir, Pos) {
     OwnerPin::new(dir.path()).set_first("2468").unwrap();
     let pos = Pos::start_with(
         Config::demo(dir.path()).unwrap(),
-        StartOptions {
-            schedule: Schedule::scaled(200),
-            min_lifetime: Duration::ZERO,
-            ..StartOptions::default()
-        },
+        StartOptions::accelerated(200),
     )
     .await
     .unwrap();
@@ -486,10 +481,8 @@ async fn a_shift_left_open_past_midnight_is_offered_for_closing_and_closes() {
     let pos = Pos::start_with(
         Config::demo(dir.path()).unwrap(),
         StartOptions {
-            schedule: Schedule::scaled(200),
-            min_lifetime: Duration::ZERO,
             clock: clock.clone(),
-            ..StartOptions::default()
+            ..StartOptions::accelerated(200)
         },
     )
     .await

@@ -9,19 +9,13 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use pos_core::schedule::Schedule;
 use pos_core::{
     ChargeRequest, ChargeView, Clock, Config, Currency, Money, Pos, PosEvent, SaleStatus,
     SalesQuery, StartOptions, SystemClock,
 };
 
 fn fast() -> StartOptions {
-    StartOptions {
-        schedule: Schedule::scaled(200),
-        resume: true,
-        min_lifetime: Duration::ZERO,
-        ..StartOptions::default()
-    }
+    StartOptions::accelerated(200)
 }
 
 /// A demo-mode [`Pos`] on the data directory `dir`, with the fast schedule.

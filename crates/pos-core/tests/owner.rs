@@ -7,19 +7,13 @@
 use std::time::Duration;
 
 use pos_core::owner::{export_csv, receipt, sale_history, summary, unresolved_count};
-use pos_core::schedule::Schedule;
 use pos_core::{
     ChargeRequest, Config, CoreError, Currency, OwnerQuery, Pos, Restarted, SaleStatus,
     StartOptions,
 };
 
 async fn demo(dir: &std::path::Path) -> Pos {
-    let options = StartOptions {
-        schedule: Schedule::scaled(200),
-        resume: true,
-        min_lifetime: Duration::ZERO,
-        ..StartOptions::default()
-    };
+    let options = StartOptions::accelerated(200);
     Pos::start_with(Config::demo(dir).unwrap(), options)
         .await
         .unwrap()

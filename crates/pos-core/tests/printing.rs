@@ -8,7 +8,6 @@
 use std::time::Duration;
 
 use pos_core::counter::{Actor, CashSaleRequest, CloseShiftRequest, MovementRequest};
-use pos_core::schedule::Schedule;
 use pos_core::{ChargeRequest, Config, Currency, Pos, SaleStatus, StartOptions};
 use pos_print::fake::{Capture, FakePrinter, PAPER_OUT, READY};
 use pos_print::{PrinterSettings, RawSettings};
@@ -26,16 +25,9 @@ async fn counter(printer: &FakePrinter, drawer_pin: Option<u32>) -> (tempfile::T
         ..RawSettings::default()
     })
     .unwrap();
-    let pos = Pos::start_with(
-        config,
-        StartOptions {
-            schedule: Schedule::scaled(200),
-            min_lifetime: Duration::ZERO,
-            ..StartOptions::default()
-        },
-    )
-    .await
-    .unwrap();
+    let pos = Pos::start_with(config, StartOptions::accelerated(200))
+        .await
+        .unwrap();
     (dir, pos)
 }
 
@@ -212,16 +204,9 @@ async fn without_auto_print_receipts_wait_listed_until_print_now() {
         ..RawSettings::default()
     })
     .unwrap();
-    let pos = Pos::start_with(
-        config,
-        StartOptions {
-            schedule: Schedule::scaled(200),
-            min_lifetime: Duration::ZERO,
-            ..StartOptions::default()
-        },
-    )
-    .await
-    .unwrap();
+    let pos = Pos::start_with(config, StartOptions::accelerated(200))
+        .await
+        .unwrap();
     let sale = paid_khqr(&pos, "5000").await;
     let deadline = tokio::time::Instant::now() + WAIT;
     while pos.print_queue().waiting.iter().all(|s| s.0 != sale) {

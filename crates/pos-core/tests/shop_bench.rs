@@ -26,7 +26,6 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use common::ledger::db_name;
-use pos_core::schedule::Schedule;
 use pos_core::{ChargeRequest, Config, Currency, Pos, PosEvent, SaleStatus, StartOptions};
 use pos_sync::{BudgetRule, Password, Shop, ShopDb, SyncError};
 
@@ -81,16 +80,9 @@ async fn run(counters: usize, sales: usize) -> Run {
             dir.path(),
         )
         .unwrap();
-        let pos = Pos::start_with(
-            config,
-            StartOptions {
-                schedule: Schedule::scaled(200),
-                min_lifetime: Duration::ZERO,
-                ..StartOptions::default()
-            },
-        )
-        .await
-        .unwrap();
+        let pos = Pos::start_with(config, StartOptions::accelerated(200))
+            .await
+            .unwrap();
         let terminal = terminal.clone();
         let watch_url = url.clone();
         tasks.push(tokio::spawn(async move {
@@ -280,10 +272,8 @@ async fn elected_run(counters: usize, sales: usize, shared_checks: bool) -> (u64
         let pos = Pos::start_with(
             config,
             StartOptions {
-                schedule: Schedule::scaled(u32::try_from(SPEED).unwrap()),
-                min_lifetime: Duration::ZERO,
                 shared_checks,
-                ..StartOptions::default()
+                ..StartOptions::accelerated(u32::try_from(SPEED).unwrap())
             },
         )
         .await

@@ -8,7 +8,6 @@ use std::path::Path;
 use std::time::Duration;
 
 use pos_bakong_sim::{Fault, FaultRule, RunningSim, SimConfig, When};
-use pos_core::schedule::Schedule;
 use pos_core::{Config, Pos, StartOptions, TokenStore};
 
 const EMAIL: &str = "owner@example.com";
@@ -38,11 +37,7 @@ async fn start(dir: &Path, sim: &RunningSim, email: Option<&str>) -> Pos {
         dir,
     )
     .unwrap();
-    let options = StartOptions {
-        schedule: Schedule::scaled(200),
-        min_lifetime: Duration::ZERO,
-        ..StartOptions::default()
-    };
+    let options = StartOptions::accelerated(200);
     Pos::start_with(config, options).await.unwrap()
 }
 
