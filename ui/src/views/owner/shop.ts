@@ -72,11 +72,10 @@ function rateSection(day: ShopDay, ctx: OwnerContext): HTMLElement {
   return section;
 }
 
-function shopView(day: ShopDay, ctx: OwnerContext): HTMLElement {
+function shopView(day: ShopDay): HTMLElement {
   return h(
     "div",
     { id: "shop-day" },
-    rateSection(day, ctx),
     h("h2", {}, `${ot("shop.title")} · ${day.day}`),
     day.lines.length === 0
       ? h("p", { id: "shop-nothing" }, ot("report.nothing"))
@@ -100,8 +99,10 @@ export function mountShop(root: HTMLElement, ctx: OwnerContext): void {
   const date = h("input", { type: "date", id: "shop-date", value: today() });
   const show = h("button", { type: "submit", class: "btn btn-small", id: "shop-show" }, ot("report.show"));
   const body = h("div", { id: "shop-body" }, ot("common.loading"));
+  // The rate is the shop's, not the day's: above the day picker.
+  const rate = h("div", {});
   const form = h("form", { class: "filters" }, h("label", {}, ot("report.date"), date), show);
-  root.replaceChildren(h("div", { class: "shop-page" }, form, body));
+  root.replaceChildren(h("div", { class: "shop-page" }, rate, form, body));
 
   async function load(): Promise<void> {
     try {
@@ -110,7 +111,8 @@ export function mountShop(root: HTMLElement, ctx: OwnerContext): void {
         form.hidden = true;
         body.replaceChildren(h("div", { id: "shop-join" }, h("h2", {}, ot("shop.notJoined")), h("p", {}, ot("shop.howToJoin")), h("pre", {}, '[shop_db]\nurl_file = "shop-db"\noffline_share = 5')));
       } else {
-        body.replaceChildren(shopView(day, ctx));
+        rate.replaceChildren(rateSection(day, ctx));
+        body.replaceChildren(shopView(day));
       }
     } catch (err) {
       if (!ctx.locked(err as ErrorView)) body.replaceChildren(errorBox(err as ErrorView));
