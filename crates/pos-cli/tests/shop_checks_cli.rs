@@ -128,7 +128,11 @@ async fn three_waiting_cli_counters_are_checked_together_and_each_sale_is_paid_o
         );
         assert_eq!(end["outcome"], "paid", "{terminal}: {end}");
         // The sale's id is text in a SaleView (JavaScript would round a large one).
-        assert_eq!(end["sale"]["id"], charge["saleId"].to_string(), "{terminal}");
+        assert_eq!(
+            end["sale"]["id"],
+            charge["saleId"].to_string(),
+            "{terminal}"
+        );
         assert_eq!(end["sale"]["terminalId"], terminal);
         assert_eq!(end["sale"]["receiptNumber"], 1, "{terminal}: {end}");
     }
