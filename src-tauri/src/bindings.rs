@@ -11,7 +11,7 @@ use pos_core::owner::counter::{
     CashierRow, NewCashier, OwnerClose, RateEntry, RateInfo, RefundInput, RefundKind, Refundable,
     ShiftRow, ZLine, ZView,
 };
-use pos_core::owner::{CounterPush, ShopDay, ShopLine};
+use pos_core::owner::{CounterPush, ShopDay, ShopLine, ShopRateView};
 use pos_core::owner::{
     EndOfDay, ExportResult, FieldError, FoundPrinter, HistoryEntry, OwnerHealth, OwnerStatus,
     PrinterForm, ReceiptView, RecheckPreview, Settings, TokenStatus,
@@ -151,6 +151,7 @@ fn generate() -> String {
         declaration::<ShopDay>(&cfg),
         declaration::<ShopLine>(&cfg),
         declaration::<CounterPush>(&cfg),
+        declaration::<ShopRateView>(&cfg),
     ] {
         out.push('\n');
         out.push_str(&decl);

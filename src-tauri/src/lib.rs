@@ -99,6 +99,7 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>, launch: Launch) -> tauri:
             setup::setup_save,
             // The whole shop (issue 15).
             owner::owner_shop_day,
+            owner::owner_set_shop_rate,
         ]))
         .setup(move |app| {
             #[cfg(target_os = "linux")]

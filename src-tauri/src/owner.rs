@@ -8,7 +8,7 @@
 use pos_core::diagnostics::DiagnosticsExport;
 use pos_core::owner::{
     self, EndOfDay, ExportResult, HistoryEntry, OwnerHealth, OwnerStatus, ReceiptView,
-    RecheckPreview, Settings, ShopDay, TokenStatus,
+    RecheckPreview, Settings, ShopDay, ShopRateView, TokenStatus,
 };
 use pos_core::{
     sale_id_from_text, Config, ErrorView, OwnerQuery, Pos, RecheckView, Restarted, SalesList,
@@ -100,6 +100,16 @@ pub async fn owner_shop_day(
 ) -> Result<Option<ShopDay>, ErrorView> {
     let pos = state.owner_pos()?;
     Ok(owner::shop_day(&pos, date).await?)
+}
+
+/// Sets the shop's riel rate in the shop database for every counter, from what the owner typed.
+#[tauri::command]
+pub async fn owner_set_shop_rate(
+    state: State<'_, AppState>,
+    rate: String,
+) -> Result<ShopRateView, ErrorView> {
+    let pos = state.owner_pos()?;
+    Ok(owner::set_shop_rate(&pos, &rate).await?)
 }
 
 /// Writes the matching sales as CSV into the export folder and says where.
@@ -228,6 +238,7 @@ mod tests {
             ("owner_sale_history", json!({"saleId": "1"})),
             ("owner_receipt", json!({"saleId": "1"})),
             ("owner_shop_day", json!({"date": null})),
+            ("owner_set_shop_rate", json!({"rate": "4100"})),
         ] {
             let err = invoke(&app, cmd, body).unwrap_err();
             assert_eq!(err["code"], "owner_locked", "{cmd}: {err}");
@@ -270,6 +281,8 @@ mod tests {
         invoke(&app, "owner_set_pin", json!({"pin": "2580"})).unwrap();
         let day = invoke(&app, "owner_shop_day", json!({"date": null})).unwrap();
         assert_eq!(day, Value::Null);
+        let err = invoke(&app, "owner_set_shop_rate", json!({"rate": "4100"})).unwrap_err();
+        assert_eq!(err["field"], "shop_db", "{err}");
     }
 
     #[test]

@@ -13,7 +13,7 @@ cd tests/e2e
 [ -d node_modules ] || npm ci --no-audit --no-fund
 # Every test file, or only those named (`bash run.sh counter.test.mjs`).
 files=("$@")
-[ ${#files[@]} -gt 0 ] || files=(app.test.mjs expiry.test.mjs owner.test.mjs layout.test.mjs restart.test.mjs accept.test.mjs counter.test.mjs customer.test.mjs owner-counter.test.mjs setup.test.mjs)
+[ ${#files[@]} -gt 0 ] || files=(app.test.mjs expiry.test.mjs owner.test.mjs layout.test.mjs restart.test.mjs accept.test.mjs counter.test.mjs customer.test.mjs owner-counter.test.mjs setup.test.mjs shop.test.mjs)
 # A hung WebKit must not eat the CI budget: the whole run is bounded (3 minutes for build and
 # run on an idle 2-core machine in a fresh-clone CI run, up to 15 under other builds' load).
 # --test-force-exit: a process a test leaves behind must not keep the runner alive after its

@@ -84,8 +84,9 @@ async fn charge(args: ChargeArgs) -> Result<u8, CoreError> {
     let autopay = common::duration_flag(args.demo_autopay.as_deref(), "--demo-autopay")?;
     let config = args.core.load(autopay)?;
     let tz = config.time_zone;
-    // Only this charge is watched here; `khqr-pos watch` looks after everything else.
-    let pos = common::start_for_one_sale(config).await?;
+    // Only this charge is watched here; `khqr-pos watch` looks after everything else. Waiting,
+    // it joins the shop's shared checks like the app does.
+    let pos = common::start_for_one_sale_with(config, args.wait).await?;
     let mut events = pos.subscribe();
     let shown = sell(&pos, &args, currency, expires_in, tz).await;
     let qr = match shown {

@@ -91,10 +91,21 @@ pub fn block_on(work: impl Future<Output = Result<u8, CoreError>>) -> ExitCode {
 /// Starts the POS for one command's own sale: the other pending sales are left to the
 /// running app (or `khqr-pos watch`), not resumed here.
 pub async fn start_for_one_sale(config: Config) -> Result<Pos, CoreError> {
+    start_for_one_sale_with(config, false).await
+}
+
+/// [`start_for_one_sale`], taking part in the shop's shared checks (with `[shop_db]`) when
+/// `shared_checks`: for a command that stays until its sale is final (`charge --wait`), so
+/// several counters' waiting charges are checked together in one call by the elected one.
+pub async fn start_for_one_sale_with(
+    config: Config,
+    shared_checks: bool,
+) -> Result<Pos, CoreError> {
     Pos::start_with(
         config,
         StartOptions {
             resume: false,
+            shared_checks,
             ..StartOptions::default()
         },
     )

@@ -279,20 +279,33 @@ pub struct ShopDbConfig {
     /// Checks a day this counter owns, the shop's rule as `hub init` set it: spent when the
     /// shop's pool is spent or the shop database is out of reach.
     pub offline_share: u32,
+    /// The file holding the owner's role's connection string, on the counter the owner sets
+    /// the shop rate from (`owner_url_file`); `None` elsewhere. Private like `url_file`.
+    pub owner_url_file: Option<PathBuf>,
 }
 
 impl ShopDbConfig {
     /// Reads and parses the connection string. An error names the file and the problem,
     /// never the text.
     pub fn connection(&self) -> Result<pos_sync::ShopDb, CoreError> {
-        let text = std::fs::read_to_string(&self.url_file).map_err(|e| {
-            invalid(
-                "shop_db.url_file",
-                format!("cannot read {}: {e}", self.url_file.display()),
-            )
-        })?;
-        pos_sync::ShopDb::parse(text.trim()).map_err(|e| invalid("shop_db.url_file", e.to_string()))
+        read_connection(&self.url_file, "shop_db.url_file")
     }
+
+    /// The owner's role's connection, or `None` when this counter holds none.
+    pub fn owner_connection(&self) -> Result<Option<pos_sync::ShopDb>, CoreError> {
+        self.owner_url_file
+            .as_deref()
+            .map(|path| read_connection(path, "shop_db.owner_url_file"))
+            .transpose()
+    }
+}
+
+/// Reads and parses a connection string file. An error names the file and the problem, never
+/// the text.
+fn read_connection(path: &Path, field: &str) -> Result<pos_sync::ShopDb, CoreError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| invalid(field, format!("cannot read {}: {e}", path.display())))?;
+    pos_sync::ShopDb::parse(text.trim()).map_err(|e| invalid(field, e.to_string()))
 }
 
 /// The shop's cash settings (`[cash]` in the file). The default is street practice for
@@ -436,6 +449,7 @@ struct FileBackup {
 struct FileShopDb {
     url_file: Option<PathBuf>,
     offline_share: Option<u32>,
+    owner_url_file: Option<PathBuf>,
 }
 
 /// `[printer]` as written; checked by `pos_print::PrinterSettings::new`.
@@ -877,8 +891,9 @@ impl Config {
     }
 }
 
-/// The `[shop_db]` section checked: the connection string's file readable and parseable now
-/// (not at the first check, mid-sale), and an own share the counter's budget can hold.
+/// The `[shop_db]` section checked: the connection strings' files (the owner's too, when
+/// given) readable and parseable now (not at the first check, mid-sale), and an own share the
+/// counter's budget can hold.
 fn build_shop_db(
     file: FileShopDb,
     base_dir: &Path,
@@ -886,10 +901,10 @@ fn build_shop_db(
     daily_check_budget: u32,
 ) -> Result<ShopDbConfig, CoreError> {
     let url_file = match file.url_file {
-        Some(path) if path.is_relative() => base_dir.join(path),
-        Some(path) => path,
+        Some(path) => base_dir.join(path),
         None => data_dir.join("shop-db"),
     };
+    let owner_url_file = file.owner_url_file.map(|path| base_dir.join(path));
     let offline_share = file.offline_share.ok_or_else(|| {
         invalid(
             "shop_db.offline_share",
@@ -905,8 +920,10 @@ fn build_shop_db(
     let config = ShopDbConfig {
         url_file,
         offline_share,
+        owner_url_file,
     };
     config.connection()?;
+    config.owner_connection()?;
     Ok(config)
 }
 
@@ -1344,11 +1361,24 @@ mod tests {
             "postgres://shop_T1:hunter2@10.0.0.5/shop\n",
         )
         .unwrap();
+        std::fs::write(
+            dir.path().join("shop-db-owner"),
+            "postgres://shop_owner:hunter3@10.0.0.5/shop\n",
+        )
+        .unwrap();
         let config = load(dir.path(), section, &[]).unwrap();
         let shop_db = config.shop_db.clone().unwrap();
         assert_eq!(shop_db.url_file, dir.path().join("shop-db"));
         assert_eq!(shop_db.offline_share, 5);
         assert!(format!("{:?}", shop_db.connection().unwrap()).contains("10.0.0.5"));
+        assert!(shop_db.owner_connection().unwrap().is_none());
+        // The owner's own connection, on the counter the owner sets the shop rate from.
+        let owner = format!("{section}owner_url_file = \"shop-db-owner\"\n");
+        let owner = load(dir.path(), &owner, &[]).unwrap();
+        let owner_db = owner.shop_db.clone().unwrap().owner_connection().unwrap();
+        assert!(format!("{owner_db:?}").contains("shop_owner"));
+        let shown = format!("{owner:?} {}", serde_json::to_string(&owner).unwrap());
+        assert!(!shown.contains("hunter3"), "{shown}");
         let shown = format!("{config:?} {}", serde_json::to_string(&config).unwrap());
         assert!(shown.contains("offlineShare"), "{shown}");
         assert!(!shown.contains("hunter2"), "{shown}");
@@ -1364,6 +1394,7 @@ mod tests {
             "postgres://u:hunter2@host:notaport/db",
         )
         .unwrap();
+        std::fs::write(dir.path().join("good"), "postgres://u:pw@host/db").unwrap();
         let cases = [
             // No file to read.
             ("[shop_db]\nurl_file = \"missing\"\noffline_share = 5\n", "shop_db.url_file"),
@@ -1376,6 +1407,11 @@ mod tests {
                 "shop_db.offline_share",
             ),
             ("[shop_db]\nurl = \"postgres://x\"\n", "unknown field"),
+            // The owner's connection, when named, is checked the same way.
+            (
+                "[shop_db]\nurl_file = \"good\"\noffline_share = 5\nowner_url_file = \"bad\"\n",
+                "shop_db.owner_url_file",
+            ),
         ];
         for (toml, expected) in cases {
             let err = load(dir.path(), toml, &[]).unwrap_err();

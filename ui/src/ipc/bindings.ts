@@ -1714,7 +1714,15 @@ lines: Array<ShopLine>,
 /**
  * Every counter the shop database knows.
  */
-counters: Array<CounterPush>, };
+counters: Array<CounterPush>, 
+/**
+ * The shop rate, `None` before the owner set one.
+ */
+rate: ShopRateView | null, 
+/**
+ * Whether the shop rate can be set from this counter (it holds the owner's connection).
+ */
+canSetRate: boolean, };
 
 /**
  * One line of the shop's day: a counter (or the shop), a tender (or all), one currency.
@@ -1769,3 +1777,20 @@ waiting: number | null,
  * This counter only: why its last push failed, until one succeeds.
  */
 lastError: string | null, };
+
+/**
+ * The shop's riel rate as the shop database holds it.
+ */
+export type ShopRateView = { 
+/**
+ * Riel per dollar.
+ */
+rielPerUsd: number, 
+/**
+ * When the owner set it, in the shop's time.
+ */
+setAtText: string, 
+/**
+ * The database role that set it (`shop_owner`).
+ */
+setBy: string, };

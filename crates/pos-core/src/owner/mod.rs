@@ -26,7 +26,7 @@ pub use review::{
 pub use session::{OwnerGate, OwnerSession, OwnerStatus, IDLE_LOCK};
 pub(crate) use settings::is_account_id;
 pub use settings::{FieldError, Settings};
-pub use shop::{shop_day, CounterPush, ShopDay, ShopLine};
+pub use shop::{set_shop_rate, shop_day, CounterPush, ShopDay, ShopLine, ShopRateView};
 pub use token::{save_token, TokenStatus};
 
 /// The owner's file in `data_dir` as a table (empty when there is none yet).

@@ -2,13 +2,20 @@
 //! and of the shop (pos-sync's `Shop::shop_report`), and how far each counter's ledger reached
 //! the shop database, with this counter's own waiting events and last push error. Read from
 //! PostgreSQL with the counter's own `[shop_db]` connection (its role may read the owner view);
-//! nothing is written.
+//! nothing is written. And the shop's riel rate: shown with who set it and when, and set by
+//! the owner through the owner's role (`[shop_db] owner_url_file`, held only at the counter
+//! the owner uses; a counter's role may not set it).
 
+use pos_cash::{CashError, Rate};
 use pos_sync::{Shop, Tender};
 use serde::Serialize;
 
 use super::review::shop_time;
+use super::settings::field_error;
 use crate::{CoreError, Money, Pos};
+
+/// The shop-rate form's field, as its errors name it.
+const RATE_FIELD: &str = "shopRate";
 
 /// One line of the shop's day: a counter (or the shop), a tender (or all), one currency.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -47,6 +54,19 @@ pub struct CounterPush {
     pub last_error: Option<String>,
 }
 
+/// The shop's riel rate as the shop database holds it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct ShopRateView {
+    /// Riel per dollar.
+    pub riel_per_usd: i64,
+    /// When the owner set it, in the shop's time.
+    pub set_at_text: String,
+    /// The database role that set it (`shop_owner`).
+    pub set_by: String,
+}
+
 /// The shop's day as the owner sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -58,6 +78,10 @@ pub struct ShopDay {
     pub lines: Vec<ShopLine>,
     /// Every counter the shop database knows.
     pub counters: Vec<CounterPush>,
+    /// The shop rate, `None` before the owner set one.
+    pub rate: Option<ShopRateView>,
+    /// Whether the shop rate can be set from this counter (it holds the owner's connection).
+    pub can_set_rate: bool,
 }
 
 /// The shop's day `date` (`YYYY-MM-DD`, default today), or `None` when this counter has no
@@ -118,9 +142,60 @@ pub async fn shop_day(pos: &Pos, date: Option<String>) -> Result<Option<ShopDay>
             terminal_id: state.terminal_id,
         });
     }
+    let rate = shop.shop_rate().await?.map(|r| rate_view(pos, r));
     Ok(Some(ShopDay {
         day: day.to_string(),
         lines,
         counters,
+        rate,
+        can_set_rate: shop_db.owner_url_file.is_some(),
     }))
+}
+
+/// Sets the shop's riel rate from what the owner typed (`4100`, `4,100`) through the owner's
+/// role, and caches it at this counter at once (the others copy it on their next push).
+/// Anything but a whole number of riel per dollar in 1,000–10,000 is refused as a field error
+/// before the database is reached: nothing is written.
+pub async fn set_shop_rate(pos: &Pos, text: &str) -> Result<ShopRateView, CoreError> {
+    let Some(shop_db) = &pos.config().shop_db else {
+        return Err(CoreError::ConfigInvalid {
+            field: "shop_db".into(),
+            reason: "this counter has joined no shop database".into(),
+        });
+    };
+    let rate = Rate::parse(text).map_err(|e| {
+        let code = match e {
+            CashError::RateOutOfRange { .. } => "range",
+            _ => "format",
+        };
+        CoreError::SettingsInvalid {
+            errors: vec![field_error(
+                RATE_FIELD,
+                code,
+                "a rate is a whole number of riel per dollar, 1,000 to 10,000",
+            )],
+        }
+    })?;
+    let owner = shop_db
+        .owner_connection()?
+        .ok_or_else(|| CoreError::ConfigInvalid {
+            field: "shop_db.owner_url_file".into(),
+            reason: "this counter holds no owner's connection to the shop database: set the \
+                     shop rate from the owner's counter, or with `khqr-pos rate --shop --set`"
+                .into(),
+        })?;
+    let set = Shop::open(&owner).await?.set_shop_rate(rate).await?;
+    let cached = set.clone();
+    pos.store()
+        .run(move |s| pos_sync::cache_shop_rate(s, Some(&cached)))
+        .await?;
+    Ok(rate_view(pos, set))
+}
+
+fn rate_view(pos: &Pos, rate: pos_sync::ShopRate) -> ShopRateView {
+    ShopRateView {
+        riel_per_usd: rate.riel_per_usd,
+        set_at_text: shop_time(pos.config(), rate.set_at_ms, "%Y-%m-%d %H:%M"),
+        set_by: rate.set_by,
+    }
 }

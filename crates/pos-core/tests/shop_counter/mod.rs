@@ -33,6 +33,18 @@ pub fn counter_config(
     terminal: &str,
     offline_share: u32,
 ) -> Config {
+    counter_config_with(dir, sim, url, terminal, offline_share, "")
+}
+
+/// [`counter_config`] with `more` appended to its `[shop_db]` section.
+pub fn counter_config_with(
+    dir: &Path,
+    sim: &RunningSim,
+    url: &str,
+    terminal: &str,
+    offline_share: u32,
+    more: &str,
+) -> Config {
     let role = format!("{}_{terminal}", db_name(url));
     let url = url.replacen(
         "postgres://pos@",
@@ -47,7 +59,7 @@ pub fn counter_config(
              [merchant]\naccount_id = \"{MERCHANT}\"\nname = \"Test Shop\"\n\
              [bakong]\nenvironment = \"custom\"\nbase_url = \"{}\"\nemail = \"{EMAIL}\"\n\
              daily_check_budget = 1000\ncheck_reserve = 2\nrequest_timeout = \"2s\"\n\
-             [shop_db]\nurl_file = \"shop-db\"\noffline_share = {offline_share}\n",
+             [shop_db]\nurl_file = \"shop-db\"\noffline_share = {offline_share}\n{more}",
             sim.url()
         ),
         dir,

@@ -24,6 +24,7 @@ import type {
   ShiftRow,
   Settings,
   ShopDay,
+  ShopRateView,
   TokenStatus,
   ZView,
 } from "../../ipc/bindings";
@@ -39,6 +40,7 @@ export const owner = {
   receipt: (saleId: string) => call<ReceiptView>("owner_receipt", { saleId }),
   report: (date: string | null) => call<EndOfDay>("owner_report", { date }),
   shopDay: (date: string | null) => call<ShopDay | null>("owner_shop_day", { date }),
+  setShopRate: (rate: string) => call<ShopRateView>("owner_set_shop_rate", { rate }),
   exportCsv: (query: OwnerQuery) => call<ExportResult>("owner_export_csv", { query }),
   recheckPreview: () => call<RecheckPreview>("owner_recheck_preview"),
   recheck: () => call<RecheckView>("owner_recheck"),
