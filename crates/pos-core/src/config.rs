@@ -279,20 +279,34 @@ pub struct ShopDbConfig {
     /// Checks a day this counter owns, the shop's rule as `hub init` set it: spent when the
     /// shop's pool is spent or the shop database is out of reach.
     pub offline_share: u32,
+    /// The file holding the owner's role's connection string (`owner_url_file`), at a counter
+    /// where the owner edits the shop's cashier accounts; `None`: cashiers added or disabled
+    /// here stay this counter's own.
+    pub owner_url_file: Option<PathBuf>,
 }
 
 impl ShopDbConfig {
     /// Reads and parses the connection string. An error names the file and the problem,
     /// never the text.
     pub fn connection(&self) -> Result<pos_sync::ShopDb, CoreError> {
-        let text = std::fs::read_to_string(&self.url_file).map_err(|e| {
-            invalid(
-                "shop_db.url_file",
-                format!("cannot read {}: {e}", self.url_file.display()),
-            )
-        })?;
-        pos_sync::ShopDb::parse(text.trim()).map_err(|e| invalid("shop_db.url_file", e.to_string()))
+        read_connection(&self.url_file, "shop_db.url_file")
     }
+
+    /// Reads and parses the owner's role's connection string, or `None` without
+    /// `owner_url_file`. An error names the file and the problem, never the text.
+    pub fn owner_connection(&self) -> Result<Option<pos_sync::ShopDb>, CoreError> {
+        self.owner_url_file
+            .as_deref()
+            .map(|path| read_connection(path, "shop_db.owner_url_file"))
+            .transpose()
+    }
+}
+
+/// The connection string in `path`, for the setting `field`.
+fn read_connection(path: &Path, field: &str) -> Result<pos_sync::ShopDb, CoreError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| invalid(field, format!("cannot read {}: {e}", path.display())))?;
+    pos_sync::ShopDb::parse(text.trim()).map_err(|e| invalid(field, e.to_string()))
 }
 
 /// The shop's cash settings (`[cash]` in the file). The default is street practice for
@@ -436,6 +450,7 @@ struct FileBackup {
 struct FileShopDb {
     url_file: Option<PathBuf>,
     offline_share: Option<u32>,
+    owner_url_file: Option<PathBuf>,
 }
 
 /// `[printer]` as written; checked by `pos_print::PrinterSettings::new`.
@@ -905,8 +920,10 @@ fn build_shop_db(
     let config = ShopDbConfig {
         url_file,
         offline_share,
+        owner_url_file: file.owner_url_file.map(|path| base_dir.join(path)),
     };
     config.connection()?;
+    config.owner_connection()?;
     Ok(config)
 }
 
@@ -1364,9 +1381,19 @@ mod tests {
             "postgres://u:hunter2@host:notaport/db",
         )
         .unwrap();
+        std::fs::write(dir.path().join("good"), "postgres://u:pw@host/db").unwrap();
         let cases = [
             // No file to read.
             ("[shop_db]\nurl_file = \"missing\"\noffline_share = 5\n", "shop_db.url_file"),
+            // The owner's connection, when named, is read and parsed at load too.
+            (
+                "[shop_db]\nurl_file = \"good\"\noffline_share = 5\nowner_url_file = \"bad\"\n",
+                "shop_db.owner_url_file",
+            ),
+            (
+                "[shop_db]\nurl_file = \"good\"\noffline_share = 5\nowner_url_file = \"none\"\n",
+                "shop_db.owner_url_file",
+            ),
             // A connection string that does not parse.
             ("[shop_db]\nurl_file = \"bad\"\noffline_share = 5\n", "shop_db.url_file"),
             // The share the counter owns must be given, and fit its budget.

@@ -116,17 +116,20 @@ impl Shop {
         self.cashier_event(row.try_get(0)?).await
     }
 
-    /// Whether the shop has a cashier named `name` (enabled or not).
-    pub async fn has_shop_cashier(&self, name: &str) -> Result<bool> {
-        Ok(self
+    /// The shop's account named `name` as its events leave it, or `None` when the shop has no
+    /// such cashier.
+    pub async fn shop_cashier(&self, name: &str) -> Result<Option<ShopCashier>> {
+        let rows = self
             .client
-            .query_one(
-                "SELECT EXISTS (SELECT 1 FROM shop_cashier_events \
-                 WHERE name = $1 AND kind = 'added')",
+            .query(
+                &format!("{EVENTS} WHERE e.name = $1 ORDER BY e.id"),
                 &[&name],
             )
-            .await?
-            .try_get(0)?)
+            .await?;
+        // The last event carries the account as it is (a disabled event carries its hash).
+        rows.last()
+            .map(|row| event(row).map(|e| e.account))
+            .transpose()
     }
 
     /// The shop's cashier events after `after`, in order.
