@@ -262,6 +262,7 @@ async fn push(args: PushArgs) -> Result<(), Failure> {
             eprintln!("the shop's cashier(s) {}: {what}", names.join(", "));
         }
     }
+    cached.refusal()?;
     if args.json {
         common::print_json(&report)?;
     } else {

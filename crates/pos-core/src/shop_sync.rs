@@ -41,7 +41,8 @@ pub struct ShopSyncView {
     pub pushed_up_to: i64,
     /// When the last push succeeded (epoch ms).
     pub last_push_at_ms: Option<i64>,
-    /// Why the last push failed, until one succeeds.
+    /// Why the last push failed, until one succeeds, or why the shop's cashier events were
+    /// refused in the last cycle.
     pub last_error: Option<String>,
     /// When it failed (epoch ms).
     pub last_error_at_ms: Option<i64>,
@@ -176,15 +177,12 @@ impl Pusher {
         let cached = async {
             let report = report?;
             cache_rate(shop, self.store.clone()).await?;
-            let up_to = cache_cashiers(shop, self.store.clone(), self.cashiers_up_to).await?;
-            Ok::<_, SyncError>((report, up_to))
+            let cashiers = cache_cashiers(shop, self.store.clone(), self.cashiers_up_to).await?;
+            Ok::<_, SyncError>((report, cashiers))
         }
         .await;
-        let report = match cached {
-            Ok((report, up_to)) => {
-                self.cashiers_up_to = up_to;
-                report
-            }
+        let (report, cashiers) = match cached {
+            Ok(done) => done,
             Err(error) => {
                 // A cut link or a refusal: the next try starts on a new connection.
                 self.shop = None;
@@ -198,11 +196,20 @@ impl Pusher {
                 "pushed to the shop database"
             );
         }
+        self.cashiers_up_to = cashiers.up_to;
+        // A refused cashier event is shown as the last error, without slowing the pushes, and
+        // looked at again next cycle; the events around it are cached.
+        let refused = cashiers.refusal().err().map(|e| {
+            tracing::warn!(error = %e, "a shop cashier event is refused");
+            e.to_string()
+        });
         let now = self.clock.now_ms();
         let mut status = self.status.lock().unwrap_or_else(|e| e.into_inner());
         *status = ShopSyncView {
             pushed_up_to: report.high_water,
             last_push_at_ms: Some(now),
+            last_error_at_ms: refused.is_some().then_some(now),
+            last_error: refused,
             ..ShopSyncView::default()
         };
         Ok(())
@@ -249,12 +256,18 @@ async fn cache_rate(shop: &Shop, store: StoreHandle) -> Result<(), SyncError> {
 }
 
 /// Caches the shop's cashier events after `after` into this counter's accounts (pos-sync's
-/// [`pos_sync::cache_shop_cashiers`]); returns the last event cached. A bad event refuses the
-/// whole pull, nothing cached, and is tried again (and shown in the health view) each cycle.
-async fn cache_cashiers(shop: &Shop, store: StoreHandle, after: i64) -> Result<i64, SyncError> {
+/// [`pos_sync::cache_shop_cashiers`]), and says what it did.
+async fn cache_cashiers(
+    shop: &Shop,
+    store: StoreHandle,
+    after: i64,
+) -> Result<pos_sync::CashiersCached, SyncError> {
     let events = shop.shop_cashier_events(after).await?;
     if events.is_empty() {
-        return Ok(after);
+        return Ok(pos_sync::CashiersCached {
+            up_to: after,
+            ..pos_sync::CashiersCached::default()
+        });
     }
     let cached = store
         .run(move |s| pos_sync::cache_shop_cashiers(s, &events))
@@ -276,7 +289,7 @@ async fn cache_cashiers(shop: &Shop, store: StoreHandle, after: i64) -> Result<i
              cached here"
         );
     }
-    Ok(cached.up_to)
+    Ok(cached)
 }
 
 /// `terminal_id`'s events after `after`, at most `n`, read through the shared ledger handle.

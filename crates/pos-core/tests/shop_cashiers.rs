@@ -181,3 +181,49 @@ async fn a_counters_own_cashiers_stay_its_own_and_a_taken_name_writes_nothing() 
     t1.shutdown().await;
     t2.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bad_shop_event_shows_in_the_health_view_and_later_cashiers_still_arrive() {
+    let url = hub().await;
+    let sim = sim().await;
+    let dirs = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
+    let t1 = counter(dirs[0].path(), &sim, &url, "T1", true).await;
+    let t2 = counter(dirs[1].path(), &sim, &url, "T2", false).await;
+    // Written around the functions by the tables' owner: no PHC hash behind its prefix.
+    common::shared().psql(
+        db_name(&url),
+        "INSERT INTO shop_cashier_events (kind, name, pin_hash) \
+         VALUES ('added', 'Vanna', '$argon2id$garbage')",
+    );
+    t1.add_cashier(Actor::Owner, "Dara", "2468").await.unwrap();
+    until_cached(&t2, "Dara", true).await;
+    assert!(t2.sign_in("Dara", "2468").await.is_ok());
+    assert!(!t2
+        .cashiers()
+        .await
+        .unwrap()
+        .iter()
+        .any(|c| c.name == "Vanna"));
+    // The refusal is the last error (set just after the cycle's caching), the pushes go on
+    // undelayed.
+    let refused = async {
+        loop {
+            let sync = t2.health().await.unwrap().shop_sync.unwrap();
+            if sync.last_error.is_some() {
+                return sync;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    };
+    let sync = tokio::time::timeout(Duration::from_secs(10), refused)
+        .await
+        .expect("no refusal in the health view");
+    let error = sync.last_error.unwrap_or_default();
+    assert!(
+        error.contains("Vanna") && error.contains("not an Argon2"),
+        "{error}"
+    );
+    assert_eq!(sync.failures, 0);
+    t1.shutdown().await;
+    t2.shutdown().await;
+}

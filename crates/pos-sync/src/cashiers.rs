@@ -5,7 +5,9 @@
 //! cashier added once signs in at every counter, also while that counter is cut off. Only the
 //! PIN's Argon2 hash (a PHC string) travels; the PIN never leaves the counter it was typed at.
 //! Before caching, every event pulled is checked (its name as a counter allows it, its hash a
-//! PHC Argon2 string): one bad event refuses the whole pull, nothing written.
+//! PHC Argon2 string): a bad one is refused, nothing of it written, and reported; the others
+//! are cached all the same, since the table is append-only and one bad row must not keep a
+//! later disabling from every counter.
 
 use std::fmt;
 
@@ -56,7 +58,8 @@ impl fmt::Debug for CashierEvent {
 /// What one pull of the shop's cashier events did at a counter.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CashiersCached {
-    /// The last event applied: the next pull asks for those after it.
+    /// The last event before the first refused one (all of them when none was): the next pull
+    /// asks for those after it, so a refused event is looked at, and reported, again.
     pub up_to: i64,
     /// Accounts added here.
     pub added: Vec<String>,
@@ -64,6 +67,21 @@ pub struct CashiersCached {
     pub disabled: Vec<String>,
     /// Names this counter keeps for an account of its own: the shop's is not cached here.
     pub clashes: Vec<String>,
+    /// The events refused, each with why (never with its hash).
+    pub refused: Vec<String>,
+}
+
+impl CashiersCached {
+    /// [`SyncError::Corrupt`] naming the refused events, if any was.
+    pub fn refusal(&self) -> Result<()> {
+        if self.refused.is_empty() {
+            return Ok(());
+        }
+        Err(SyncError::Corrupt {
+            column: "shop_cashier_events",
+            value: self.refused.join("; "),
+        })
+    }
 }
 
 /// Refuses a name a counter would not take: untrimmed, empty, too long, a forbidden character,
@@ -204,25 +222,37 @@ fn refused(e: tokio_postgres::Error, name: &str) -> SyncError {
 }
 
 /// Applies the shop's cashier `events` (in order, as [`Shop::shop_cashier_events`] returns
-/// them) to this counter's accounts, idempotently ([`Store::cache_cashiers`]). Every event is
-/// checked first: a bad name or hash refuses them all, nothing written. A name this counter
-/// uses for an account of its own stays local and is reported in
-/// [`CashiersCached::clashes`].
+/// them) to this counter's accounts, idempotently, in one transaction
+/// ([`Store::cache_cashiers`]). Each event is checked first: one with a bad name or hash is
+/// refused, nothing of it written, and listed in [`CashiersCached::refused`]
+/// ([`CashiersCached::refusal`] makes it an error). A name this counter uses for an account of
+/// its own stays local and is listed in [`CashiersCached::clashes`].
 pub fn cache_shop_cashiers(store: &mut Store, events: &[CashierEvent]) -> Result<CashiersCached> {
-    for e in events {
-        let bad = |reason: String| SyncError::Corrupt {
-            column: "shop_cashier_events",
-            value: format!("event {} ({:?}): {reason}", e.id, e.account.name),
-        };
-        check_cashier_name(&e.account.name).map_err(|err| bad(err.to_string()))?;
-        check_pin_hash(&e.account.pin_hash).map_err(|reason| bad(format!("PIN hash {reason}")))?;
-    }
-    let accounts: Vec<ShopCashier> = events.iter().map(|e| e.account.clone()).collect();
-    let outcomes = store.cache_cashiers(&accounts)?;
     let mut done = CashiersCached {
         up_to: events.last().map_or(0, |e| e.id),
         ..CashiersCached::default()
     };
+    let mut accounts = Vec::with_capacity(events.len());
+    for e in events {
+        let checked = check_cashier_name(&e.account.name)
+            .map_err(|err| err.to_string())
+            .and_then(|()| {
+                check_pin_hash(&e.account.pin_hash).map_err(|r| format!("PIN hash {r}"))
+            });
+        match checked {
+            Ok(()) => accounts.push(e.account.clone()),
+            Err(reason) => {
+                if done.refused.is_empty() {
+                    done.up_to = e.id - 1;
+                }
+                done.refused.push(format!(
+                    "event {} ({:?}) refused: {reason}",
+                    e.id, e.account.name
+                ));
+            }
+        }
+    }
+    let outcomes = store.cache_cashiers(&accounts)?;
     for (account, outcome) in accounts.into_iter().zip(outcomes) {
         let list = match outcome {
             Cached::Added => &mut done.added,

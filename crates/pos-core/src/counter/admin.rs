@@ -139,7 +139,7 @@ impl Pos {
         let name = event.account.name.clone();
         self.store()
             .run(move |s| {
-                pos_sync::cache_shop_cashiers(s, &[event])?;
+                pos_sync::cache_shop_cashiers(s, &[event])?.refusal()?;
                 s.cashier_named(&name)?
                     .ok_or(pos_sync::SyncError::Store(StoreError::NoCashier(name)))
             })
