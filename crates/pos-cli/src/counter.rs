@@ -161,6 +161,8 @@ pub struct RateArgs {
 #[derive(Debug, Subcommand)]
 pub enum CashierCommand {
     /// Add a cashier; their PIN is read from KHQR_POS_NEW_PIN (the owner's from KHQR_POS_PIN).
+    /// At a counter whose [shop_db] names owner_url_file, the account is the shop's: every
+    /// counter caches it when it syncs (disabling too).
     Add {
         #[command(flatten)]
         common: Common,

@@ -27,7 +27,8 @@ const ENV_ADMIN_PASSWORD: &str = "KHQR_POS_HUB_ADMIN_PASSWORD";
 #[derive(Debug, Subcommand)]
 pub enum SyncCommand {
     /// Push this counter's ledger events to the shop database (exactly once; resumes where
-    /// the last push stopped). The address is read from KHQR_POS_SHOP_DB.
+    /// the last push stopped), then cache the shop's rate and cashier accounts here. The
+    /// address is read from KHQR_POS_SHOP_DB.
     Push(PushArgs),
     /// The shop database's schema, this counter's events pushed and waiting, today's paid
     /// totals across the shop and the checks the shop's pool granted today.
@@ -246,6 +247,22 @@ async fn push(args: PushArgs) -> Result<(), Failure> {
             change.rate.riel_per_usd()
         );
     }
+    // The shop's cashier accounts, from the first event: what is cached already stays as is.
+    let events = shop.shop_cashier_events(0).await?;
+    let cached = pos_sync::cache_shop_cashiers(&mut store, &events)?;
+    for (names, what) in [
+        (&cached.added, "added to this counter"),
+        (&cached.disabled, "disabled at this counter"),
+        (
+            &cached.clashes,
+            "kept as this counter's own (the shop's is not cached here)",
+        ),
+    ] {
+        if !names.is_empty() {
+            eprintln!("the shop's cashier(s) {}: {what}", names.join(", "));
+        }
+    }
+    cached.refusal()?;
     if args.json {
         common::print_json(&report)?;
     } else {

@@ -279,8 +279,10 @@ pub struct ShopDbConfig {
     /// Checks a day this counter owns, the shop's rule as `hub init` set it: spent when the
     /// shop's pool is spent or the shop database is out of reach.
     pub offline_share: u32,
-    /// The file holding the owner's role's connection string, on the counter the owner sets
-    /// the shop rate from (`owner_url_file`); `None` elsewhere. Private like `url_file`.
+    /// The file holding the owner's role's connection string (`owner_url_file`), on the
+    /// counter the owner uses: the shop rate and the shop's cashier accounts are set through it.
+    /// `None` elsewhere: cashiers added or disabled there stay that counter's own. Private like
+    /// `url_file`.
     pub owner_url_file: Option<PathBuf>,
 }
 
@@ -291,7 +293,8 @@ impl ShopDbConfig {
         read_connection(&self.url_file, "shop_db.url_file")
     }
 
-    /// The owner's role's connection, or `None` when this counter holds none.
+    /// Reads and parses the owner's role's connection string, or `None` without
+    /// `owner_url_file`. An error names the file and the problem, never the text.
     pub fn owner_connection(&self) -> Result<Option<pos_sync::ShopDb>, CoreError> {
         self.owner_url_file
             .as_deref()
@@ -300,8 +303,7 @@ impl ShopDbConfig {
     }
 }
 
-/// Reads and parses a connection string file. An error names the file and the problem, never
-/// the text.
+/// The connection string in `path`, for the setting `field`.
 fn read_connection(path: &Path, field: &str) -> Result<pos_sync::ShopDb, CoreError> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| invalid(field, format!("cannot read {}: {e}", path.display())))?;
@@ -1398,6 +1400,15 @@ mod tests {
         let cases = [
             // No file to read.
             ("[shop_db]\nurl_file = \"missing\"\noffline_share = 5\n", "shop_db.url_file"),
+            // The owner's connection, when named, is read and parsed at load too.
+            (
+                "[shop_db]\nurl_file = \"good\"\noffline_share = 5\nowner_url_file = \"bad\"\n",
+                "shop_db.owner_url_file",
+            ),
+            (
+                "[shop_db]\nurl_file = \"good\"\noffline_share = 5\nowner_url_file = \"none\"\n",
+                "shop_db.owner_url_file",
+            ),
             // A connection string that does not parse.
             ("[shop_db]\nurl_file = \"bad\"\noffline_share = 5\n", "shop_db.url_file"),
             // The share the counter owns must be given, and fit its budget.

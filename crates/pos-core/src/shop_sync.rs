@@ -4,7 +4,10 @@
 //! another process's sales) by looking at the ledger every [`POLL_MS`]. Nothing waits for it:
 //! a sale is in the ledger before the push starts, a failure is kept for the health view and
 //! retried with a growing pause, and a push cut short rolls back in PostgreSQL and resumes from
-//! what the shop database holds.
+//! what the shop database holds. Every cycle also looks at what the owner set for the whole
+//! shop: the rate (cached into the rate log) and the cashier accounts (the events not seen
+//! since the start, cached into this counter's accounts), so a cashier the owner disabled is
+//! refused here within a cycle, and one added signs in here, also later, cut off.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -38,7 +41,8 @@ pub struct ShopSyncView {
     pub pushed_up_to: i64,
     /// When the last push succeeded (epoch ms).
     pub last_push_at_ms: Option<i64>,
-    /// Why the last push failed, until one succeeds.
+    /// Why the last push failed, until one succeeds, or why the shop's cashier events were
+    /// refused in the last cycle.
     pub last_error: Option<String>,
     /// When it failed (epoch ms).
     pub last_error_at_ms: Option<i64>,
@@ -73,7 +77,7 @@ impl ShopSync {
             clock,
             status: Arc::clone(&status),
             shop: None,
-            rate_cached: false,
+            cashiers_up_to: 0,
         };
         Ok(Some(ShopSync {
             status,
@@ -103,8 +107,9 @@ struct Pusher {
     clock: Arc<dyn Clock>,
     status: Arc<Mutex<ShopSyncView>>,
     shop: Option<Shop>,
-    /// Whether the shop rate was looked at since the start.
-    rate_cached: bool,
+    /// The last shop cashier event cached since the start (0: none; after a start every event
+    /// is looked at again, which changes nothing already cached).
+    cashiers_up_to: i64,
 }
 
 impl Pusher {
@@ -139,18 +144,15 @@ impl Pusher {
         }
     }
 
-    /// Pushes what the shop database lacks, when the ledger has anything it lacks.
+    /// Pushes what the shop database lacks, when the ledger has anything it lacks, then caches
+    /// the shop's settings.
     async fn push_pending(&mut self) -> Result<(), SyncError> {
-        // Nothing after what the shop database is known to hold: no need to ask it. (After a
+        // Nothing after what the shop database is known to hold: nothing to push. (After a
         // start that is nothing at all; the push itself re-reads its mark from PostgreSQL.)
         let known = self.status().pushed_up_to;
         let waiting = !read(self.store.clone(), self.terminal_id.clone(), known, 1)
             .await?
             .is_empty();
-        // The shop rate is looked at once after a start and with every push.
-        if !waiting && self.rate_cached {
-            return Ok(());
-        }
         if self.shop.as_ref().is_none_or(Shop::is_closed) {
             self.shop = Some(Shop::open(&self.db).await?);
         }
@@ -170,19 +172,23 @@ impl Pusher {
                 ..pos_sync::PushReport::default()
             })
         };
-        let report = match report {
-            Ok(report) => cache_rate(shop, self.store.clone()).await.map(|()| report),
-            Err(error) => Err(error),
-        };
-        let report = match report {
-            Ok(report) => report,
+        // The shop's settings, every cycle, pushed or not.
+        let shop = &*shop;
+        let cached = async {
+            let report = report?;
+            cache_rate(shop, self.store.clone()).await?;
+            let cashiers = cache_cashiers(shop, self.store.clone(), self.cashiers_up_to).await?;
+            Ok::<_, SyncError>((report, cashiers))
+        }
+        .await;
+        let (report, cashiers) = match cached {
+            Ok(done) => done,
             Err(error) => {
                 // A cut link or a refusal: the next try starts on a new connection.
                 self.shop = None;
                 return Err(error);
             }
         };
-        self.rate_cached = true;
         if report.pushed > 0 {
             tracing::info!(
                 pushed = report.pushed,
@@ -190,11 +196,20 @@ impl Pusher {
                 "pushed to the shop database"
             );
         }
+        self.cashiers_up_to = cashiers.up_to;
+        // A refused cashier event is shown as the last error, without slowing the pushes, and
+        // looked at again next cycle; the events around it are cached.
+        let refused = cashiers.refusal().err().map(|e| {
+            tracing::warn!(error = %e, "a shop cashier event is refused");
+            e.to_string()
+        });
         let now = self.clock.now_ms();
         let mut status = self.status.lock().unwrap_or_else(|e| e.into_inner());
         *status = ShopSyncView {
             pushed_up_to: report.high_water,
             last_push_at_ms: Some(now),
+            last_error_at_ms: refused.is_some().then_some(now),
+            last_error: refused,
             ..ShopSyncView::default()
         };
         Ok(())
@@ -238,6 +253,43 @@ async fn cache_rate(shop: &Shop, store: StoreHandle) -> Result<(), SyncError> {
         );
     }
     Ok(())
+}
+
+/// Caches the shop's cashier events after `after` into this counter's accounts (pos-sync's
+/// [`pos_sync::cache_shop_cashiers`]), and says what it did.
+async fn cache_cashiers(
+    shop: &Shop,
+    store: StoreHandle,
+    after: i64,
+) -> Result<pos_sync::CashiersCached, SyncError> {
+    let events = shop.shop_cashier_events(after).await?;
+    if events.is_empty() {
+        return Ok(pos_sync::CashiersCached {
+            up_to: after,
+            ..pos_sync::CashiersCached::default()
+        });
+    }
+    let cached = store
+        .run(move |s| pos_sync::cache_shop_cashiers(s, &events))
+        .await
+        .map_err(|e| SyncError::Ledger {
+            reason: e.to_string(),
+        })?;
+    if !(cached.added.is_empty() && cached.disabled.is_empty()) {
+        tracing::info!(
+            added = ?cached.added,
+            disabled = ?cached.disabled,
+            "the shop's cashier accounts are cached"
+        );
+    }
+    if !cached.clashes.is_empty() {
+        tracing::warn!(
+            names = ?cached.clashes,
+            "this counter keeps its own cashier accounts under these names: the shop's are not \
+             cached here"
+        );
+    }
+    Ok(cached)
 }
 
 /// `terminal_id`'s events after `after`, at most `n`, read through the shared ledger handle.

@@ -1,7 +1,10 @@
 //! Cashier accounts: a name and a PIN hash (made and checked by the caller; the ledger never
-//! sees a PIN), never deleted, disabled once.
+//! sees a PIN), never deleted, disabled once. Accounts the shop holds (pos-sync's shop
+//! database) are cached here as they are there ([`Store::cache_cashiers`]).
 
-use rusqlite::{params, ErrorCode, OptionalExtension, Row};
+use std::fmt;
+
+use rusqlite::{params, ErrorCode, OptionalExtension, Row, TransactionBehavior};
 
 use crate::{Actor, Cashier, Result, Store, StoreError};
 
@@ -16,7 +19,88 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Cashier> {
     })
 }
 
+/// A cashier account as the shop holds it, to cache at this counter. Its `Debug` leaves the
+/// hash out.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ShopCashier {
+    /// The name the cashier signs in with.
+    pub name: String,
+    /// The PHC string of the PIN's hash, as the counter that added the account made it.
+    pub pin_hash: String,
+    /// When the owner added it (epoch ms).
+    pub created_ms: i64,
+    /// When the owner disabled it, if they did (epoch ms).
+    pub disabled_ms: Option<i64>,
+}
+
+impl fmt::Debug for ShopCashier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ShopCashier")
+            .field("name", &self.name)
+            .field("pin_hash", &"<redacted>")
+            .field("created_ms", &self.created_ms)
+            .field("disabled_ms", &self.disabled_ms)
+            .finish()
+    }
+}
+
+/// What caching one of the shop's accounts did at this counter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cached {
+    /// The account is new here.
+    Added,
+    /// The shop disabled it: it is disabled here now.
+    Disabled,
+    /// This counter already had it as it is.
+    Unchanged,
+    /// This counter has its own account under that name (another PIN hash): that one stays
+    /// as it is, local to this counter, and the shop's is not cached here.
+    Clash,
+}
+
 impl Store {
+    /// Makes this counter's accounts match the shop's `accounts`, in one transaction: a new
+    /// name is added as the shop holds it, one the shop disabled is disabled from when the
+    /// owner did. An account is the shop's here when its PIN hash is the shop's (hashes are
+    /// salted: two accounts never share one); another account under the same name stays local
+    /// ([`Cached::Clash`]). Running it again changes nothing.
+    pub fn cache_cashiers(&mut self, accounts: &[ShopCashier]) -> Result<Vec<Cached>> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut done = Vec::with_capacity(accounts.len());
+        for shop in accounts {
+            let local: Option<(i64, String, Option<i64>)> = tx
+                .query_row(
+                    "SELECT id, pin_hash, disabled_ms FROM cashiers WHERE name = ?1",
+                    [&shop.name],
+                    |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+                )
+                .optional()?;
+            done.push(match local {
+                None => {
+                    tx.execute(
+                        "INSERT INTO cashiers (name, pin_hash, created_ms, disabled_ms) \
+                         VALUES (?1, ?2, ?3, ?4)",
+                        params![shop.name, shop.pin_hash, shop.created_ms, shop.disabled_ms],
+                    )?;
+                    Cached::Added
+                }
+                Some((_, hash, _)) if hash != shop.pin_hash => Cached::Clash,
+                Some((id, _, None)) if shop.disabled_ms.is_some() => {
+                    tx.execute(
+                        "UPDATE cashiers SET disabled_ms = ?2 WHERE id = ?1",
+                        params![id, shop.disabled_ms],
+                    )?;
+                    Cached::Disabled
+                }
+                Some(_) => Cached::Unchanged,
+            });
+        }
+        tx.commit()?;
+        Ok(done)
+    }
+
     /// Adds a cashier. A name already taken (disabled accounts keep theirs) is refused.
     pub fn add_cashier(&mut self, name: &str, pin_hash: &str, created_ms: i64) -> Result<Cashier> {
         self.conn

@@ -52,6 +52,7 @@ pub use cash_types::{
     Actor, CashChainProblem, CashChainReport, CashMovement, Cashier, NewCashSale, NewRefund,
     RateChange, Refund, RefundTender, Shift, ShiftClose, ShiftId, TenderLine, ZDocument, ZReport,
 };
+pub use cashiers::{Cached, ShopCashier};
 pub use chrono::NaiveDate;
 pub use chrono_tz::Tz;
 pub use error::{Result, StoreError};

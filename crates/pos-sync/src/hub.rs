@@ -3,7 +3,8 @@
 //! and made here rather than in a migration. A counter's role belongs to `<db>_counter`, which
 //! may read the owner view and INSERT (never UPDATE or DELETE) its own terminal's rows, the
 //! row-level security policies of migration 0002 deciding which rows are its own; the owner's
-//! role only reads. Passwords travel as SCRAM verifiers made here: the server never sees them.
+//! role only reads, but for the shop rate and cashier accounts, written through functions only
+//! it may call. Passwords travel as SCRAM verifiers made here: the server never sees them.
 
 use std::fmt;
 
@@ -188,7 +189,9 @@ impl Shop {
              GRANT INSERT ON ledger_events, receipts, receipt_tenders, divergences TO {g}; \
              GRANT USAGE ON SEQUENCE divergences_id_seq TO {g}; \
              GRANT EXECUTE ON FUNCTION reserve_checks(text, date, integer) TO {g}; \
-             GRANT EXECUTE ON FUNCTION set_shop_rate(integer) TO {o};"
+             GRANT EXECUTE ON FUNCTION set_shop_rate(integer) TO {o}; \
+             GRANT EXECUTE ON FUNCTION add_shop_cashier(text, text), \
+             disable_shop_cashier(text) TO {o};"
         ))
         .await?;
         for (terminal_id, password) in counters {

@@ -15,10 +15,13 @@
 //! lease in it, checks every counter's pending sales and hands each result to the counter that
 //! owns the sale ([`Shop::claim_checker`], [`Shop::open_checks`], [`Shop::check_results`]). The
 //! owner sets the shop's riel rate once ([`Shop::set_shop_rate`]); each counter caches it in its
-//! own rate log when it pushes ([`cache_shop_rate`]).
+//! own rate log when it pushes ([`cache_shop_rate`]). The owner adds and disables the shop's
+//! cashier accounts once ([`Shop::add_shop_cashier`]); each counter caches them in its own
+//! accounts in its sync cycle ([`cache_shop_cashiers`]).
 #![warn(missing_docs)]
 
 mod budget;
+mod cashiers;
 mod checker;
 mod cluster;
 mod db;
@@ -33,6 +36,10 @@ mod shop;
 mod tls;
 
 pub use budget::{CheckBudget, Reservation, Source, Spent, RESERVE_TIMEOUT};
+pub use cashiers::{
+    cache_shop_cashiers, check_cashier_name, CashierEvent, CashierEventKind, CashiersCached,
+    CASHIER_NAME_MAX_CHARS,
+};
 pub use checker::{CheckResult, Lease, Outcome, PendingCheck};
 pub use cluster::{LocalCluster, DEFAULT_LISTEN, DEFAULT_PORT, SUPERUSER};
 pub use db::ShopDb;

@@ -14,6 +14,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0003_tenders.sql"),
     include_str!("../migrations/0004_checker.sql"),
     include_str!("../migrations/0005_shop_rates.sql"),
+    include_str!("../migrations/0006_shop_cashiers.sql"),
 ];
 
 /// The schema version this build writes: the number of migrations it knows.
@@ -98,6 +99,7 @@ mod tests {
             "eb3a633bcb319dd5649dbcdfa2b5571583d28a09b196e73a63e54ebb51271ceb",
             "1308ffc305d34e134941a95e4e9fb76e9b496b4c546803e67110a9c5f33158d0",
             "c5ec3aa339a2296354e59a9a1da38297ce0bc3a87676fd312bd93269cf2044b3",
+            "2ce8d70a4b6efb7ef9b25c83ec6817bf9fd20b8888ef3030ac5b0e89f3083e09",
         ];
         for (n, (sql, pinned)) in MIGRATIONS.iter().zip(RELEASED).enumerate() {
             let digest = hex::encode(Sha256::digest(sql.replace('\r', "")));

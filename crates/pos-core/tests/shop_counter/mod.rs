@@ -1,5 +1,7 @@
 //! What the shop-database tests of pos-core share: a counter's configuration joining the shop
 //! with its own role, and a QR waiting for payment that the simulator knows.
+// Each test crate compiles this module and uses a part of it.
+#![allow(dead_code)]
 
 use std::path::Path;
 
@@ -36,14 +38,14 @@ pub fn counter_config(
     counter_config_with(dir, sim, url, terminal, offline_share, "")
 }
 
-/// [`counter_config`] with `more` appended to its `[shop_db]` section.
+/// [`counter_config`] with `shop_db_lines` added to its `[shop_db]` section.
 pub fn counter_config_with(
     dir: &Path,
     sim: &RunningSim,
     url: &str,
     terminal: &str,
     offline_share: u32,
-    more: &str,
+    shop_db_lines: &str,
 ) -> Config {
     let role = format!("{}_{terminal}", db_name(url));
     let url = url.replacen(
@@ -59,7 +61,8 @@ pub fn counter_config_with(
              [merchant]\naccount_id = \"{MERCHANT}\"\nname = \"Test Shop\"\n\
              [bakong]\nenvironment = \"custom\"\nbase_url = \"{}\"\nemail = \"{EMAIL}\"\n\
              daily_check_budget = 1000\ncheck_reserve = 2\nrequest_timeout = \"2s\"\n\
-             [shop_db]\nurl_file = \"shop-db\"\noffline_share = {offline_share}\n{more}",
+             [shop_db]\nurl_file = \"shop-db\"\noffline_share = {offline_share}\n\
+             {shop_db_lines}",
             sim.url()
         ),
         dir,
