@@ -7,7 +7,10 @@
 // on the counter screen with no sale pending.
 //
 //   xvfb-run -a -s "-screen 0 1920x1080x24 -nolisten tcp" node tests/e2e/bench-memory.mjs \
-//     [--sales 100] [--checkpoints 10,100] [--idle-seconds 30]
+//     [--sales 100] [--checkpoints 10,100] [--idle-seconds 30] [--idle-steps idle]
+// --idle-steps measures idle CPU again after each step in turn, to find what wakes the web
+// process: idle (nothing done), timers (clear every JS timer of the page), blur, hide (body
+// display none), audio / rest (start / suspend an AudioContext from the page).
 // Extra environment for the app (e.g. WEBKIT_DISABLE_COMPOSITING_MODE=1) is passed through.
 import { readFileSync } from "node:fs";
 import { loadavg } from "node:os";
@@ -26,6 +29,28 @@ function arg(name, fallback) {
 const SALES = Number(arg("sales", 100));
 const CHECKPOINTS = arg("checkpoints", "10,100").split(",").map(Number);
 const IDLE_SECONDS = Number(arg("idle-seconds", 30));
+const IDLE_STEPS = arg("idle-steps", "idle").split(",");
+
+/** What each --idle-steps step does in the page before its idle CPU is measured. */
+const STEPS = {
+  idle: () => {},
+  timers: () => {
+    const top = window.setTimeout(() => {}, 0);
+    for (let i = 1; i <= top; i++) {
+      window.clearInterval(i);
+      window.clearTimeout(i);
+    }
+  },
+  blur: () => document.activeElement?.blur(),
+  hide: () => {
+    document.body.style.display = "none";
+  },
+  audio: () => {
+    window.benchAudio = new AudioContext();
+    return window.benchAudio.resume();
+  },
+  rest: () => window.benchAudio?.suspend(),
+};
 
 const mib = (kb) => Math.round((kb / 1024) * 10) / 10;
 
@@ -94,19 +119,25 @@ try {
     }
   }
   await sleep(2_000);
-  const a = processTree(pid);
-  const byNameBefore = ticksByName(pid);
-  const t0 = performance.now();
-  await sleep(IDLE_SECONDS * 1000);
-  const b = processTree(pid);
-  const seconds = (performance.now() - t0) / 1000;
-  const byNameAfter = ticksByName(pid);
-  result.idleCpuPercentByProcess = Object.fromEntries(
-    Object.entries(byNameAfter).map(([name, t]) => [name, Math.round(((t - (byNameBefore[name] ?? 0)) / 100 / seconds) * 100 * 100) / 100]),
-  );
-  // /proc/<pid>/stat utime + stime are in clock ticks of 1/100 s on Linux.
-  result.idleCpuPercentOfOneCore = Math.round(((b.ticks - a.ticks) / 100 / seconds) * 100 * 100) / 100;
-  result.idleSeconds = Math.round(seconds);
+  result.idle = {};
+  for (const step of IDLE_STEPS) {
+    await browser.execute(STEPS[step]);
+    const a = processTree(pid);
+    const byNameBefore = ticksByName(pid);
+    const t0 = performance.now();
+    await sleep(IDLE_SECONDS * 1000);
+    const b = processTree(pid);
+    const seconds = (performance.now() - t0) / 1000;
+    const byNameAfter = ticksByName(pid);
+    // /proc/<pid>/stat utime + stime are in clock ticks of 1/100 s on Linux.
+    result.idle[step] = {
+      cpuPercentOfOneCore: Math.round(((b.ticks - a.ticks) / 100 / seconds) * 100 * 100) / 100,
+      byProcess: Object.fromEntries(
+        Object.entries(byNameAfter).map(([name, t]) => [name, Math.round(((t - (byNameBefore[name] ?? 0)) / 100 / seconds) * 100 * 100) / 100]),
+      ),
+      seconds: Math.round(seconds),
+    };
+  }
 } finally {
   await app.close();
   app.cleanup();
