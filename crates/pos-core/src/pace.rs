@@ -208,6 +208,42 @@ pub fn final_reserve(
     need.max(RESERVE_FLOOR).min(most)
 }
 
+/// The pace and the reserve for final checks, planned together. `regular_left(reserve)`: the
+/// regular checks left today when `reserve` are kept; the rest as [`Pace::plan`] takes them.
+/// The reserve is [`final_reserve`]'s while each sale gets checks of its own, which see almost
+/// every payment; when the budget only affords rounds spread over the day, paid sales wait for
+/// their final check too, so the configured `most` is kept.
+#[allow(clippy::too_many_arguments)]
+pub fn plan_day(
+    most: u32,
+    regular_left: impl Fn(u32) -> u32,
+    outlook: Outlook,
+    pending: usize,
+    full_cost: u32,
+    batched: bool,
+    paid_per_mille: Option<u32>,
+    keys: KeyUse,
+) -> (Pace, u32) {
+    let plan = |reserve| {
+        Pace::plan(
+            regular_left(reserve),
+            outlook,
+            pending,
+            full_cost,
+            batched,
+            paid_per_mille,
+            keys,
+        )
+    };
+    let needed = final_reserve(most, outlook, pending, paid_per_mille);
+    let pace = plan(needed);
+    if pace.round_gap_ms == 0 {
+        (pace, needed)
+    } else {
+        (plan(most), most)
+    }
+}
+
 /// How the automatic schedule is held back; [`Pace::FULL`] is the unrestrained cadence.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Pace {
@@ -512,6 +548,55 @@ mod tests {
         let reserve = final_reserve(10, outlook, 0, Some(900));
         assert_eq!(regular_left(reserve), 97);
         assert_eq!(checks(reserve), Some(4));
+    }
+
+    #[test]
+    fn rounds_spread_over_the_day_keep_the_whole_reserve_since_paid_sales_need_finals_too() {
+        let left = |spent: u32| {
+            move |reserve| {
+                Budget {
+                    daily: 100,
+                    reserve,
+                }
+                .limit(CheckKind::Regular)
+                .saturating_sub(spent)
+            }
+        };
+        let plan = |spent, sales| {
+            let outlook = Outlook {
+                sales,
+                horizon_ms: HOUR_MS,
+            };
+            plan_day(
+                10,
+                left(spent),
+                outlook,
+                1,
+                6,
+                true,
+                Some(900),
+                KeyUse::default(),
+            )
+        };
+        // The quiet day's morning, one sale open: checks of its own for each sale, and 4 kept
+        // (3 for the day's expected unpaid sales, 1 for the open one).
+        let (pace, reserve) = plan(0, 30);
+        assert_eq!(
+            (pace.regular_per_sale, pace.round_gap_ms, reserve),
+            (Some(4), 0, 4)
+        );
+        // A busy day's last hour, 12 sales to come: with 80 checks spent, one check of its
+        // own for each still fits beside 3 kept…
+        let (pace, reserve) = plan(80, 12);
+        assert_eq!(
+            (pace.regular_per_sale, pace.round_gap_ms, reserve),
+            (Some(1), 0, 3)
+        );
+        // …with 88 it does not: rounds are spread, paid sales may wait for their final check
+        // too, and the whole reserve is kept (2 regular checks left: rounds half an hour apart).
+        let (pace, reserve) = plan(88, 12);
+        assert_eq!(reserve, 10);
+        assert_eq!(pace.round_gap_ms, HOUR_MS / 2);
     }
 
     #[test]

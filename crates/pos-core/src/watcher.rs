@@ -36,7 +36,7 @@ use pos_store::{Sale, SaleId};
 use tokio::sync::{broadcast, mpsc, oneshot, watch};
 
 use crate::clock::Clock;
-use crate::pace::{final_reserve, KeyUse, Pace, Payments, Volume};
+use crate::pace::{plan_day, KeyUse, Pace, Payments, Volume};
 use crate::schedule::{Budget, CheckKind, Phase, Schedule};
 use crate::store::StoreHandle;
 use crate::views::{CannotVerifyReason, PosEvent, RecheckView, SaleView, Verification};
@@ -479,29 +479,29 @@ impl Watcher {
             .volume
             .as_ref()
             .and_then(|v| v.payments.paid_per_mille());
+        let daily = self.budget.daily;
+        let regular_left = |reserve| {
+            Budget { daily, reserve }
+                .limit(CheckKind::Regular)
+                .saturating_sub(used)
+                .saturating_add(answered)
+        };
+        let keys = *self.tally_today(now);
         // Keep what the rest of the day's final checks need, not the whole configured reserve:
-        // the rest goes to regular checks. Every check of this round and of the next is
-        // allowed against this budget.
-        self.budget.reserve = final_reserve(
+        // the rest goes to regular checks. Every check until the next plan is allowed against
+        // this reserve.
+        let (pace, reserve) = plan_day(
             self.shared.config.bakong.check_reserve,
-            outlook,
-            pending,
-            paid_per_mille,
-        );
-        let regular_left = self
-            .budget
-            .limit(CheckKind::Regular)
-            .saturating_sub(used)
-            .saturating_add(answered);
-        let pace = Pace::plan(
             regular_left,
             outlook,
             pending,
             self.base.full_cost(),
             batched,
             paid_per_mille,
-            *self.tally_today(now),
+            keys,
         );
+        self.budget.reserve = reserve;
+        let regular_left = regular_left(reserve);
         if pace != self.pace || self.schedule.pay_delays_ms != self.base.pay_delays_ms {
             tracing::info!(?pace, regular_left, ?outlook, "check pace");
             self.pace = pace;
