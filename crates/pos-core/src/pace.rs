@@ -82,19 +82,22 @@ impl Payments {
     }
 }
 
-/// How often the cashier presses "customer shows paid" today: each press is one more check
-/// for its sale. Starts from a prior of one press in two QRs, so the first sales of a day are
-/// not planned as if the key were free.
+/// How often the cashier's "customer shows paid" costs a check the schedule would not have
+/// spent, today. A press that settles its sale replaces the regular check that would have seen
+/// the payment next (the customer shows the paid screen after paying), so it costs nothing
+/// beyond [`expected_cost_x2000`]'s; a press answered "not found yet" is one more check. Starts
+/// from a prior of one such press in two QRs, so the first sales of a day are not planned as
+/// if the key were free.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct KeyUse {
     /// QRs shown today.
     pub qrs: u32,
-    /// Key presses today.
+    /// Key presses today that did not settle their sale.
     pub keys: u32,
 }
 
 impl KeyUse {
-    /// Presses per QR, per mille.
+    /// Extra presses per QR, per mille.
     pub fn per_mille(&self) -> u32 {
         let presses = u64::from(self.keys).saturating_add(1).saturating_mul(1_000);
         let share = presses / u64::from(self.qrs).saturating_add(2);
@@ -176,6 +179,68 @@ impl Volume {
             sales: u32::try_from((total + days - 1) / days).unwrap_or(u32::MAX),
             horizon_ms: last_busy_end - into_day,
         }
+    }
+}
+
+/// The least kept for final checks while the shop's unpaid share is known: a few more unpaid
+/// QRs than expected still get theirs.
+pub const RESERVE_FLOOR: u32 = 3;
+
+/// How many of the day's checks to keep for final checks: those the rest of the day is
+/// expected to need, up to the configured `most`. A final check is needed only by a sale its
+/// regular checks did not see paid: every open sale (`pending`, accepted-unverified ones
+/// included) may need one, and of the sales still expected today, the shop's unpaid share
+/// (`paid_per_mille`, learned). What the fixed reserve would hold beyond that is left to
+/// regular checks. Until the paid share is learned, `most` is kept.
+pub fn final_reserve(
+    most: u32,
+    outlook: Outlook,
+    pending: usize,
+    paid_per_mille: Option<u32>,
+) -> u32 {
+    let Some(paid) = paid_per_mille else {
+        return most;
+    };
+    let unpaid = u64::from(1_000 - paid.min(1_000));
+    let expected = (u64::from(outlook.sales) * unpaid).div_ceil(1_000);
+    let need = expected.saturating_add(u64::try_from(pending).unwrap_or(u64::MAX));
+    let need = u32::try_from(need).unwrap_or(u32::MAX);
+    need.max(RESERVE_FLOOR).min(most)
+}
+
+/// The pace and the reserve for final checks, planned together. `regular_left(reserve)`: the
+/// regular checks left today when `reserve` are kept; the rest as [`Pace::plan`] takes them.
+/// The reserve is [`final_reserve`]'s while each sale gets checks of its own, which see almost
+/// every payment; when the budget only affords rounds spread over the day, paid sales wait for
+/// their final check too, so the configured `most` is kept.
+#[allow(clippy::too_many_arguments)]
+pub fn plan_day(
+    most: u32,
+    regular_left: impl Fn(u32) -> u32,
+    outlook: Outlook,
+    pending: usize,
+    full_cost: u32,
+    batched: bool,
+    paid_per_mille: Option<u32>,
+    keys: KeyUse,
+) -> (Pace, u32) {
+    let plan = |reserve| {
+        Pace::plan(
+            regular_left(reserve),
+            outlook,
+            pending,
+            full_cost,
+            batched,
+            paid_per_mille,
+            keys,
+        )
+    };
+    let needed = final_reserve(most, outlook, pending, paid_per_mille);
+    let pace = plan(needed);
+    if pace.round_gap_ms == 0 {
+        (pace, needed)
+    } else {
+        (plan(most), most)
     }
 }
 
@@ -287,7 +352,7 @@ impl Schedule {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::schedule::{CheckKind, Phase};
+    use crate::schedule::{Budget, CheckKind, Phase};
 
     const DAY_START: i64 = 1_000 * HOUR_MS;
 
@@ -413,8 +478,8 @@ mod tests {
         // …but with 9 in 10 paid and seen halfway through their checks on average, 4 fit
         // (expected 2.66 a sale), 5 would not (3.21)…
         assert_eq!(checks(Some(900), never_pressed), Some(4));
-        // …unless the cashier presses the key on half the QRs (or nothing is known yet
-        // today): each press is one more check, 3.15 a sale at 4.
+        // …unless half the QRs get a key press that does not settle the sale (or nothing is
+        // known yet today): each such press is one more check, 3.15 a sale at 4.
         assert_eq!(checks(Some(900), KeyUse { qrs: 40, keys: 20 }), Some(3));
         assert_eq!(checks(Some(900), KeyUse::default()), Some(3));
         // Never more than the full cadence's first minute.
@@ -426,6 +491,112 @@ mod tests {
             Pace::plan(90, easy, 1, 6, true, Some(1_000), never_pressed).regular_per_sale,
             Some(6)
         );
+    }
+
+    #[test]
+    fn the_reserve_keeps_what_the_rest_of_the_days_final_checks_need() {
+        let ahead = |sales| Outlook {
+            sales,
+            horizon_ms: 10 * HOUR_MS,
+        };
+        // A quiet morning: 30 sales to come, 1 in 10 unpaid, so 3 final checks expected.
+        assert_eq!(final_reserve(10, ahead(30), 0, Some(900)), 3);
+        // Every open sale may need its own.
+        assert_eq!(final_reserve(10, ahead(30), 2, Some(900)), 5);
+        // A busy morning needs all of the configured reserve, and never more.
+        assert_eq!(final_reserve(10, ahead(120), 1, Some(900)), 10);
+        // Late in the day: the open sales and the few still to come.
+        assert_eq!(final_reserve(10, ahead(11), 4, Some(900)), 6);
+        // Too few expected: the floor still keeps a few.
+        assert_eq!(final_reserve(10, ahead(5), 0, Some(1_000)), RESERVE_FLOOR);
+        assert_eq!(final_reserve(10, ahead(0), 0, Some(900)), RESERVE_FLOOR);
+        // Never above the configured reserve, even below the floor.
+        assert_eq!(final_reserve(2, ahead(0), 0, Some(900)), 2);
+        // Until the shop's unpaid share is learned, the configured reserve stays.
+        assert_eq!(final_reserve(10, ahead(30), 0, None), 10);
+    }
+
+    #[test]
+    fn a_reserve_sized_to_the_day_buys_the_quiet_day_a_fourth_check() {
+        let outlook = Outlook {
+            sales: 30,
+            horizon_ms: 10 * HOUR_MS,
+        };
+        let regular_left = |reserve| {
+            Budget {
+                daily: 100,
+                reserve,
+            }
+            .limit(CheckKind::Regular)
+        };
+        let checks = |reserve| {
+            Pace::plan(
+                regular_left(reserve),
+                outlook,
+                0,
+                6,
+                true,
+                Some(900),
+                KeyUse::default(),
+            )
+            .regular_per_sale
+        };
+        // Ten held back for final checks leave 90: four checks a sale (3.15 expected) do not
+        // fit 30 sales…
+        assert_eq!(checks(10), Some(3));
+        // …but the day is expected to need three final checks, and the seven others fit them.
+        let reserve = final_reserve(10, outlook, 0, Some(900));
+        assert_eq!(regular_left(reserve), 97);
+        assert_eq!(checks(reserve), Some(4));
+    }
+
+    #[test]
+    fn rounds_spread_over_the_day_keep_the_whole_reserve_since_paid_sales_need_finals_too() {
+        let left = |spent: u32| {
+            move |reserve| {
+                Budget {
+                    daily: 100,
+                    reserve,
+                }
+                .limit(CheckKind::Regular)
+                .saturating_sub(spent)
+            }
+        };
+        let plan = |spent, sales| {
+            let outlook = Outlook {
+                sales,
+                horizon_ms: HOUR_MS,
+            };
+            plan_day(
+                10,
+                left(spent),
+                outlook,
+                1,
+                6,
+                true,
+                Some(900),
+                KeyUse::default(),
+            )
+        };
+        // The quiet day's morning, one sale open: checks of its own for each sale, and 4 kept
+        // (3 for the day's expected unpaid sales, 1 for the open one).
+        let (pace, reserve) = plan(0, 30);
+        assert_eq!(
+            (pace.regular_per_sale, pace.round_gap_ms, reserve),
+            (Some(4), 0, 4)
+        );
+        // A busy day's last hour, 12 sales to come: with 80 checks spent, one check of its
+        // own for each still fits beside 3 kept…
+        let (pace, reserve) = plan(80, 12);
+        assert_eq!(
+            (pace.regular_per_sale, pace.round_gap_ms, reserve),
+            (Some(1), 0, 3)
+        );
+        // …with 88 it does not: rounds are spread, paid sales may wait for their final check
+        // too, and the whole reserve is kept (2 regular checks left: rounds half an hour apart).
+        let (pace, reserve) = plan(88, 12);
+        assert_eq!(reserve, 10);
+        assert_eq!(pace.round_gap_ms, HOUR_MS / 2);
     }
 
     #[test]

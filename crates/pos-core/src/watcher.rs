@@ -36,7 +36,7 @@ use pos_store::{Sale, SaleId};
 use tokio::sync::{broadcast, mpsc, oneshot, watch};
 
 use crate::clock::Clock;
-use crate::pace::{KeyUse, Pace, Payments, Volume};
+use crate::pace::{plan_day, KeyUse, Pace, Payments, Volume};
 use crate::schedule::{Budget, CheckKind, Phase, Schedule};
 use crate::store::StoreHandle;
 use crate::views::{CannotVerifyReason, PosEvent, RecheckView, SaleView, Verification};
@@ -253,6 +253,7 @@ struct Watcher {
     keys_on: Option<pos_store::NaiveDate>,
     /// When a round last spent a check, so paced rounds keep their gap.
     last_round_ms: Option<i64>,
+    /// The day's budget; its reserve for final checks is planned with the pace.
     budget: Budget,
     sales: BTreeMap<SaleId, Watched>,
     failures: u32,
@@ -322,8 +323,12 @@ impl Watcher {
                     }
                     Some(Command::WhenIdle(reply)) => self.idle_waiters.push(reply),
                     Some(Command::CheckNow(id, reply)) => {
-                        self.tally_today(now).keys += 1;
                         let answer = self.check_now(id).await;
+                        // Only a press that left its sale open cost a check the schedule
+                        // would not have spent (see `KeyUse`).
+                        if matches!(answer, Ok(CheckNow::NotFoundYet { .. })) {
+                            self.tally_today(now).keys += 1;
+                        }
                         let _ = reply.send(answer);
                     }
                     Some(Command::Settle(id, outcome)) => {
@@ -462,11 +467,6 @@ impl Watcher {
             .values()
             .filter(|w| w.is_pending())
             .fold((0, 0_u32), |(n, a), w| (n + 1, a.saturating_add(w.answers)));
-        let regular_left = self
-            .budget
-            .limit(CheckKind::Regular)
-            .saturating_sub(used)
-            .saturating_add(answered);
         let outlook = self.volume.as_ref().map_or(
             crate::pace::Outlook {
                 sales: 0,
@@ -479,15 +479,29 @@ impl Watcher {
             .volume
             .as_ref()
             .and_then(|v| v.payments.paid_per_mille());
-        let pace = Pace::plan(
+        let daily = self.budget.daily;
+        let regular_left = |reserve| {
+            Budget { daily, reserve }
+                .limit(CheckKind::Regular)
+                .saturating_sub(used)
+                .saturating_add(answered)
+        };
+        let keys = *self.tally_today(now);
+        // Keep what the rest of the day's final checks need, not the whole configured reserve:
+        // the rest goes to regular checks. Every check until the next plan is allowed against
+        // this reserve.
+        let (pace, reserve) = plan_day(
+            self.shared.config.bakong.check_reserve,
             regular_left,
             outlook,
             pending,
             self.base.full_cost(),
             batched,
             paid_per_mille,
-            *self.tally_today(now),
+            keys,
         );
+        self.budget.reserve = reserve;
+        let regular_left = regular_left(reserve);
         if pace != self.pace || self.schedule.pay_delays_ms != self.base.pay_delays_ms {
             tracing::info!(?pace, regular_left, ?outlook, "check pace");
             self.pace = pace;
