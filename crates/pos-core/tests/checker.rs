@@ -15,11 +15,12 @@ use std::time::{Duration, Instant};
 
 use common::ledger::db_name;
 use common::proxy::Proxy;
+use common::shop;
 use pos_bakong_sim::{PayOptions, RunningSim};
 
 use pos_core::schedule::Schedule;
 use pos_core::{ChargeView, Currency, Money, Pos, SaleStatus, StartOptions};
-use pos_sync::{BudgetRule, Password, Shop, ShopDb};
+use pos_sync::BudgetRule;
 use shop_counter::{counter_config, sim};
 use tempfile::TempDir;
 
@@ -28,18 +29,12 @@ const SPEED: u32 = 5;
 
 /// A shop database with counters T1, T2 and T3; its URL as the superuser.
 async fn hub() -> String {
-    let url = common::fresh_db();
-    let mut admin = Shop::open(&ShopDb::parse(&url).unwrap()).await.unwrap();
-    let pw = Password::new("counter-pw".into()).unwrap();
-    admin
-        .init_hub(
-            BudgetRule::new(300, 3, 20).unwrap(),
-            None,
-            &[("T1", &pw), ("T2", &pw), ("T3", &pw)],
-        )
-        .await
-        .unwrap();
-    url
+    shop::hub(
+        BudgetRule::new(300, 3, 20).unwrap(),
+        None,
+        &["T1", "T2", "T3"],
+    )
+    .await
 }
 
 /// `terminal`'s counter in `dir`, reaching the shop database at `url` with its own role,
@@ -211,12 +206,7 @@ async fn only_the_elected_counter_checks_and_each_result_is_settled_on_its_own_c
 async fn when_the_checker_is_cut_off_another_counter_takes_over_and_it_checks_its_own_sales() {
     let url = hub().await;
     let sim = sim().await;
-    let proxy = Proxy::start(
-        format!("127.0.0.1:{}", common::shared().port())
-            .parse()
-            .unwrap(),
-    )
-    .await;
+    let proxy = Proxy::to_shared().await;
     let dirs: Vec<TempDir> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
     let t1 = counter(dirs[0].path(), &sim, &proxy.url(&url), "T1").await;
     until_sql(&url, HOLDER, "T1", 5).await;

@@ -13,27 +13,21 @@ mod shop_counter;
 use std::time::Duration;
 
 use common::ledger::db_name;
+use common::shop;
 use pos_core::owner::{self, ShopRateView};
 use pos_core::{ChargeRequest, Currency, ErrorCode, ErrorDetails, ErrorView, Pos, StartOptions};
-use pos_sync::{BudgetRule, Password, Shop, ShopDb};
+use pos_sync::BudgetRule;
 use shop_counter::{counter_config, counter_config_with, sim, waiting_sale};
 
 /// A shop database with counters T1 and T2 and an owner's login role; its URL as the
 /// superuser.
 async fn hub() -> String {
-    let url = common::fresh_db();
-    let mut admin = Shop::open(&ShopDb::parse(&url).unwrap()).await.unwrap();
-    let pw = Password::new("counter-pw".into()).unwrap();
-    let owner = Password::new("owner-pw".into()).unwrap();
-    admin
-        .init_hub(
-            BudgetRule::new(100, 2, 5).unwrap(),
-            Some(&owner),
-            &[("T1", &pw), ("T2", &pw)],
-        )
-        .await
-        .unwrap();
-    url
+    shop::hub(
+        BudgetRule::new(100, 2, 5).unwrap(),
+        Some("owner-pw"),
+        &["T1", "T2"],
+    )
+    .await
 }
 
 /// The owner's role's connection string to the shop database at `url`.

@@ -16,13 +16,14 @@ use std::time::Duration;
 
 use common::ledger::db_name;
 use common::proxy::Proxy;
+use common::shop;
 use pos_bakong_sim::{PayOptions, RunningSim};
 
 use pos_core::{
     CannotVerifyReason, ChargeRequest, ChargeView, Currency, Pos, PosEvent, SaleStatus,
     StartOptions, Verification,
 };
-use pos_sync::{BudgetRule, Password, Shop, ShopDb};
+use pos_sync::{BudgetRule, Shop, ShopDb};
 use shop_counter::{counter_config, sim};
 use tempfile::TempDir;
 
@@ -33,29 +34,13 @@ const POOL: u32 = DAILY - 2 * OWN;
 
 /// A shop database with counters T1 and T2; its URL as the superuser.
 async fn hub() -> String {
-    let url = common::fresh_db();
-    let mut admin = Shop::open(&ShopDb::parse(&url).unwrap()).await.unwrap();
-    let pw = Password::new("counter-pw".into()).unwrap();
-    admin
-        .init_hub(
-            BudgetRule::new(DAILY, 2, OWN).unwrap(),
-            None,
-            &[("T1", &pw), ("T2", &pw)],
-        )
-        .await
-        .unwrap();
-    url
+    shop::hub(BudgetRule::new(DAILY, 2, OWN).unwrap(), None, &["T1", "T2"]).await
 }
 
 /// Rechecks until a recheck may spend no check; returns the checks spent.
 /// A proxy in front of the shared PostgreSQL, for a link the test can cut.
 async fn proxy() -> Proxy {
-    Proxy::start(
-        format!("127.0.0.1:{}", common::shared().port())
-            .parse()
-            .unwrap(),
-    )
-    .await
+    Proxy::to_shared().await
 }
 
 /// Counters T1 (reaching the shop database at `t1_url`) and T2 (at `url`), each in a folder

@@ -15,27 +15,22 @@ use std::time::Duration;
 
 use common::ledger::db_name;
 use common::proxy::Proxy;
+use common::shop::{self, COUNTER_PW};
 use pos_bakong_sim::RunningSim;
 use pos_core::{CoreError, Pos, StartOptions};
 use pos_store::{Actor, StoreError};
-use pos_sync::{BudgetRule, Password, Shop, ShopDb};
+use pos_sync::BudgetRule;
 use shop_counter::{counter_config_with, sim};
 
 /// A shop database with counters T1 and T2 and an owner role that logs in; its URL as the
 /// superuser.
 async fn hub() -> String {
-    let url = common::fresh_db();
-    let mut admin = Shop::open(&ShopDb::parse(&url).unwrap()).await.unwrap();
-    let pw = Password::new("counter-pw".into()).unwrap();
-    admin
-        .init_hub(
-            BudgetRule::new(100, 2, 5).unwrap(),
-            Some(&pw),
-            &[("T1", &pw), ("T2", &pw)],
-        )
-        .await
-        .unwrap();
-    url
+    shop::hub(
+        BudgetRule::new(100, 2, 5).unwrap(),
+        Some(COUNTER_PW),
+        &["T1", "T2"],
+    )
+    .await
 }
 
 /// Counter `terminal` in `dir`, reaching the shop database at `url`; with `owner`, its
@@ -93,12 +88,7 @@ fn is_disabled(e: &CoreError) -> bool {
 async fn a_cashier_added_at_one_counter_signs_in_at_another_also_cut_off_until_disabled() {
     let url = hub().await;
     let sim = sim().await;
-    let proxy = Proxy::start(
-        format!("127.0.0.1:{}", common::shared().port())
-            .parse()
-            .unwrap(),
-    )
-    .await;
+    let proxy = Proxy::to_shared().await;
     let dirs = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
     let t1 = counter(dirs[0].path(), &sim, &url, "T1", true).await;
     // T2 reaches the shop database through a link the test can cut.

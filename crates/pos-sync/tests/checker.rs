@@ -9,24 +9,19 @@ mod common;
 use std::time::Duration;
 
 use common::ledger::db_name;
+use common::shop::{self, COUNTER_PW};
 use pos_domain::{Currency, Money};
 use pos_store::PaymentDetails;
-use pos_sync::{BudgetRule, Outcome, Password, PendingCheck, Shop, ShopDb, SyncError};
+use pos_sync::{BudgetRule, Outcome, PendingCheck, Shop, ShopDb, SyncError};
 
 /// A shop database with counters T1, T2 and T3; returns its URL.
 async fn hub() -> String {
-    let url = common::fresh_db();
-    let mut admin = Shop::open(&ShopDb::parse(&url).unwrap()).await.unwrap();
-    let pw = Password::new("counter-pw".into()).unwrap();
-    admin
-        .init_hub(
-            BudgetRule::new(30, 3, 2).unwrap(),
-            Some(&pw),
-            &[("T1", &pw), ("T2", &pw), ("T3", &pw)],
-        )
-        .await
-        .unwrap();
-    url
+    shop::hub(
+        BudgetRule::new(30, 3, 2).unwrap(),
+        Some(COUNTER_PW),
+        &["T1", "T2", "T3"],
+    )
+    .await
 }
 
 fn role_url(url: &str, terminal: &str) -> ShopDb {

@@ -11,26 +11,19 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use argon2::Argon2;
 use common::ledger::{db_name, Ledger};
 use common::proxy::Proxy;
+use common::shop::{self, COUNTER_PW};
 use pos_store::Store;
-use pos_sync::{
-    cache_shop_cashiers, BudgetRule, CashierEventKind, Password, Shop, ShopDb, SyncError,
-};
+use pos_sync::{cache_shop_cashiers, BudgetRule, CashierEventKind, Shop, ShopDb, SyncError};
 use tokio_postgres::error::SqlState;
 
 /// A shop database with counters T1 and T2 and an owner role that logs in; returns its URL.
 async fn hub() -> String {
-    let url = common::fresh_db();
-    let mut admin = Shop::open(&ShopDb::parse(&url).unwrap()).await.unwrap();
-    let pw = Password::new("counter-pw".into()).unwrap();
-    admin
-        .init_hub(
-            BudgetRule::new(100, 2, 5).unwrap(),
-            Some(&pw),
-            &[("T1", &pw), ("T2", &pw)],
-        )
-        .await
-        .unwrap();
-    url
+    shop::hub(
+        BudgetRule::new(100, 2, 5).unwrap(),
+        Some(COUNTER_PW),
+        &["T1", "T2"],
+    )
+    .await
 }
 
 /// `url` logging in as `who` (`owner`, `T1`, …) with its own role.

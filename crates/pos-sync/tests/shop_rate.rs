@@ -7,25 +7,20 @@ mod common;
 
 use common::ledger::{db_name, Ledger};
 use common::proxy::Proxy;
+use common::shop::{self, COUNTER_PW};
 use pos_cash::Rate;
 use pos_store::Actor;
-use pos_sync::{cache_shop_rate, BudgetRule, Password, Shop, ShopDb, SyncError};
+use pos_sync::{cache_shop_rate, BudgetRule, Shop, ShopDb, SyncError};
 use tokio_postgres::error::SqlState;
 
 /// A shop database with counters T1 and T2 and an owner role that logs in; returns its URL.
 async fn hub() -> String {
-    let url = common::fresh_db();
-    let mut admin = Shop::open(&ShopDb::parse(&url).unwrap()).await.unwrap();
-    let pw = Password::new("counter-pw".into()).unwrap();
-    admin
-        .init_hub(
-            BudgetRule::new(100, 2, 5).unwrap(),
-            Some(&pw),
-            &[("T1", &pw), ("T2", &pw)],
-        )
-        .await
-        .unwrap();
-    url
+    shop::hub(
+        BudgetRule::new(100, 2, 5).unwrap(),
+        Some(COUNTER_PW),
+        &["T1", "T2"],
+    )
+    .await
 }
 
 /// The shop database as `who` (`owner`, `T1`, …) with its own role.

@@ -18,6 +18,7 @@ use tempfile::TempDir;
 
 pub mod ledger;
 pub mod proxy;
+pub mod shop;
 
 /// A running (or stopped, between [`Cluster::crash`] and [`Cluster::restart`]) cluster.
 pub struct Cluster {

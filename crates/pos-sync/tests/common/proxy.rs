@@ -30,6 +30,13 @@ pub struct Proxy {
 }
 
 impl Proxy {
+    /// A proxy to the shared cluster: the link to the shop database a test cuts, one helper
+    /// so every test that cuts it starts it alike.
+    pub async fn to_shared() -> Proxy {
+        let upstream = format!("127.0.0.1:{}", super::shared().port());
+        Proxy::start(upstream.parse().unwrap()).await
+    }
+
     /// Starts a proxy to `upstream` on a free loopback port.
     pub async fn start(upstream: SocketAddr) -> Proxy {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
