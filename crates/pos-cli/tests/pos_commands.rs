@@ -11,8 +11,8 @@ use std::path::Path;
 use std::process::{Output, Stdio};
 use std::time::Duration;
 
-use common::{custom_env as shop_env, succeeded, text, MERCHANT};
-use pos_bakong_sim::{PayOptions, QrInfo, RunningSim};
+use common::{custom_env as shop_env, succeeded, text};
+use pos_bakong_sim::{PayOptions, RunningSim};
 use pos_domain::{Currency, Money};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::Command;
@@ -101,17 +101,7 @@ async fn charge_wait_against_an_external_simulator_exits_0_once_paid() {
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let first = lines.next_line().await.unwrap().unwrap();
     let charge: serde_json::Value = serde_json::from_str(&first).unwrap();
-    let md5 = charge["md5"].as_str().unwrap();
-    sim.register_md5(
-        md5,
-        QrInfo {
-            amount: Some(Money::new(2500, Currency::Khr)),
-            account: Some(MERCHANT.into()),
-            expires_ms: charge["expiresAtMs"].as_i64(),
-        },
-    )
-    .unwrap();
-    sim.pay(PayOptions::new(md5)).unwrap();
+    common::scan_and_pay(&sim, &charge, Money::new(2500, Currency::Khr));
     let last = tokio::time::timeout(Duration::from_secs(30), lines.next_line())
         .await
         .unwrap()

@@ -5,59 +5,20 @@
 //! charges on one fresh ledger.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+#[path = "common/mod.rs"]
+mod cli;
 #[path = "../../pos-sync/tests/common/mod.rs"]
 mod common;
 
-use std::path::Path;
-use std::process::{Command, Output, Stdio};
-
-/// `khqr-pos args` with `dir` as its data directory, `shop_db` as KHQR_POS_SHOP_DB and `env`.
-fn khqr_pos_env(dir: &Path, shop_db: Option<&str>, env: &[(&str, &str)], args: &[&str]) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_khqr-pos"));
-    command
-        .args(args)
-        .env_remove("KHQR_POS_CONFIG")
-        .env_remove("KHQR_POS_ENVIRONMENT")
-        .env_remove("KHQR_POS_SHOP_DB")
-        .env("KHQR_POS_DATA_DIR", dir)
-        .envs(shop_db.map(|url| ("KHQR_POS_SHOP_DB", url)))
-        .envs(env.iter().copied())
-        .stdin(Stdio::null());
-    command.output().unwrap()
-}
-
-/// Runs it, asserts it succeeded, and parses the last line of its output as JSON (if it is).
-fn ok_env(
-    dir: &Path,
-    shop_db: Option<&str>,
-    env: &[(&str, &str)],
-    args: &[&str],
-) -> serde_json::Value {
-    let out = khqr_pos_env(dir, shop_db, env, args);
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(
-        out.status.success(),
-        "{args:?}: {stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_str(stdout.lines().last().unwrap_or_default()).unwrap_or_default()
-}
+use cli::{khqr_pos_env, ok_env};
 
 #[test]
 fn a_cashier_the_owner_adds_at_one_counter_signs_in_at_another_after_its_push() {
     let url = common::fresh_db();
     let db = url.rsplit('/').next().unwrap().to_owned();
     let scratch = tempfile::tempdir().unwrap();
-    let secrets = [
-        ("KHQR_POS_HUB_PASSWORD_T1", "t1-hunter2secret"),
-        ("KHQR_POS_HUB_PASSWORD_T2", "t2-hunter2secret"),
-        ("KHQR_POS_HUB_OWNER_PASSWORD", "owner-hunter2secret"),
-    ];
-    let init = ["hub", "init", "--counter", "T1", "--counter", "T2"];
-    let out = khqr_pos_env(scratch.path(), Some(&url), &secrets, &init);
-    assert!(out.status.success(), "{out:?}");
-    let role_url =
-        |role: &str| url.replacen("postgres://pos@", &format!("postgres://{db}_{role}@"), 1);
+    cli::init_owner_hub(scratch.path(), &url);
+    let role_url = |role: &str| cli::role_url(&url, role);
     let rows = || common::shared().psql(&db, "SELECT count(*) FROM shop_cashier_events");
 
     // T1 is joined with its own role and names the owner's connection: its cashiers are the

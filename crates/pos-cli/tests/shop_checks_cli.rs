@@ -16,7 +16,7 @@ use std::time::Duration;
 
 use common::{text, MERCHANT};
 use pg::ledger::db_name;
-use pos_bakong_sim::{PayOptions, QrInfo, RunningSim, SimConfig};
+use pos_bakong_sim::{RunningSim, SimConfig};
 use pos_domain::{Currency, Money};
 use pos_sync::{BudgetRule, Password, Shop, ShopDb};
 use tokio::io::{AsyncBufReadExt, BufReader};
@@ -99,17 +99,7 @@ async fn three_waiting_cli_counters_are_checked_together_and_each_sale_is_paid_o
     }
     // Every customer pays at once, before the first check is due (6 s after each QR).
     for (_, _, charge) in &running {
-        let md5 = charge["md5"].as_str().unwrap();
-        sim.register_md5(
-            md5,
-            QrInfo {
-                amount: Some(Money::new(5_000, Currency::Khr)),
-                account: Some(MERCHANT.into()),
-                expires_ms: charge["expiresAtMs"].as_i64(),
-            },
-        )
-        .unwrap();
-        sim.pay(PayOptions::new(md5)).unwrap();
+        common::scan_and_pay(&sim, charge, Money::new(5_000, Currency::Khr));
     }
 
     for ((child, mut lines, charge), terminal) in running.into_iter().zip(COUNTERS) {

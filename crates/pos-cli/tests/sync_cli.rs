@@ -4,53 +4,22 @@
 //! and passwords never printed, even when the database cannot be reached.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+#[path = "common/mod.rs"]
+mod cli;
 #[path = "../../pos-sync/tests/common/mod.rs"]
 mod common;
 
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
-const BIN: &str = env!("CARGO_BIN_EXE_khqr-pos");
+use cli::{khqr_pos_env, ok_env};
 
 fn khqr_pos(dir: &Path, shop_db: Option<&str>, args: &[&str]) -> Output {
     khqr_pos_env(dir, shop_db, &[], args)
 }
 
-fn khqr_pos_env(dir: &Path, shop_db: Option<&str>, env: &[(&str, &str)], args: &[&str]) -> Output {
-    let mut command = Command::new(BIN);
-    command
-        .args(args)
-        .env_remove("KHQR_POS_CONFIG")
-        .env_remove("KHQR_POS_ENVIRONMENT")
-        .env_remove("KHQR_POS_TERMINAL_ID")
-        .env_remove("KHQR_POS_SHOP_DB")
-        .env("KHQR_POS_DATA_DIR", dir)
-        .stdin(Stdio::null());
-    if let Some(url) = shop_db {
-        command.env("KHQR_POS_SHOP_DB", url);
-    }
-    command.envs(env.iter().copied());
-    command.output().unwrap()
-}
-
 fn ok(dir: &Path, shop_db: Option<&str>, args: &[&str]) -> serde_json::Value {
     ok_env(dir, shop_db, &[], args)
-}
-
-fn ok_env(
-    dir: &Path,
-    shop_db: Option<&str>,
-    env: &[(&str, &str)],
-    args: &[&str],
-) -> serde_json::Value {
-    let out = khqr_pos_env(dir, shop_db, env, args);
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(
-        out.status.success(),
-        "{args:?}: {stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_str(stdout.lines().last().unwrap_or_default()).unwrap_or_default()
 }
 
 /// A KHR charge of `amount` that the demo pays after 200 ms, waited for.
@@ -421,16 +390,8 @@ fn the_owner_sets_the_shop_rate_once_and_each_counter_caches_it_when_it_pushes()
     let url = common::fresh_db();
     let db = url.rsplit('/').next().unwrap().to_owned();
     let scratch = tempfile::tempdir().unwrap();
-    let secrets = [
-        ("KHQR_POS_HUB_PASSWORD_T1", "t1-hunter2secret"),
-        ("KHQR_POS_HUB_PASSWORD_T2", "t2-hunter2secret"),
-        ("KHQR_POS_HUB_OWNER_PASSWORD", "owner-hunter2secret"),
-    ];
-    let init = ["hub", "init", "--counter", "T1", "--counter", "T2"];
-    let out = khqr_pos_env(scratch.path(), Some(&url), &secrets, &init);
-    assert!(out.status.success(), "{out:?}");
-    let role_url =
-        |role: &str| url.replacen("postgres://pos@", &format!("postgres://{db}_{role}@"), 1);
+    cli::init_owner_hub(scratch.path(), &url);
+    let role_url = |role: &str| cli::role_url(&url, role);
     let rows = || common::shared().psql(&db, "SELECT count(*) FROM shop_rates");
 
     // A counter's role may not set it, and a bad rate is refused: nothing written.

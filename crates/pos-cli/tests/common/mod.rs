@@ -7,7 +7,8 @@
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
-use pos_bakong_sim::{RunningSim, SimConfig};
+use pos_bakong_sim::{PayOptions, QrInfo, RunningSim, SimConfig};
+use pos_domain::Money;
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_khqr-pos");
 pub const MERCHANT: &str = "shop@devb";
@@ -105,4 +106,74 @@ pub async fn custom_env(terminal_id: &str, shop_name: &str) -> (tempfile::TempDi
     )
     .unwrap();
     (dir, sim)
+}
+
+/// `khqr-pos args` on `dir` with `shop_db` as KHQR_POS_SHOP_DB and `env` set: one runner for
+/// the shop-database tests, which each set their own variables.
+pub fn khqr_pos_env(
+    dir: &Path,
+    shop_db: Option<&str>,
+    env: &[(&str, &str)],
+    args: &[&str],
+) -> Output {
+    let mut command = khqr_pos(dir);
+    command
+        .args(args)
+        .envs(shop_db.map(|url| ("KHQR_POS_SHOP_DB", url)))
+        .envs(env.iter().copied());
+    command.output().unwrap()
+}
+
+/// Runs [`khqr_pos_env`], asserts it succeeded, and parses the last line of its output as
+/// JSON (if it is): the shop-database tests read each step's result so.
+pub fn ok_env(
+    dir: &Path,
+    shop_db: Option<&str>,
+    env: &[(&str, &str)],
+    args: &[&str],
+) -> serde_json::Value {
+    let out = khqr_pos_env(dir, shop_db, env, args);
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{args:?}: {stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_str(stdout.lines().last().unwrap_or_default()).unwrap_or_default()
+}
+
+/// `hub init` with counters T1 and T2 and an owner role on the empty shop database `url`, run
+/// from `scratch`: the hub the CLI tests of the owner's shop data (rate, cashiers) start from.
+pub fn init_owner_hub(scratch: &Path, url: &str) {
+    let secrets = [
+        ("KHQR_POS_HUB_PASSWORD_T1", "t1-hunter2secret"),
+        ("KHQR_POS_HUB_PASSWORD_T2", "t2-hunter2secret"),
+        ("KHQR_POS_HUB_OWNER_PASSWORD", "owner-hunter2secret"),
+    ];
+    let init = ["hub", "init", "--counter", "T1", "--counter", "T2"];
+    let out = khqr_pos_env(scratch, Some(url), &secrets, &init);
+    assert!(out.status.success(), "{out:?}");
+}
+
+/// The shop database at `url` (its superuser's URL) as `role` (`T1`, `owner`, …): the tests'
+/// clusters trust loopback, so a role's URL needs no password.
+pub fn role_url(url: &str, role: &str) -> String {
+    let db = url.rsplit('/').next().unwrap();
+    url.replacen("postgres://pos@", &format!("postgres://{db}_{role}@"), 1)
+}
+
+/// The customer's side of a charge `--json` printed: `sim` learns its QR for `amount` to this
+/// shop, as a bank app scanning it would, and pays it; one helper for every test that pays.
+pub fn scan_and_pay(sim: &RunningSim, charge: &serde_json::Value, amount: Money) {
+    let md5 = charge["md5"].as_str().unwrap();
+    sim.register_md5(
+        md5,
+        QrInfo {
+            amount: Some(amount),
+            account: Some(MERCHANT.into()),
+            expires_ms: charge["expiresAtMs"].as_i64(),
+        },
+    )
+    .unwrap();
+    sim.pay(PayOptions::new(md5)).unwrap();
 }
