@@ -15,7 +15,6 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use common::{text, MERCHANT};
-use pg::ledger::db_name;
 use pos_bakong_sim::{RunningSim, SimConfig};
 use pos_domain::{Currency, Money};
 use pos_sync::{BudgetRule, Password, Shop, ShopDb};
@@ -26,12 +25,7 @@ const COUNTERS: [&str; 3] = ["T1", "T2", "T3"];
 /// Counter `terminal`'s data directory in `dir`: its role's connection string in a private
 /// file named by `[shop_db]`, the simulator's token, the simulator as its Bakong.
 fn join_shop(dir: &Path, sim: &RunningSim, url: &str, terminal: &str) {
-    let role = format!("{}_{terminal}", db_name(url));
-    let url = url.replacen(
-        "postgres://pos@",
-        &format!("postgres://{role}:counter-pw@"),
-        1,
-    );
+    let url = pg::shop::role_url(url, terminal, pg::shop::COUNTER_PW);
     std::fs::write(dir.join("shop-db"), url).unwrap();
     std::fs::write(dir.join("bakong-token"), sim.token()).unwrap();
     std::fs::write(

@@ -32,12 +32,7 @@ async fn hub() -> String {
 
 /// The owner's role's connection string to the shop database at `url`.
 fn owner_url(url: &str) -> String {
-    let role = format!("{}_owner", db_name(url));
-    url.replacen(
-        "postgres://pos@",
-        &format!("postgres://{role}:owner-pw@"),
-        1,
-    )
+    shop::role_url(url, "owner", "owner-pw")
 }
 
 /// Rows of the shop database's rate log.

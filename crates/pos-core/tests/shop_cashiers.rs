@@ -15,34 +15,17 @@ use std::time::Duration;
 
 use common::ledger::db_name;
 use common::proxy::Proxy;
-use common::shop::{self, COUNTER_PW};
+use common::shop::{owner_hub, role_url, COUNTER_PW};
 use pos_bakong_sim::RunningSim;
 use pos_core::{CoreError, Pos, StartOptions};
 use pos_store::{Actor, StoreError};
-use pos_sync::BudgetRule;
 use shop_counter::{counter_config_with, sim};
-
-/// A shop database with counters T1 and T2 and an owner role that logs in; its URL as the
-/// superuser.
-async fn hub() -> String {
-    shop::hub(
-        BudgetRule::new(100, 2, 5).unwrap(),
-        Some(COUNTER_PW),
-        &["T1", "T2"],
-    )
-    .await
-}
 
 /// Counter `terminal` in `dir`, reaching the shop database at `url`; with `owner`, its
 /// `[shop_db]` also names the owner role's connection (at `url` too).
 async fn counter(dir: &Path, sim: &RunningSim, url: &str, terminal: &str, owner: bool) -> Pos {
     let lines = if owner {
-        let role = format!("{}_owner", db_name(url));
-        let owner_url = url.replacen(
-            "postgres://pos@",
-            &format!("postgres://{role}:counter-pw@"),
-            1,
-        );
+        let owner_url = role_url(url, "owner", COUNTER_PW);
         std::fs::write(dir.join("shop-db-owner"), owner_url).unwrap();
         "owner_url_file = \"shop-db-owner\"\n"
     } else {
@@ -86,7 +69,7 @@ fn is_disabled(e: &CoreError) -> bool {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_cashier_added_at_one_counter_signs_in_at_another_also_cut_off_until_disabled() {
-    let url = hub().await;
+    let url = owner_hub().await;
     let sim = sim().await;
     let proxy = Proxy::to_shared().await;
     let dirs = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
@@ -139,7 +122,7 @@ async fn a_cashier_added_at_one_counter_signs_in_at_another_also_cut_off_until_d
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_counters_own_cashiers_stay_its_own_and_a_taken_name_writes_nothing() {
-    let url = hub().await;
+    let url = owner_hub().await;
     let sim = sim().await;
     let dirs = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
     let t1 = counter(dirs[0].path(), &sim, &url, "T1", true).await;
@@ -174,7 +157,7 @@ async fn a_counters_own_cashiers_stay_its_own_and_a_taken_name_writes_nothing() 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_bad_shop_event_shows_in_the_health_view_and_later_cashiers_still_arrive() {
-    let url = hub().await;
+    let url = owner_hub().await;
     let sim = sim().await;
     let dirs = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
     let t1 = counter(dirs[0].path(), &sim, &url, "T1", true).await;

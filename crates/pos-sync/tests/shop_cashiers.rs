@@ -11,33 +11,13 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use argon2::Argon2;
 use common::ledger::{db_name, Ledger};
 use common::proxy::Proxy;
-use common::shop::{self, COUNTER_PW};
+use common::shop::{owner_hub, role_url, COUNTER_PW};
 use pos_store::Store;
-use pos_sync::{cache_shop_cashiers, BudgetRule, CashierEventKind, Shop, ShopDb, SyncError};
+use pos_sync::{cache_shop_cashiers, CashierEventKind, Shop, ShopDb, SyncError};
 use tokio_postgres::error::SqlState;
 
-/// A shop database with counters T1 and T2 and an owner role that logs in; returns its URL.
-async fn hub() -> String {
-    shop::hub(
-        BudgetRule::new(100, 2, 5).unwrap(),
-        Some(COUNTER_PW),
-        &["T1", "T2"],
-    )
-    .await
-}
-
-/// `url` logging in as `who` (`owner`, `T1`, …) with its own role.
-fn role_url(url: &str, who: &str) -> String {
-    let role = format!("{}_{who}", db_name(url));
-    url.replacen(
-        "postgres://pos@",
-        &format!("postgres://{role}:counter-pw@"),
-        1,
-    )
-}
-
 async fn as_role(url: &str, who: &str) -> Shop {
-    Shop::open(&ShopDb::parse(&role_url(url, who)).unwrap())
+    Shop::open(&ShopDb::parse(&role_url(url, who, COUNTER_PW)).unwrap())
         .await
         .unwrap()
 }
@@ -77,7 +57,7 @@ async fn sync(shop: &Shop, store: &mut Store, after: i64) -> pos_sync::CashiersC
 
 #[tokio::test]
 async fn a_cashier_the_owner_adds_once_signs_in_at_every_counter_until_disabled() {
-    let url = hub().await;
+    let url = owner_hub().await;
     let owner = as_role(&url, "owner").await;
     let added = owner.add_shop_cashier("Dara", &hash("2468")).await.unwrap();
     assert_eq!(added.kind, CashierEventKind::Added);
@@ -125,7 +105,7 @@ async fn a_cashier_the_owner_adds_once_signs_in_at_every_counter_until_disabled(
 
 #[tokio::test]
 async fn a_counter_cannot_write_cashiers_and_a_name_is_the_shops_once() {
-    let url = hub().await;
+    let url = owner_hub().await;
     let t1 = as_role(&url, "T1").await;
     let refused = t1
         .add_shop_cashier("Dara", &hash("2468"))
@@ -140,9 +120,10 @@ async fn a_counter_cannot_write_cashiers_and_a_name_is_the_shops_once() {
         "{refused}"
     );
     // Nor around the functions, straight into the table, nor changing a row.
-    let (raw, connection) = tokio_postgres::connect(&role_url(&url, "T1"), tokio_postgres::NoTls)
-        .await
-        .unwrap();
+    let (raw, connection) =
+        tokio_postgres::connect(&role_url(&url, "T1", COUNTER_PW), tokio_postgres::NoTls)
+            .await
+            .unwrap();
     tokio::spawn(connection);
     for sql in [
         "INSERT INTO shop_cashier_events (kind, name, pin_hash) VALUES ('added', 'Dara', '$argon2id$x')",
@@ -175,7 +156,7 @@ async fn a_counter_cannot_write_cashiers_and_a_name_is_the_shops_once() {
         .is_err());
     assert!(owner.add_shop_cashier("Sok", "1357").await.is_err());
     let (owner_raw, connection) =
-        tokio_postgres::connect(&role_url(&url, "owner"), tokio_postgres::NoTls)
+        tokio_postgres::connect(&role_url(&url, "owner", COUNTER_PW), tokio_postgres::NoTls)
             .await
             .unwrap();
     tokio::spawn(connection);
@@ -193,7 +174,7 @@ async fn a_counter_cannot_write_cashiers_and_a_name_is_the_shops_once() {
 
 #[tokio::test]
 async fn a_bad_event_is_refused_alone_and_a_counters_own_name_stays_local() {
-    let url = hub().await;
+    let url = owner_hub().await;
     let owner = as_role(&url, "owner").await;
     owner.add_shop_cashier("Dara", &hash("2468")).await.unwrap();
     owner.add_shop_cashier("Sok", &hash("1357")).await.unwrap();
@@ -269,7 +250,7 @@ async fn a_bad_event_is_refused_alone_and_a_counters_own_name_stays_local() {
 
 #[tokio::test]
 async fn a_counter_cut_off_keeps_the_cashiers_it_cached() {
-    let url = hub().await;
+    let url = owner_hub().await;
     let owner = as_role(&url, "owner").await;
     owner.add_shop_cashier("Dara", &hash("2468")).await.unwrap();
     let upstream = format!("127.0.0.1:{}", common::shared().port())

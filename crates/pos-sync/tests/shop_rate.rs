@@ -7,41 +7,21 @@ mod common;
 
 use common::ledger::{db_name, Ledger};
 use common::proxy::Proxy;
-use common::shop::{self, COUNTER_PW};
+use common::shop::{owner_hub, role_url, COUNTER_PW};
 use pos_cash::Rate;
 use pos_store::Actor;
-use pos_sync::{cache_shop_rate, BudgetRule, Shop, ShopDb, SyncError};
+use pos_sync::{cache_shop_rate, Shop, ShopDb, SyncError};
 use tokio_postgres::error::SqlState;
-
-/// A shop database with counters T1 and T2 and an owner role that logs in; returns its URL.
-async fn hub() -> String {
-    shop::hub(
-        BudgetRule::new(100, 2, 5).unwrap(),
-        Some(COUNTER_PW),
-        &["T1", "T2"],
-    )
-    .await
-}
 
 /// The shop database as `who` (`owner`, `T1`, …) with its own role.
 async fn as_role(url: &str, who: &str) -> Shop {
-    let role = format!("{}_{who}", db_name(url));
-    let url = url.replacen(
-        "postgres://pos@",
-        &format!("postgres://{role}:counter-pw@"),
-        1,
-    );
+    let url = role_url(url, who, COUNTER_PW);
     Shop::open(&ShopDb::parse(&url).unwrap()).await.unwrap()
 }
 
 /// A plain connection as `who`, to try what the crate never sends.
 async fn raw(url: &str, who: &str) -> tokio_postgres::Client {
-    let role = format!("{}_{who}", db_name(url));
-    let url = url.replacen(
-        "postgres://pos@",
-        &format!("postgres://{role}:counter-pw@"),
-        1,
-    );
+    let url = role_url(url, who, COUNTER_PW);
     let (client, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
         .await
         .unwrap();
@@ -55,7 +35,7 @@ fn rows(url: &str) -> String {
 
 #[tokio::test]
 async fn the_owner_sets_the_rate_once_and_every_counter_caches_it_on_push() {
-    let url = hub().await;
+    let url = owner_hub().await;
     let owner = as_role(&url, "owner").await;
     let set = owner
         .set_shop_rate(Rate::parse("4,100").unwrap())
@@ -97,7 +77,7 @@ async fn the_owner_sets_the_rate_once_and_every_counter_caches_it_on_push() {
 
 #[tokio::test]
 async fn a_counter_cannot_write_the_shop_rate_and_bad_rates_write_nothing() {
-    let url = hub().await;
+    let url = owner_hub().await;
     let t1 = as_role(&url, "T1").await;
     let refused = t1
         .set_shop_rate(Rate::new(4_100).unwrap())
@@ -136,7 +116,7 @@ async fn a_counter_cannot_write_the_shop_rate_and_bad_rates_write_nothing() {
 
 #[tokio::test]
 async fn a_counter_cut_off_keeps_its_cached_rate() {
-    let url = hub().await;
+    let url = owner_hub().await;
     let owner = as_role(&url, "owner").await;
     owner
         .set_shop_rate(Rate::new(4_100).unwrap())

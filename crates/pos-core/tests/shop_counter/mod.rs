@@ -8,7 +8,7 @@ use std::path::Path;
 use pos_bakong_sim::{QrInfo, RunningSim, SimConfig};
 use pos_core::{ChargeRequest, ChargeView, Config, Currency, Pos};
 
-use crate::common::ledger::db_name;
+use crate::common::shop::{role_url, COUNTER_PW};
 
 pub const MERCHANT: &str = "shop@devb";
 pub const EMAIL: &str = "dev@example.com";
@@ -47,12 +47,7 @@ pub fn counter_config_with(
     offline_share: u32,
     shop_db_lines: &str,
 ) -> Config {
-    let role = format!("{}_{terminal}", db_name(url));
-    let url = url.replacen(
-        "postgres://pos@",
-        &format!("postgres://{role}:counter-pw@"),
-        1,
-    );
+    let url = role_url(url, terminal, COUNTER_PW);
     std::fs::write(dir.join("shop-db"), url).unwrap();
     std::fs::write(dir.join("bakong-token"), sim.token()).unwrap();
     Config::from_toml(

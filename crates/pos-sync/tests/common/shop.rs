@@ -20,3 +20,25 @@ pub async fn hub(rule: BudgetRule, owner_pw: Option<&str>, terminals: &[&str]) -
         .unwrap();
     url
 }
+
+/// [`hub`] with counters T1 and T2 and an owner role, all logging in with [`COUNTER_PW`], and a
+/// day of 100 checks: the one hub the tests of the owner's shop data (rate, cashiers) share.
+pub async fn owner_hub() -> String {
+    hub(
+        BudgetRule::new(100, 2, 5).unwrap(),
+        Some(COUNTER_PW),
+        &["T1", "T2"],
+    )
+    .await
+}
+
+/// The shop database at `url` (its superuser's URL) as `who` (`owner`, `T1`, …) with its own
+/// role and `password`: one place builds a role's URL from the superuser's.
+pub fn role_url(url: &str, who: &str, password: &str) -> String {
+    let role = format!("{}_{who}", super::ledger::db_name(url));
+    url.replacen(
+        "postgres://pos@",
+        &format!("postgres://{role}:{password}@"),
+        1,
+    )
+}
