@@ -211,6 +211,39 @@ export async function waitShown(browser, selector, timeout = 10_000) {
   });
 }
 
+/** Replaces an input's value; one helper because WebKit's clear does not empty number inputs. */
+export async function type(browser, selector, value) {
+  const el = await browser.$(selector);
+  await browser.execute((e) => {
+    e.value = "";
+  }, el);
+  if (value !== "") await el.addValue(value);
+}
+
+/** An element's text, as the tests read what the screen shows. */
+export async function text(browser, selector) {
+  return (await browser.$(selector)).getText();
+}
+
+/** A paid KHQR sale of 5,000 riel, back at the till: the sale the owner tests start from. */
+export async function paidKhqrSale(browser) {
+  await keys(browser, "Escape", "5", "0", "0", "0", "Enter");
+  await waitAttr(browser, "#card-qr", "data-qr", (v) => typeof v === "string" && v.length > 0);
+  await (await browser.$("#simulate")).click();
+  await waitShown(browser, "#paid", 30_000);
+  await keys(browser, "Escape");
+}
+
+/** Opens the owner area on first use, setting `pin` as its PIN: the way every owner test gets in. */
+export async function openOwnerFirstTime(browser, pin) {
+  await keys(browser, "F4");
+  await waitShown(browser, "#owner-gate");
+  await type(browser, "#owner-pin", pin);
+  await type(browser, "#owner-pin-confirm", pin);
+  await (await browser.$("#owner-pin-submit")).click();
+  await waitShown(browser, "#owner-body");
+}
+
 /** The resident memory (kB) and CPU ticks of a process and all its descendants. */
 export function processTree(rootPid) {
   const children = (pid) => {

@@ -5,19 +5,10 @@
 // line and the net in riel. One app for the file.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { appForThisFile, keys, shot, waitAttr, waitShown } from "./harness.mjs";
+import { appForThisFile, keys, openOwnerFirstTime, paidKhqrSale, shot, text, type, waitAttr, waitShown } from "./harness.mjs";
 
 const PIN = "2580";
 const app = appForThisFile();
-
-/** Replaces an input's value. */
-async function type(browser, selector, value) {
-  const el = await browser.$(selector);
-  await browser.execute((e) => {
-    e.value = "";
-  }, el);
-  if (value !== "") await el.addValue(value);
-}
 
 /** A table's rows as `cell | cell | …` lines. */
 async function rows(browser, selector) {
@@ -27,26 +18,13 @@ async function rows(browser, selector) {
   );
 }
 
-async function text(browser, selector) {
-  return (await browser.$(selector)).getText();
-}
-
 test("the owner refunds part of a paid sale from the bank app, is refused above what remains, and the report shows it by tender", async () => {
   const { browser } = app;
   // A paid KHQR sale of 5,000 riel: receipt 1.
-  await keys(browser, "Escape", "5", "0", "0", "0", "Enter");
-  await waitAttr(browser, "#card-qr", "data-qr", (v) => typeof v === "string" && v.length > 0);
-  await (await browser.$("#simulate")).click();
-  await waitShown(browser, "#paid", 30_000);
-  await keys(browser, "Escape");
+  await paidKhqrSale(browser);
 
   // The owner area, first use: set the PIN.
-  await keys(browser, "F4");
-  await waitShown(browser, "#owner-gate");
-  await type(browser, "#owner-pin", PIN);
-  await type(browser, "#owner-pin-confirm", PIN);
-  await (await browser.$("#owner-pin-submit")).click();
-  await waitShown(browser, "#owner-body");
+  await openOwnerFirstTime(browser, PIN);
 
   // Pick the sale from the day's paid sales; all 5,000 can be refunded.
   await (await browser.$('.owner-tab[data-tab="refunds"]')).click();

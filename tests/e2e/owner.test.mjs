@@ -12,7 +12,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { keys, shot, sim, startApp, waitAttr, waitShown } from "./harness.mjs";
+import { keys, shot, sim, startApp, text, type, waitAttr, waitShown } from "./harness.mjs";
 
 const PIN = "2580";
 const exportDir = mkdtempSync(join(tmpdir(), "khqr-e2e-export-"));
@@ -27,19 +27,6 @@ after(async () => {
   app?.cleanup();
   rmSync(exportDir, { recursive: true, force: true });
 });
-
-async function text(browser, selector) {
-  return (await browser.$(selector)).getText();
-}
-
-/** Replaces an input's value (WebKit's clear does not empty number inputs). */
-async function type(browser, selector, value) {
-  const el = await browser.$(selector);
-  await browser.execute((e) => {
-    e.value = "";
-  }, el);
-  if (value !== "") await el.addValue(value);
-}
 
 /** A table's rows as `cell | cell | …` lines (getText runs table cells together). */
 async function rows(browser, selector) {

@@ -12,7 +12,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { cli, keys, shot, startApp, waitAttr, waitShown } from "./harness.mjs";
+import { cli, keys, openOwnerFirstTime, paidKhqrSale, shot, startApp, text, type, waitAttr, waitShown } from "./harness.mjs";
 
 const PIN = "2580";
 const PASSWORDS = {
@@ -82,35 +82,13 @@ after(async () => {
   }
 });
 
-/** Replaces an input's value. */
-async function type(browser, selector, value) {
-  const el = await browser.$(selector);
-  await browser.execute((e) => {
-    e.value = "";
-  }, el);
-  if (value !== "") await el.addValue(value);
-}
-
-async function text(browser, selector) {
-  return (await browser.$(selector)).getText();
-}
-
 test("the owner sets the shop rate from the Shop tab and the shop database holds it", async () => {
   const { browser } = app;
   // A paid KHQR sale of 5,000 riel: the counter pushes it to the shop database by itself.
-  await keys(browser, "Escape", "5", "0", "0", "0", "Enter");
-  await waitAttr(browser, "#card-qr", "data-qr", (v) => typeof v === "string" && v.length > 0);
-  await (await browser.$("#simulate")).click();
-  await waitShown(browser, "#paid", 30_000);
-  await keys(browser, "Escape");
+  await paidKhqrSale(browser);
 
   // The owner area, first use: set the PIN; then the Shop tab.
-  await keys(browser, "F4");
-  await waitShown(browser, "#owner-gate");
-  await type(browser, "#owner-pin", PIN);
-  await type(browser, "#owner-pin-confirm", PIN);
-  await (await browser.$("#owner-pin-submit")).click();
-  await waitShown(browser, "#owner-body");
+  await openOwnerFirstTime(browser, PIN);
   await (await browser.$('.owner-tab[data-tab="shop"]')).click();
   await waitShown(browser, "#shop-rate-form");
   assert.match(await text(browser, "#shop-rate"), /not set yet/);
