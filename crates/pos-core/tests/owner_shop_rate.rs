@@ -10,14 +10,14 @@
 mod common;
 mod shop_counter;
 
-use std::time::Duration;
-
 use common::ledger::db_name;
 use common::shop;
 use pos_core::owner::{self, ShopRateView};
-use pos_core::{ChargeRequest, Currency, ErrorCode, ErrorDetails, ErrorView, Pos, StartOptions};
+use pos_core::{ErrorCode, ErrorDetails, ErrorView, Pos, StartOptions};
 use pos_sync::BudgetRule;
-use shop_counter::{counter_config, counter_config_with, sim, waiting_sale};
+use shop_counter::{
+    counter_config, counter_config_with, dollar_charge_in_riel, sim, until_rate, waiting_sale,
+};
 
 /// A shop database with counters T1 and T2 and an owner's login role; its URL as the
 /// superuser.
@@ -96,24 +96,8 @@ async fn the_owner_sets_the_shop_rate_from_a_counter_and_another_counter_takes_i
     let day = owner::shop_day(&t2, None).await.unwrap().unwrap();
     assert_eq!((day.rate, day.can_set_rate), (Some(set), false));
     waiting_sale(&t2, &sim, 600_000).await;
-    let cached = async {
-        while rate_of(&t2).await != 4_150 {
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-    };
-    tokio::time::timeout(Duration::from_secs(10), cached)
-        .await
-        .expect("the shop rate did not reach T2 within 10 s");
-    let charge = t2
-        .charge(ChargeRequest {
-            amount: "1".into(),
-            currency: Some(Currency::Usd),
-            expires_in_ms: Some(600_000),
-            note: None,
-        })
-        .await
-        .unwrap();
-    assert_eq!(charge.khr_equivalent.unwrap().minor, 4_150);
+    until_rate(&t2, 4_150, "T2").await;
+    assert_eq!(dollar_charge_in_riel(&t2).await, 4_150);
     t1.shutdown().await;
     t2.shutdown().await;
 }

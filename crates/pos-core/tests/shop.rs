@@ -20,11 +20,10 @@ use common::shop;
 use pos_bakong_sim::{PayOptions, RunningSim};
 
 use pos_core::{
-    CannotVerifyReason, ChargeRequest, ChargeView, Currency, Pos, PosEvent, SaleStatus,
-    StartOptions, Verification,
+    CannotVerifyReason, ChargeView, Currency, Pos, PosEvent, SaleStatus, StartOptions, Verification,
 };
 use pos_sync::{BudgetRule, Shop, ShopDb};
-use shop_counter::{counter_config, sim};
+use shop_counter::{counter_config, dollar_charge_in_riel, sim, until_rate};
 use tempfile::TempDir;
 
 /// 12 checks a day for the shop, each of 2 counters owning 2: the pool holds 8.
@@ -381,26 +380,7 @@ async fn the_shops_rate_reaches_a_counter_by_its_own_push_and_its_next_sale_free
     let dir = tempfile::tempdir().unwrap();
     let t1 = counter(dir.path(), &sim, &url, "T1").await;
     // The automatic push looks at the shop rate once after the start.
-    let cached = async {
-        loop {
-            if t1.rate().await.unwrap().riel_per_usd == 4_200 {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-    };
-    tokio::time::timeout(Duration::from_secs(10), cached)
-        .await
-        .expect("the shop rate did not reach the counter within 10 s");
-    let charge = t1
-        .charge(ChargeRequest {
-            amount: "1".into(),
-            currency: Some(Currency::Usd),
-            expires_in_ms: Some(600_000),
-            note: None,
-        })
-        .await
-        .unwrap();
-    assert_eq!(charge.khr_equivalent.unwrap().minor, 4_200);
+    until_rate(&t1, 4_200, "the counter").await;
+    assert_eq!(dollar_charge_in_riel(&t1).await, 4_200);
     t1.shutdown().await;
 }

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 use std::path::Path;
+use std::time::Duration;
 
 use pos_bakong_sim::{QrInfo, RunningSim, SimConfig};
 use pos_core::{ChargeRequest, ChargeView, Config, Currency, Pos};
@@ -87,4 +88,31 @@ pub async fn waiting_sale(pos: &Pos, sim: &RunningSim, lifetime_ms: u64) -> Char
     )
     .unwrap();
     charge
+}
+
+/// Waits up to 10 s until `pos` (named `who` in the failure) uses `riel_per_usd`: a counter
+/// takes the shop's rate by its own push, so the rate tests wait for it alike.
+pub async fn until_rate(pos: &Pos, riel_per_usd: i64, who: &str) {
+    let cached = async {
+        while pos.rate().await.unwrap().riel_per_usd != riel_per_usd {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(10), cached)
+        .await
+        .unwrap_or_else(|_| panic!("the shop rate did not reach {who} within 10 s"));
+}
+
+/// The riel a 1-dollar charge at `pos` freezes: what the rate tests check a new sale takes.
+pub async fn dollar_charge_in_riel(pos: &Pos) -> i64 {
+    let charge = pos
+        .charge(ChargeRequest {
+            amount: "1".into(),
+            currency: Some(Currency::Usd),
+            expires_in_ms: Some(600_000),
+            note: None,
+        })
+        .await
+        .unwrap();
+    charge.khr_equivalent.unwrap().minor
 }
