@@ -11,16 +11,10 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use argon2::Argon2;
 use common::ledger::{db_name, Ledger};
 use common::proxy::Proxy;
-use common::shop::{owner_hub, role_url, COUNTER_PW};
+use common::shop::{as_role, owner_hub, role_url, COUNTER_PW};
 use pos_store::Store;
-use pos_sync::{cache_shop_cashiers, CashierEventKind, Shop, ShopDb, SyncError};
+use pos_sync::{cache_shop_cashiers, CashierEventKind, Shop, SyncError};
 use tokio_postgres::error::SqlState;
-
-async fn as_role(url: &str, who: &str) -> Shop {
-    Shop::open(&ShopDb::parse(&role_url(url, who, COUNTER_PW)).unwrap())
-        .await
-        .unwrap()
-}
 
 /// A PIN's hash as a counter makes it: salted Argon2, a PHC string.
 fn hash(pin: &str) -> String {

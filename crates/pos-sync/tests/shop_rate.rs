@@ -7,17 +7,11 @@ mod common;
 
 use common::ledger::{db_name, Ledger};
 use common::proxy::Proxy;
-use common::shop::{owner_hub, role_url, COUNTER_PW};
+use common::shop::{as_role, owner_hub, role_url, COUNTER_PW};
 use pos_cash::Rate;
 use pos_store::Actor;
-use pos_sync::{cache_shop_rate, Shop, ShopDb, SyncError};
+use pos_sync::{cache_shop_rate, SyncError};
 use tokio_postgres::error::SqlState;
-
-/// The shop database as `who` (`owner`, `T1`, …) with its own role.
-async fn as_role(url: &str, who: &str) -> Shop {
-    let url = role_url(url, who, COUNTER_PW);
-    Shop::open(&ShopDb::parse(&url).unwrap()).await.unwrap()
-}
 
 /// A plain connection as `who`, to try what the crate never sends.
 async fn raw(url: &str, who: &str) -> tokio_postgres::Client {

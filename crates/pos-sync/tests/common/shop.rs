@@ -42,3 +42,10 @@ pub fn role_url(url: &str, who: &str, password: &str) -> String {
         1,
     )
 }
+
+/// The shop database at `url` as `who` (`owner`, `T1`, …) with its own role and
+/// [`COUNTER_PW`]: how the tests of the owner's shop data act as the owner or a counter.
+pub async fn as_role(url: &str, who: &str) -> Shop {
+    let url = role_url(url, who, COUNTER_PW);
+    Shop::open(&ShopDb::parse(&url).unwrap()).await.unwrap()
+}
