@@ -68,6 +68,8 @@ pub use types::{
 /// How long a writer waits for another connection's write lock before giving up. Writes are
 /// short (one sale), so waiting this long only happens when something is badly stuck.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+/// The pause before opening again a ledger another process is creating at the same moment.
+const OPEN_RETRY_PAUSE: Duration = Duration::from_millis(20);
 
 /// The ledger's file name inside the app-data directory.
 const LEDGER_FILE: &str = "ledger.sqlite3";
@@ -98,13 +100,27 @@ impl Store {
                 source,
             })?;
         }
-        let conn = Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE
-                | OpenFlags::SQLITE_OPEN_CREATE
-                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )?;
-        Store::prepare(conn)
+        // Switching a new file to WAL can answer SQLITE_BUSY at once, without the busy handler,
+        // while another process opens the same new ledger (the app and a CLI command, or two
+        // commands); the open is retried until the busy timeout, then the error stands.
+        let started = std::time::Instant::now();
+        loop {
+            let conn = Connection::open_with_flags(
+                path,
+                OpenFlags::SQLITE_OPEN_READ_WRITE
+                    | OpenFlags::SQLITE_OPEN_CREATE
+                    | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )?;
+            match Store::prepare(conn) {
+                Err(StoreError::Sqlite(e))
+                    if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy)
+                        && started.elapsed() < BUSY_TIMEOUT =>
+                {
+                    std::thread::sleep(OPEN_RETRY_PAUSE);
+                }
+                opened => return opened,
+            }
+        }
     }
 
     /// A ledger that lives in memory only, for tests (demo mode uses a real file).
